@@ -1,6 +1,6 @@
 // The contract between seabuild's runtime (inside every executable) and the app it runs.
 // Types only: this file adds no bytes to the executable.
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 
 /** A SQL client as the migration runner needs it; `pg.Client` and PGlite both fit. */
 export interface SqlClient {
@@ -59,7 +59,8 @@ export interface EnvVarSpec {
 
 /** What the app's entry module exports. Only `serve` is required. */
 export interface AppModule {
-  serve(ctx: ServeContext): Promise<Server> | Server;
+  /** Returns a request listener (an Express/Koa-style app works) or an `http.Server`; the runtime listens. */
+  serve(ctx: ServeContext): Promise<Server | RequestListener> | Server | RequestListener;
   commands?: Record<string, AppCommand>;
   env?: Record<string, EnvVarSpec>;
   /** Opens the database `migrate` uses when DATABASE_URL is not set (e.g. embedded PGlite). */

@@ -1,0 +1,30 @@
+// What the build records for the runtime: embedded as the SEA asset `seabuild/build.json`,
+// or computed from the source tree when the app runs under plain Node (development).
+import type { AssetRecord } from './assets/manifest.ts';
+
+export const buildInfoKey = 'seabuild/build.json';
+
+/** Everything the runtime knows about its build. */
+export interface BuildInfo {
+  name: string;
+  version: string;
+  commit?: string;
+  /** ISO time from SOURCE_DATE_EPOCH; absent in development. */
+  builtAt?: string;
+  assetPrefix: string;
+  assets: AssetRecord[];
+  /** SEA asset key of the migrations JSON, when the app has migrations. */
+  migrationsKey?: string;
+  defaultPort: number;
+}
+
+/** Reads bytes of an embedded file by key. */
+export type ReadEmbedded = (key: string) => Buffer;
+
+/** Where the runtime finds its build and its embedded files. */
+export interface RuntimeSource {
+  info: BuildInfo;
+  read: ReadEmbedded;
+  /** True inside a single executable application. */
+  isExecutable: boolean;
+}

@@ -1,0 +1,59 @@
+// `build(options)`: config → bundle → embed → sea (→ image → report, added by their stages).
+// Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type ResolvedConfig } from './config.ts';
+import { bundle, type Bundle } from './bundle/index.ts';
+import { embed, type Embedded } from './embed/index.ts';
+import { buildSea, type SeaExecutable } from './sea/index.ts';
+import { silentLogger, type Logger } from './log.ts';
+import type { Warning } from './errors.ts';
+import type { SeabuildOptions } from './options.ts';
+
+export interface BuildOptions extends SeabuildOptions {
+  /** The app's folder (its package.json); default: process.cwd(). */
+  cwd?: string;
+  /** An explicit config file. */
+  config?: string;
+  /** Environment to read SOURCE_DATE_EPOCH and cache settings from; default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Keep the temporary work folder (for debugging). */
+  keepWorkDir?: boolean;
+}
+
+/** Everything a build produced and what went into it. */
+export interface BuildResult {
+  config: ResolvedConfig;
+  bundle: Bundle;
+  embedded: Embedded;
+  executable: SeaExecutable;
+  warnings: Warning[];
+}
+
+/** Builds the app into one executable. */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
+  const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
+  const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
+  try {
+    logger.info(`bundling ${config.entry}`);
+    const bundled = await bundle(config, workDir);
+    const embedded = await embed(config, workDir);
+    logger.info(`building the executable with node at ${config.nodeBinary}`);
+    const executable = await buildSea({
+      nodeBinary: config.nodeBinary,
+      bundlePath: bundled.path,
+      assets: embedded.seaAssets,
+      output: join(config.outDir, config.name),
+      workDir,
+      cacheDir: config.cacheDir,
+      logger,
+    });
+    return { config, bundle: bundled, embedded, executable, warnings: [...bundled.warnings] };
+  } finally {
+    if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
+    else await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+// esbuild plugins: swap runtime modules for stubs in executables, and find what cannot be bundled.
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
+
+export const runtimeDir = resolve(import.meta.dirname, '../../runtime-stubs');
+export const runtimeEntry = join(runtimeDir, 'index.ts');
+
+/** Replaces development-only runtime modules (and migrate, when unused) by small stubs. */
+export function stubPlugin(options: { hasMigrations: boolean; appRoot: string }): Plugin {
+  const replacements = new Map<string, string>([[join(runtimeDir, 'dev-source.ts'), join(runtimeDir, 'stubs/dev-source.ts')]]);
+  if (!options.hasMigrations) replacements.set(join(runtimeDir, 'migrate-command.ts'), join(runtimeDir, 'stubs/migrate-command.ts'));
+  return {
+    name: 'seabuild-stubs',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\/.*(dev-source|migrate-command)\.ts$/ }, (args) => {
+        const target = replacements.get(resolve(args.resolveDir, args.path));
+        return target ? { path: target } : undefined;
+      });
+      // The runtime asks for pg; it comes from the app's dependencies, or a stub that explains its absence.
+      build.onResolve({ filter: /^pg$/ }, (args) => {
+        if (!args.resolveDir.startsWith(runtimeDir)) return undefined;
+        try {
+          return { path: createRequire(join(options.appRoot, 'package.json')).resolve('pg') };
+        } catch {
+          return { path: join(runtimeDir, 'stubs/no-pg.ts') };
+        }
+      });
+    },
+  };
+}
+
+/** Records imports of `.node` files (native addons), which need the native-addon loader. */
+export function nativeAddonPlugin(found: Array<{ importer: string; path: string }>): Plugin {
+  return {
+    name: 'seabuild-native-addons',
+    setup(build) {
+      build.onResolve({ filter: /\.node$/ }, (args) => {
+        found.push({ importer: args.importer, path: args.path });
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// The command line: parse, call the library, print. Nothing else lives here.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { build } from './build.ts';
+import { optionTable, type SeabuildOptions } from './options.ts';
+import { SeabuildError, formatError, formatWarning } from './errors.ts';
+import { createLogger } from './log.ts';
+
+const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+const usage = `Usage: seabuild <command> [options]
+
+Commands:
+  build        bundle the app into one executable (and its image)
+  help         show this text
+  version      print seabuild's version
+
+Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts}):
+${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(16)} ${o.help}`).join('\n')}
+  --no-assets        embed no assets        --no-migrations    embed no migrations
+  --no-image         build only the executable
+  --no-verify        skip the smoke run inside the built rootfs
+
+General options:
+  --config FILE      config file (default: seabuild.config.{json,ts} if present)
+  --cwd DIR          the app folder (default: current folder)
+  --quiet            print only warnings and errors
+  --debug            print debug output and stack traces; keep the work folder
+
+Environment: SOURCE_DATE_EPOCH (build time; default: the HEAD commit's time),
+SEABUILD_CACHE_DIR (stripped node binaries; default: ~/.cache/seabuild).`;
+
+const typeOf = (t: string): 'string' | 'boolean' => (t === 'boolean' ? 'boolean' : 'string');
+const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' || t === 'record';
+
+const parseOptions: ParseArgsConfig['options'] = {
+  ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
+  'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' },
+  config: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+};
+
+function usageError(message: string): SeabuildError {
+  return new SeabuildError({ code: 'USAGE', message, fix: 'run seabuild help for the options', exitCode: 2 });
+}
+
+/** Turns parsed flags into options, converting types as the option table says. */
+function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
+  const options: Record<string, unknown> = {};
+  const image: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(optionTable)) {
+    const raw = values[spec.flag];
+    if (raw === undefined) continue;
+    let value: unknown = raw;
+    if (spec.type === 'number') value = toNumber(spec.flag, raw as string);
+    if (spec.type === 'number[]') value = (raw as string[]).map((v) => toNumber(spec.flag, v));
+    if (spec.type === 'record') value = Object.fromEntries((raw as string[]).map((kv) => splitKeyValue(spec.flag, kv)));
+    if (spec.type === 'compression' && raw !== 'gzip' && raw !== 'zstd') throw usageError(`--${spec.flag} must be gzip or zstd, got "${raw}"`);
+    if (key.startsWith('image.')) image[key.slice(6)] = value;
+    else options[key] = value;
+  }
+  if (values['no-assets']) options.assets = false;
+  if (values['no-migrations']) options.migrations = false;
+  if (values['no-verify']) options.verify = false;
+  if (values['no-image']) options.image = false;
+  else if (Object.keys(image).length > 0) options.image = image;
+  return options as SeabuildOptions;
+}
+
+function toNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw === '' || !Number.isFinite(n)) throw usageError(`--${flag} must be a number, got "${raw}"`);
+  return n;
+}
+
+function splitKeyValue(flag: string, kv: string): [string, string] {
+  const at = kv.indexOf('=');
+  if (at <= 0) throw usageError(`--${flag} takes KEY=VALUE, got "${kv}"`);
+  return [kv.slice(0, at), kv.slice(at + 1)];
+}
+
+async function runBuild(values: Record<string, unknown>): Promise<number> {
+  const logger = createLogger({ quiet: Boolean(values.quiet), debug: Boolean(values.debug) });
+  const started = performance.now();
+  const result = await build({
+    ...flagsToOptions(values),
+    ...(values.cwd ? { cwd: values.cwd as string } : {}),
+    ...(values.config ? { config: values.config as string } : {}),
+    logger,
+    keepWorkDir: Boolean(values.debug),
+  });
+  for (const warning of result.warnings) logger.warn(formatWarning(warning));
+  const { executable, embedded, config } = result;
+  const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+  logger.info([
+    `built ${relative(process.cwd(), executable.path) || executable.path} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  executable  ${mb(executable.sizeBytes)}  sha256:${executable.sha256.slice(0, 16)}`,
+    `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped)`,
+    `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
+    `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
+    `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
+    `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
+  ].join('\n'));
+  return 0;
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const { values, positionals } = (() => {
+      try {
+        const parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });
+        return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+      } catch (error) {
+        throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+      }
+    })();
+    const [command = 'help', ...rest] = positionals;
+    if (values.help || command === 'help') { process.stdout.write(`${usage}\n`); return 0; }
+    if (command === 'version' || command === '--version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
+    if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`);
+    if (command === 'build') return await runBuild(values);
+    throw usageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof SeabuildError) {
+      process.stderr.write(`${formatError(error)}\n`);
+      if (debug) process.stderr.write(`${error.stack}\n${error.cause ? `cause: ${String((error.cause as Error).stack ?? error.cause)}\n` : ''}`);
+      return error.exitCode;
+    }
+    process.stderr.write(`seabuild: internal error: ${(error as Error).message}\n  fix: rerun with --debug and report it\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,225 @@
+// Merges package.json's "seabuild" key, seabuild.config.{json,ts}, flags and the environment into one
+// frozen ResolvedConfig (like tsup's NormalizedOptions): defaults and validation happen once, here.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { SeabuildError } from './errors.ts';
+import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
+
+/** The one configuration value every stage receives. Paths are absolute. */
+export interface ResolvedConfig {
+  root: string;
+  packageName: string;
+  version: string;
+  /** The files the options came from, for messages. */
+  configFiles: string[];
+  entry: string;
+  name: string;
+  outDir: string;
+  assetsDir?: string;
+  assetPrefix: string;
+  migrationsDir?: string;
+  nodeBinary: string;
+  port: number;
+  minify: boolean;
+  external: string[];
+  image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
+  verify: boolean;
+  context?: string;
+  /** Where stripped node binaries are cached between builds. */
+  cacheDir: string;
+  /** Seconds since the epoch: SOURCE_DATE_EPOCH, else the HEAD commit's time, else 0 (like ko). */
+  sourceDateEpoch: number;
+  commit?: string;
+}
+
+export interface ResolveInput {
+  cwd: string;
+  /** Options from command-line flags (already typed by the CLI). */
+  flags?: SeabuildOptions;
+  /** An explicit config file (--config). */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Reads, validates and completes the configuration for the app in `cwd`. */
+export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig> {
+  const root = resolve(input.cwd);
+  const env = input.env ?? {};
+  const pkgPath = join(root, 'package.json');
+  if (!existsSync(pkgPath)) {
+    throw new SeabuildError({ code: 'NO_PACKAGE_JSON', message: 'no package.json in the app folder', file: pkgPath, fix: 'run seabuild in the folder of your app\'s package.json (or create one with npm init)' });
+  }
+  const pkg = readJsonFile(pkgPath);
+  const layers: Array<{ file: string; options: SeabuildOptions }> = [];
+  if (pkg.seabuild !== undefined) layers.push({ file: pkgPath, options: validateOptions(pkg.seabuild, `${pkgPath}`, 'seabuild.') });
+  for (const file of input.configFile ? [resolve(root, input.configFile)] : configFileCandidates(root)) {
+    layers.push({ file, options: validateOptions(await loadConfigFile(file), file, '') });
+  }
+  if (input.flags) layers.push({ file: '(command line)', options: input.flags });
+  const options = mergeOptions(layers.map((l) => l.options));
+  return Object.freeze(completeConfig(root, pkg, pkgPath, options, layers.map((l) => l.file), env));
+}
+
+function configFileCandidates(root: string): string[] {
+  return ['seabuild.config.json', 'seabuild.config.ts', 'seabuild.config.mjs', 'seabuild.config.js'].map((f) => join(root, f)).filter((f) => existsSync(f));
+}
+
+async function loadConfigFile(file: string): Promise<unknown> {
+  if (!existsSync(file)) throw new SeabuildError({ code: 'CONFIG_NOT_FOUND', message: 'config file not found', file, fix: 'check the --config path' });
+  if (file.endsWith('.json')) return readJsonFile(file);
+  try {
+    const loaded = await import(pathToFileURL(file).href);
+    return loaded.default ?? loaded;
+  } catch (cause) {
+    throw new SeabuildError({ code: 'CONFIG_LOAD_FAILED', message: `cannot load config: ${(cause as Error).message}`, file, fix: 'export the options with `export default defineConfig({ … })`', cause });
+  }
+}
+
+function readJsonFile(file: string): Record<string, any> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new SeabuildError({ code: 'CONFIG_INVALID_JSON', message: `invalid JSON: ${(cause as Error).message}`, file, fix: 'fix the JSON syntax', cause });
+  }
+}
+
+/** Rejects unknown keys and wrong types, naming the key and the file (esbuild's option errors do the same). */
+export function validateOptions(value: unknown, file: string, keyPrefix: string): SeabuildOptions {
+  if (!isPlainObject(value)) throw typeError(`${keyPrefix || '(config)'}`, 'an object', value, file);
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'image' && isPlainObject(v)) {
+      for (const [imageKey, iv] of Object.entries(v)) checkOption(`image.${imageKey}`, iv, file, keyPrefix);
+    } else if (key === 'image' && v === false) {
+      continue;
+    } else {
+      checkOption(key, v, file, keyPrefix);
+    }
+  }
+  return value as SeabuildOptions;
+}
+
+function checkOption(key: string, value: unknown, file: string, keyPrefix: string): void {
+  const spec = optionTable[key];
+  const shown = keyPrefix + key;
+  if (!spec) {
+    const known = Object.keys(optionTable).join(', ');
+    throw new SeabuildError({ code: 'CONFIG_UNKNOWN_KEY', message: `unknown option "${shown}"`, file, fix: `remove it or use one of: ${known}` });
+  }
+  const ok = {
+    string: typeof value === 'string' && value !== '',
+    number: typeof value === 'number' && Number.isFinite(value),
+    boolean: typeof value === 'boolean',
+    'string|false': (typeof value === 'string' && value !== '') || value === false,
+    'string[]': Array.isArray(value) && value.every((x) => typeof x === 'string'),
+    'number[]': Array.isArray(value) && value.every((x) => Number.isInteger(x)),
+    record: isPlainObject(value) && Object.values(value).every((x) => typeof x === 'string'),
+    compression: value === 'gzip' || value === 'zstd',
+  }[spec.type];
+  if (!ok) throw typeError(shown, describeType(spec.type), value, file);
+}
+
+function describeType(type: string): string {
+  return ({ 'string|false': 'a path or false', 'string[]': 'an array of strings', 'number[]': 'an array of integers', record: 'an object of strings', compression: '"gzip" or "zstd"' } as Record<string, string>)[type] ?? `a ${type}`;
+}
+
+function typeError(key: string, expected: string, value: unknown, file: string): SeabuildError {
+  return new SeabuildError({ code: 'CONFIG_INVALID_TYPE', message: `option "${key}" must be ${expected}, got ${JSON.stringify(value)}`, file, fix: `set "${key}" to ${expected}` });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeOptions(layers: SeabuildOptions[]): SeabuildOptions {
+  const merged: SeabuildOptions = {};
+  for (const layer of layers) {
+    const { image, ...rest } = layer;
+    Object.assign(merged, rest);
+    if (image === false) merged.image = false;
+    else if (image) merged.image = { ...(merged.image || {}), ...image };
+  }
+  return merged;
+}
+
+function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string, o: SeabuildOptions, configFiles: string[], env: NodeJS.ProcessEnv): ResolvedConfig {
+  const packageName = typeof pkg.name === 'string' && pkg.name ? pkg.name : undefined;
+  if (!packageName) throw new SeabuildError({ code: 'PACKAGE_NAME_MISSING', message: 'package.json has no "name"', file: pkgPath, fix: 'add a "name" (it names the executable and the image)' });
+  const version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  const entryOption = o.entry ?? (typeof pkg.main === 'string' ? pkg.main : undefined);
+  if (!entryOption) throw new SeabuildError({ code: 'ENTRY_MISSING', message: 'no entry: package.json has no "main" and no "entry" option is set', file: pkgPath, fix: 'add "main": "src/main.ts" to package.json, or pass --entry' });
+  const entry = resolve(root, entryOption);
+  if (!existsSync(entry) || !statSync(entry).isFile()) {
+    throw new SeabuildError({ code: 'ENTRY_NOT_FOUND', message: `entry file not found: ${relative(root, entry)}`, file: entry, fix: 'check "main" in package.json or the "entry" option' });
+  }
+  const name = o.name ?? packageName.replace(/^@[^/]+\//, '');
+  const port = o.port ?? 3000;
+  const sourceDateEpoch = parseSourceDateEpoch(env.SOURCE_DATE_EPOCH) ?? gitCommitTime(root) ?? 0;
+  const commit = gitCommit(root);
+  const imageOptions = o.image === false ? undefined : (o.image ?? {});
+  const image = imageOptions && {
+    name: imageOptions.name ?? packageName.replace(/^@/, ''),
+    tag: imageOptions.tag ?? version,
+    appPath: imageOptions.appPath ?? '/app',
+    env: imageOptions.env ?? {},
+    ports: imageOptions.ports ?? [port],
+    compression: imageOptions.compression ?? 'gzip',
+  };
+  return {
+    root, packageName, version, configFiles, entry, name,
+    outDir: resolve(root, o.outDir ?? 'dist'),
+    ...optionalDir(root, o.assets, 'public', 'assets', configFiles),
+    assetPrefix: o.assetPrefix ?? '/assets/',
+    ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
+    nodeBinary: resolve(root, o.node ?? process.execPath),
+    port, minify: o.minify ?? false, external: o.external ?? [],
+    ...(image ? { image: { ...image, reference: imageReference(image.name, image.tag) } } : {}),
+    verify: o.verify ?? true,
+    ...(o.context ? { context: resolve(root, o.context) } : {}),
+    cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
+    sourceDateEpoch,
+    ...(commit ? { commit } : {}),
+  };
+}
+
+/** A configured folder must exist; the default folder is used only when present. */
+function optionalDir(root: string, option: string | false | undefined, fallback: string, key: 'assets' | 'migrations', files: string[]): Record<string, string> {
+  if (option === false) return {};
+  const dir = resolve(root, option ?? fallback);
+  const exists = existsSync(dir) && statSync(dir).isDirectory();
+  if (!exists && option !== undefined) {
+    throw new SeabuildError({ code: 'CONFIG_DIR_NOT_FOUND', message: `${key} folder not found: ${option}`, file: files.at(-1) ?? join(root, 'package.json'), fix: `create ${option} or set "${key}" to false` });
+  }
+  return exists ? { [key === 'assets' ? 'assetsDir' : 'migrationsDir']: dir } : {};
+}
+
+/** docker.io/library-style normalisation: a bare name gets docker.io/ so podman names it exactly (ENVIRONMENT.md). */
+export function imageReference(name: string, tag: string): string {
+  const first = name.split('/')[0] ?? '';
+  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return `${hasRegistry ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`}:${tag}`;
+}
+
+function parseSourceDateEpoch(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new SeabuildError({ code: 'INVALID_SOURCE_DATE_EPOCH', message: `SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${value}"`, fix: 'export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)', exitCode: 2 });
+  return Number(value);
+}
+
+function git(root: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function gitCommitTime(root: string): number | undefined {
+  const value = git(root, ['log', '-1', '--format=%ct']);
+  return value ? Number(value) : undefined;
+}
+
+function gitCommit(root: string): string | undefined {
+  return git(root, ['rev-parse', 'HEAD']);
+}

@@ -1,0 +1,46 @@
+// Stage 2: everything the executable carries besides code — assets, migrations, build info — as SEA assets.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config.ts';
+import { buildInfoKey, type BuildInfo } from '../../runtime-stubs/build-info.ts';
+import { collectAssets, type AssetSet } from './assets.ts';
+import { collectMigrations, type MigrationSet } from './migrations.ts';
+
+export type { AssetSet } from './assets.ts';
+export type { MigrationSet } from './migrations.ts';
+
+const migrationsKey = 'seabuild/migrations.json';
+
+/** What goes into the executable next to the bundle. */
+export interface Embedded {
+  info: BuildInfo;
+  assets?: AssetSet;
+  migrations?: MigrationSet;
+  /** SEA asset key → file on disk, sorted by key so the blob is deterministic. */
+  seaAssets: Record<string, string>;
+}
+
+/** Collects assets and migrations and writes the build info, all under `workDir`. */
+export async function embed(config: ResolvedConfig, workDir: string): Promise<Embedded> {
+  const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
+  const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
+  const info: BuildInfo = {
+    name: config.name,
+    version: config.version,
+    ...(config.commit ? { commit: config.commit } : {}),
+    builtAt: new Date(config.sourceDateEpoch * 1000).toISOString(),
+    assetPrefix: config.assetPrefix,
+    assets: assets?.records ?? [],
+    ...(migrations ? { migrationsKey } : {}),
+    defaultPort: config.port,
+  };
+  const files: Record<string, string> = { ...(assets?.files ?? {}) };
+  files[buildInfoKey] = join(workDir, 'build.json');
+  await writeFile(files[buildInfoKey], JSON.stringify(info));
+  if (migrations) {
+    files[migrationsKey] = join(workDir, 'migrations.json');
+    await writeFile(files[migrationsKey], JSON.stringify(migrations.migrations));
+  }
+  const seaAssets = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { info, ...(assets ? { assets } : {}), ...(migrations ? { migrations } : {}), seaAssets };
+}

@@ -1,0 +1,8 @@
+// The public API: everything else in src/ is internal.
+export { build, type BuildOptions, type BuildResult } from './build.ts';
+export { defineConfig, type SeabuildOptions, type ImageOptions } from './options.ts';
+export { SeabuildError, type Warning } from './errors.ts';
+export type { ResolvedConfig } from './config.ts';
+export type { Bundle } from './bundle/index.ts';
+export type { Embedded, AssetSet, MigrationSet } from './embed/index.ts';
+export type { SeaExecutable } from './sea/index.ts';

@@ -1,0 +1,77 @@
+// The user's options, as written in package.json's "seabuild" key, seabuild.config.{json,ts} or flags.
+// One table describes every option once: its type, its flag and its help text.
+
+/** Image settings (the FROM-scratch image). */
+export interface ImageOptions {
+  /** Repository, e.g. `kitteh/web` or `ghcr.io/acme/web`; default: the package name. */
+  name?: string;
+  /** Tag; default: the package version. */
+  tag?: string;
+  /** Where the executable lives in the image; default `/app`. */
+  appPath?: string;
+  /** Extra environment variables baked into the image config. */
+  env?: Record<string, string>;
+  /** TCP ports to declare (ExposedPorts); default: [port]. */
+  ports?: number[];
+  /** Layer compression; default gzip. */
+  compression?: 'gzip' | 'zstd';
+}
+
+/** Everything a user can set. All optional: an app with package.json `main` needs none of it. */
+export interface SeabuildOptions {
+  /** The app's entry module; default: package.json `main`. */
+  entry?: string;
+  /** Executable name; default: the package name without its scope. */
+  name?: string;
+  /** Output folder; default `dist`. */
+  outDir?: string;
+  /** Folder of static assets to digest and embed; default `public` when it exists; false for none. */
+  assets?: string | false;
+  /** URL path under which assets are served; default `/assets/`. */
+  assetPrefix?: string;
+  /** Folder of SQL migrations; default `migrations` when it exists; false for none. */
+  migrations?: string | false;
+  /** Node binary to build with (same platform); default: the Node running seabuild. */
+  node?: string;
+  /** Default port of `serve` (PORT overrides it at run time); default 3000. */
+  port?: number;
+  /** Minify the bundle; default false (readable stack traces). */
+  minify?: boolean;
+  /** Packages or paths esbuild must not bundle. */
+  external?: string[];
+  /** Build the image; false builds only the executable. */
+  image?: ImageOptions | false;
+  /** Run the smoke test inside the built rootfs; default true. */
+  verify?: boolean;
+  /** Also write the rootfs and Dockerfile.scratch here, for `docker build`. */
+  context?: string;
+}
+
+/** Typed identity for `seabuild.config.ts`: `export default defineConfig({ … })`. */
+export function defineConfig(options: SeabuildOptions): SeabuildOptions {
+  return options;
+}
+
+export type OptionType = 'string' | 'number' | 'boolean' | 'string|false' | 'string[]' | 'number[]' | 'record' | 'compression';
+
+/** The schema: key → type, flag and help. Nested `image.*` keys use the flag names shown. */
+export const optionTable: Record<string, { type: OptionType; flag: string; help: string }> = {
+  entry: { type: 'string', flag: 'entry', help: 'app entry module (default: package.json main)' },
+  name: { type: 'string', flag: 'name', help: 'executable name (default: package name)' },
+  outDir: { type: 'string', flag: 'out-dir', help: 'output folder (default: dist)' },
+  assets: { type: 'string|false', flag: 'assets', help: 'static assets folder (default: public if present)' },
+  assetPrefix: { type: 'string', flag: 'asset-prefix', help: 'URL path of assets (default: /assets/)' },
+  migrations: { type: 'string|false', flag: 'migrations', help: 'SQL migrations folder (default: migrations if present)' },
+  node: { type: 'string', flag: 'node', help: 'node binary to build with (default: the running node)' },
+  port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
+  minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
+  external: { type: 'string[]', flag: 'external', help: 'do not bundle this package (repeatable)' },
+  verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
+  context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
+  'image.name': { type: 'string', flag: 'image-name', help: 'image repository (default: package name)' },
+  'image.tag': { type: 'string', flag: 'image-tag', help: 'image tag (default: package version)' },
+  'image.appPath': { type: 'string', flag: 'app-path', help: 'path of the executable in the image (default: /app)' },
+  'image.env': { type: 'record', flag: 'image-env', help: 'KEY=VALUE baked into the image (repeatable)' },
+  'image.ports': { type: 'number[]', flag: 'image-port', help: 'port the image exposes (repeatable)' },
+  'image.compression': { type: 'compression', flag: 'compression', help: 'layer compression: gzip or zstd' },
+};

@@ -1,0 +1,95 @@
+// Stage 3: the single executable. The blob is made by the target node itself (a blob from another
+// version segfaults — measured), the binary is stripped BEFORE injection (stripping after breaks the
+// injected section — measured), then postject injects the blob and the result is renamed into place.
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { execa, type Result } from 'execa';
+import { SeabuildError } from '../errors.ts';
+import { writeAtomically } from '../fs-atomic.ts';
+import type { Logger } from '../log.ts';
+import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
+import { stripNodeBinary } from './strip.ts';
+
+export type { NodeBinary } from './node-binary.ts';
+
+/** The finished executable and what it is made of. */
+export interface SeaExecutable {
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  node: NodeBinary & { strippedBytes: number };
+  blobBytes: number;
+}
+
+export interface SeaInput {
+  nodeBinary: string;
+  bundlePath: string;
+  /** SEA asset key → file. */
+  assets: Record<string, string>;
+  output: string;
+  workDir: string;
+  cacheDir: string;
+  logger: Logger;
+}
+
+const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+
+/** Builds the executable at `input.output` (atomically). */
+export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
+  const node = await inspectNodeBinary(input.nodeBinary);
+  input.logger.debug(`node ${node.version} at ${node.path}`);
+  const blobPath = await makeBlob(node, input);
+  const stripped = await stripNodeBinary(node, input.cacheDir);
+  return writeAtomically(input.output, async (temp) => {
+    await copyFile(stripped.path, temp);
+    await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
+    await chmod(temp, 0o755);
+    const bytes = await readFile(temp);
+    await checkExecutable(temp, node, input.output);
+    return {
+      path: input.output,
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      node: { ...node, strippedBytes: stripped.sizeBytes },
+      blobBytes: (await readFile(blobPath)).length,
+    };
+  });
+}
+
+async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
+  const blobPath = join(input.workDir, 'sea-prep.blob');
+  const configPath = join(input.workDir, 'sea-config.json');
+  // No code cache or snapshot: both vary between runs unless V8 is seeded, and the blob must be reproducible.
+  const seaConfig = { main: input.bundlePath, output: blobPath, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: input.assets };
+  await writeFile(configPath, JSON.stringify(seaConfig, null, 2));
+  await run('node --experimental-sea-config', [node.path, ['--experimental-sea-config', configPath]], node.path, input.workDir);
+  return blobPath;
+}
+
+/** Runs the new executable once: a blob the binary cannot read crashes here, not in production. */
+async function checkExecutable(path: string, node: NodeBinary, output: string): Promise<void> {
+  const result = await execa(path, ['version', '--json'], { reject: false, timeout: 60_000, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+  let reported: { node?: string } = {};
+  try { reported = JSON.parse(result.stdout); } catch { /* reported below */ }
+  if (result.exitCode !== 0 || reported.node !== node.version) {
+    throw new SeabuildError({
+      code: 'SEA_CHECK_FAILED',
+      message: `the new executable does not start (${result.signal ?? `exit ${result.exitCode}`}): ${(result.stderr || result.stdout).split('\n')[0] ?? ''}`,
+      file: output,
+      fix: 'the blob and the binary must come from the same node; rerun with --debug and report it if it persists',
+      cause: result,
+    });
+  }
+}
+
+/** Runs a tool; a failure keeps the tool's own output (execa's error) as the cause. */
+async function run(what: string, [file, args]: [string, string[]], subject: string, cwd?: string): Promise<Result> {
+  const result = await execa(file, args, { reject: false, all: true, ...(cwd ? { cwd } : {}), env: { NODE_OPTIONS: '' } });
+  if (result.exitCode !== 0) {
+    const firstLines = (result.all ?? '').split('\n').filter(Boolean).slice(-3).join(' / ');
+    throw new SeabuildError({ code: 'SEA_TOOL_FAILED', message: `${what} failed (${result.shortMessage}): ${firstLines}`, file: subject, fix: 'see the output above; rerun with --debug for the full error', cause: result });
+  }
+  return result;
+}
