@@ -81,7 +81,7 @@ function bundleError(config: ResolvedConfig, failure: BuildFailure): SeabuildErr
     message: `${first.text}${more}`,
     ...location(config, first),
     fix: unresolved
-      ? (notes || `install it (npm install ${packageNameOf(unresolved[1]!)}) or fix the import path`)
+      ? unresolvedFix(unresolved[1]!)
       : (notes || 'fix the code at that line; the app must parse as TypeScript/JavaScript'),
     cause: failure,
   });
@@ -89,6 +89,11 @@ function bundleError(config: ResolvedConfig, failure: BuildFailure): SeabuildErr
 
 function toWarning(config: ResolvedConfig, message: Message): Warning {
   return { code: 'BUNDLE_WARNING', message: message.text, ...location(config, message) };
+}
+
+function unresolvedFix(specifier: string): string {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return `check the path "${specifier}" (relative to the importing file, with its extension for .ts files)`;
+  return `install it (npm install ${packageNameOf(specifier)}), or list it in "external" if it must not be bundled`;
 }
 
 function packageNameOf(specifier: string): string {

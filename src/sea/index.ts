@@ -3,7 +3,7 @@
 // injected section — measured), then postject injects the blob and the result is renamed into place.
 import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
@@ -62,7 +62,8 @@ async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
   const blobPath = join(input.workDir, 'sea-prep.blob');
   const configPath = join(input.workDir, 'sea-config.json');
   // No code cache or snapshot: both vary between runs unless V8 is seeded, and the blob must be reproducible.
-  const seaConfig = { main: input.bundlePath, output: blobPath, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: input.assets };
+  // Paths relative to the work folder: the blob records `main` as given, and a temp path would differ per build.
+  const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: input.assets };
   await writeFile(configPath, JSON.stringify(seaConfig, null, 2));
   await run('node --experimental-sea-config', [node.path, ['--experimental-sea-config', configPath]], node.path, input.workDir);
   return blobPath;

@@ -28,6 +28,10 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   if (header.readUInt32BE(0) !== 0x7f454c46) {
     throw new SeabuildError({ code: 'NODE_NOT_ELF', message: 'not an ELF executable, so not a Linux node binary', file: path, fix });
   }
+  // Checked before running it: an injected executable would answer --version as the app.
+  if (!(await containsFuse(path, `${seaFuse}:0`))) {
+    throw new SeabuildError({ code: 'NODE_ALREADY_INJECTED', message: 'this binary carries no unused SEA fuse: it is already a single executable application, or not an official Node build', file: path, fix });
+  }
   const result = await execa(path, ['--version'], { reject: false, timeout: 30_000, env: { NODE_OPTIONS: '' } });
   const version = result.stdout.trim();
   const match = /^v(\d+)\.\d+\.\d+/.exec(version);
@@ -38,9 +42,6 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   const major = Number(match[1]);
   if (major < 22) {
     throw new SeabuildError({ code: 'NODE_TOO_OLD', message: `node ${version} is too old: seabuild builds for Node 22, 24 and 26`, file: path, fix });
-  }
-  if (!(await containsFuse(path, `${seaFuse}:0`))) {
-    throw new SeabuildError({ code: 'NODE_ALREADY_INJECTED', message: 'this binary carries no unused SEA fuse: it is already a single executable application, or not an official Node build', file: path, fix });
   }
   return { path, version, major, sizeBytes };
 }
