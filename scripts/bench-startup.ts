@@ -1,0 +1,69 @@
+// Benchmark (issue 2): build time, and start-to-first-200 of the executable against `node bundle.cjs`
+// of the same bundle, alternated in one run so machine noise hits both sides alike.
+// Usage: node_modules/.bin/node scripts/bench-startup.ts [runs=20]
+// NODE_EXTRA_CA_CERTS is removed from both sides' environment (it adds ~55 ms to every Node start here).
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { build } from '../src/index.ts';
+import { copyFixture, node24, removeFixture } from '../test/helpers/fixture.ts';
+import { freePort, httpRequest } from '../test/helpers/http.ts';
+
+const runs = Number(process.argv[2] ?? 20);
+const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+delete env.NODE_EXTRA_CA_CERTS;
+
+async function timeToFirst200(command: string, args: string[]): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command, args, { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    for (let attempt = 0; attempt < 2000 && child.exitCode === null; attempt++) {
+      const ok = await httpRequest(port, '/').then((r) => r.status === 200, () => false);
+      if (ok) return performance.now() - started;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    throw new Error(`${command} never answered 200`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const dir = await copyFixture('hello');
+const cacheDir = await mkdtemp(join(tmpdir(), 'seabuild-bench-cache-'));
+try {
+  const buildTimes: number[] = [];
+  let last;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    last = await build({ cwd: dir, image: false, env: { ...env, SEABUILD_CACHE_DIR: cacheDir }, keepWorkDir: true });
+    buildTimes.push(performance.now() - t0);
+  }
+  // The same bundle under plain Node, reading the same embedded files from a folder instead of the blob.
+  const bundleCopy = join(dir, 'bundle.cjs');
+  await copyFile(last!.bundle.path, bundleCopy);
+  const embedDir = join(dir, 'embedded');
+  for (const [key, file] of Object.entries(last!.embedded.seaAssets)) {
+    await mkdir(dirname(join(embedDir, key)), { recursive: true });
+    await copyFile(file, join(embedDir, key));
+  }
+  env.SEABUILD_EMBED_DIR = embedDir;
+  const exeTimes: number[] = [];
+  const nodeTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    exeTimes.push(await timeToFirst200(last!.executable.path, ['serve']));
+    nodeTimes.push(await timeToFirst200(node24, [bundleCopy, 'serve']));
+  }
+  const exe = median(exeTimes);
+  const plain = median(nodeTimes);
+  console.log(`build (hello fixture, executable only): cold ${(buildTimes[0]! / 1000).toFixed(2)} s (strips node), warm ${(median(buildTimes.slice(1)) / 1000).toFixed(2)} s (stripped node cached)`);
+  console.log(`start to first 200, median of ${runs}: executable ${exe.toFixed(1)} ms, node bundle.cjs ${plain.toFixed(1)} ms, ratio ${(exe / plain).toFixed(2)}`);
+} finally {
+  await removeFixture(dir);
+  await rm(cacheDir, { recursive: true, force: true });
+}
