@@ -26,7 +26,7 @@ export async function runMigrate(args: string[], { app, ctx, source, stdout, std
   const migrations: EmbeddedMigration[] = source.isExecutable ? JSON.parse(source.read(key).toString('utf8')) : await loadDevMigrations(key);
   const openDatabase = async (): Promise<SqlClient> => {
     const url = ctx.env.DATABASE_URL;
-    if (url) return connectPostgres(await import('pg'), url, ctx.env);
+    if (url) return connectPostgres(await import('pg'), url, ctx.env, { onWait: (m) => stderr.write(`migrate: ${m}\n`) });
     if (app.database) return app.database(ctx);
     throw new Error('DATABASE_URL is not set and the app defines no embedded database: set DATABASE_URL=postgres://…');
   };

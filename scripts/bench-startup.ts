@@ -11,7 +11,7 @@ import { copyFixture, node24, removeFixture } from '../test/helpers/fixture.ts';
 import { freePort, httpRequest } from '../test/helpers/http.ts';
 
 const runs = Number(process.argv[2] ?? 20);
-const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
 delete env.NODE_EXTRA_CA_CERTS;
 
 async function timeToFirst200(command: string, args: string[]): Promise<number> {
