@@ -30,7 +30,7 @@ export function printVersion(version: VersionInfo, args: string[], out: (s: stri
 /** `help`: commands, then environment variables with their defaults. */
 export function printHelp(app: AppModule, info: BuildInfo, hasMigrations: boolean, out: (s: string) => void): number {
   const builtins: Record<string, string> = {
-    serve: 'start the HTTP server (the default command)',
+    serve: `start the HTTP server (the default command)${hasMigrations ? '; serve --migrate applies migrations first' : ''}`,
     ...(hasMigrations ? { migrate: 'apply embedded SQL migrations (migrate status | --dry-run | --to VERSION)' } : {}),
     version: 'print name, version, commit, Node version and build time (--json)',
     healthcheck: 'exit 0 when GET /healthz on PORT answers 200 (for a Docker HEALTHCHECK)',

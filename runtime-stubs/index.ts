@@ -42,6 +42,11 @@ export async function dispatch(app: AppModule, argv: string[]): Promise<number> 
   const [command = 'serve', ...args] = argv;
   switch (command) {
     case 'serve': {
+      // Migrations never run implicitly; `serve --migrate` is the explicit opt-in for development.
+      if (args.includes('--migrate')) {
+        const code = await runMigrate([], { app, ctx, source, stdout: process.stdout, stderr: process.stderr });
+        if (code !== 0) return code;
+      }
       const port = parsePort(env.PORT, info.defaultPort);
       const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 10000);
       return serveApp(app, { env, version }, { port, host: env.HOST ?? '0.0.0.0', graceMs, assets, log: err });
