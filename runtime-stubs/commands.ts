@@ -35,6 +35,7 @@ export function printHelp(app: AppModule, info: BuildInfo, hasMigrations: boolea
     version: 'print name, version, commit, Node version and build time (--json)',
     healthcheck: 'exit 0 when GET /healthz on PORT answers 200 (for a Docker HEALTHCHECK)',
     assets: 'list embedded assets with sizes and digests (--json)',
+    selftest: 'run the app\'s self-test (the build runs it inside the image)',
     help: 'this text',
   };
   const commands = { ...builtins, ...Object.fromEntries(Object.entries(app.commands ?? {}).map(([name, c]) => [name, c.description])) };

@@ -57,6 +57,11 @@ export async function dispatch(app: AppModule, argv: string[]): Promise<number> 
       return printHelp(app, info, hasMigrations, out);
     case 'assets':
       return printAssets(info, args, out);
+    case 'selftest':
+      // Run by the build's smoke test inside the finished rootfs: proves the app's own core loads there.
+      if (app.selftest) await app.selftest(ctx);
+      out(app.selftest ? 'selftest passed' : 'no selftest defined');
+      return 0;
     case 'healthcheck':
       return runHealthcheck(parsePort(env.PORT, info.defaultPort), Number(env.HEALTHCHECK_TIMEOUT_MS ?? 3000), err);
     case 'migrate':

@@ -1,4 +1,4 @@
-// `build(options)`: config → bundle → embed → sea (→ image → report, added by their stages).
+// `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { buildSea, type SeaExecutable } from './sea/index.ts';
+import { buildImage, type ImageBuild } from './image/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
@@ -29,6 +30,8 @@ export interface BuildResult {
   bundle: Bundle;
   embedded: Embedded;
   executable: SeaExecutable;
+  /** Absent with `image: false`. */
+  image?: ImageBuild;
   warnings: Warning[];
 }
 
@@ -51,7 +54,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       cacheDir: config.cacheDir,
       logger,
     });
-    return { config, bundle: bundled, embedded, executable, warnings: [...bundled.warnings] };
+    const image = config.image ? await buildImage({ config: { ...config, image: config.image }, executable, workDir, logger }) : undefined;
+    return { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings] };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });

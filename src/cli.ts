@@ -99,6 +99,10 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
     `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
+    ...(result.image ? [
+      `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
+      `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method})` : '; smoke run skipped'}`,
+    ] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
   ].join('\n'));
   return 0;

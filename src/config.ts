@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
+import { normalizeReference } from './image/reference.ts';
 
 /** The one configuration value every stage receives. Paths are absolute. */
 export interface ResolvedConfig {
@@ -32,6 +33,8 @@ export interface ResolvedConfig {
   /** Seconds since the epoch: SOURCE_DATE_EPOCH, else the HEAD commit's time, else 0 (like ko). */
   sourceDateEpoch: number;
   commit?: string;
+  /** package.json `repository` URL, when set. */
+  repository?: string;
 }
 
 export interface ResolveInput {
@@ -174,7 +177,8 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
     nodeBinary: resolve(root, o.node ?? process.execPath),
     port, minify: o.minify ?? false, external: o.external ?? [],
-    ...(image ? { image: { ...image, reference: imageReference(image.name, image.tag) } } : {}),
+    ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
+    ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     verify: o.verify ?? true,
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
@@ -194,11 +198,20 @@ function optionalDir(root: string, option: string | false | undefined, fallback:
   return exists ? { [key === 'assets' ? 'assetsDir' : 'migrationsDir']: dir } : {};
 }
 
-/** docker.io/library-style normalisation: a bare name gets docker.io/ so podman names it exactly (ENVIRONMENT.md). */
-export function imageReference(name: string, tag: string): string {
-  const first = name.split('/')[0] ?? '';
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return `${hasRegistry ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`}:${tag}`;
+/** The full reference (docker.io/name:tag); a bad name is a config error naming the file. */
+function imageReferenceOf(name: string, tag: string, file: string): string {
+  try {
+    return normalizeReference(`${name}:${tag}`);
+  } catch (cause) {
+    const error = cause as SeabuildError;
+    throw new SeabuildError({ code: 'CONFIG_INVALID_IMAGE_NAME', message: error.message, file, fix: error.fix ?? 'set image.name', cause });
+  }
+}
+
+/** package.json `repository` as a URL, for the org.opencontainers.image.source label. */
+function repositoryUrl(pkg: Record<string, any>): string | undefined {
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  return typeof repo === 'string' ? repo.replace(/^git\+/, '') : undefined;
 }
 
 function parseSourceDateEpoch(value: string | undefined): number | undefined {

@@ -1,6 +1,7 @@
 // Stage: the smoke run. Runs the executable inside exactly the files of the built rootfs — chroot as
 // root, an unprivileged user namespace otherwise — with an empty environment, so a missing library or
 // a crash fails the build instead of the first request in production (the article's Erlang mismatch).
+import { existsSync } from 'node:fs';
 import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
 
@@ -24,7 +25,8 @@ export interface VerifyInput {
 /** Runs each command inside the rootfs; throws VERIFY_FAILED with the loader's message on failure. */
 export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   const method = process.getuid?.() === 0 ? 'chroot' : 'unshare';
-  const prefix = method === 'chroot' ? ['chroot', input.rootfsDir] : ['unshare', '--user', '--map-root-user', 'chroot', input.rootfsDir];
+  const chroot = findTool('chroot');
+  const prefix = method === 'chroot' ? [chroot, input.rootfsDir] : [findTool('unshare'), '--user', '--map-root-user', chroot, input.rootfsDir];
   const commands: Verification['commands'] = [];
   for (const args of input.commands) {
     const started = performance.now();
@@ -35,6 +37,11 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
     commands.push({ args, exitCode: 0, durationMs: Math.round(performance.now() - started), stdout: result.stdout });
   }
   return { rootfsDir: input.rootfsDir, commands, method };
+}
+
+/** An absolute path: the smoke run's environment is empty, so the child has no PATH to search. */
+function findTool(name: string): string {
+  return ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((dir) => `${dir}/${name}`).find((path) => existsSync(path)) ?? name;
 }
 
 function verifyError(input: VerifyInput, args: string[], result: Result, method: string): SeabuildError {

@@ -1,0 +1,45 @@
+// `--context DIR`: the rootfs as files plus Dockerfile.scratch with the app's values, so that
+// `docker build -f DIR/Dockerfile.scratch DIR` makes the same image for people who build with Docker.
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomically } from '../fs-atomic.ts';
+import type { RuntimeConfig } from './image.ts';
+
+export const dockerfileTemplate = resolve(import.meta.dirname, '../../Dockerfile.scratch');
+
+/** Writes DIR/rootfs (a copy of `rootfsDir`) and DIR/Dockerfile.scratch. */
+export async function writeDockerContext(input: { dir: string; rootfsDir: string; config: RuntimeConfig }): Promise<void> {
+  await mkdir(input.dir, { recursive: true });
+  await rm(join(input.dir, 'rootfs'), { recursive: true, force: true });
+  await cp(input.rootfsDir, join(input.dir, 'rootfs'), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const dockerfile = renderDockerfile(await readFile(dockerfileTemplate, 'utf8'), input.config);
+  await writeFileAtomically(join(input.dir, 'Dockerfile.scratch'), dockerfile);
+}
+
+/** Fills the template's ARG defaults and app-specific lines from the image's runtime config. */
+export function renderDockerfile(template: string, config: RuntimeConfig): string {
+  const labels = config.labels ?? {};
+  const { PORT: port = '3000', ...otherEnv } = config.env ?? {};
+  const args: Record<string, string | undefined> = {
+    TITLE: labels['org.opencontainers.image.title'],
+    VERSION: labels['org.opencontainers.image.version'],
+    CREATED: labels['org.opencontainers.image.created'],
+    REVISION: labels['org.opencontainers.image.revision'],
+    SOURCE: labels['org.opencontainers.image.source'],
+    PORT: port,
+  };
+  const appPath = config.entrypoint?.[0] ?? '/app';
+  const quote = (value: string): string => JSON.stringify(value);
+  return template
+    .split('\n')
+    .flatMap((line) => {
+      const arg = /^ARG (\w+)=/.exec(line);
+      if (arg && arg[1]! in args) return args[arg[1]!] === undefined ? [] : [`ARG ${arg[1]}=${quote(args[arg[1]!]!)}`];
+      const label = /^LABEL \S+=\$(\w+)$/.exec(line);
+      if (label && label[1]! in args && args[label[1]!] === undefined) return [];
+      if (line === '# seabuild:env') return Object.keys(otherEnv).sort().map((name) => `ENV ${name}=${quote(otherEnv[name]!)}`);
+      if (line === 'EXPOSE $PORT') return (config.exposedPorts ?? [Number(port)]).map((p) => `EXPOSE ${p}`);
+      return [line.replaceAll('"/app"', quote(appPath))];
+    })
+    .join('\n');
+}

@@ -1,0 +1,97 @@
+// Stage: the FROM-scratch image. The executable's ELF closure (read from headers, never ldd) becomes a
+// rootfs of two layers — system (loader, libraries, /etc, /tmp) and app — which is smoke-run in a
+// chroot, then written as one archive that docker load, podman load and skopeo all accept.
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { SeaExecutable } from '../sea/index.ts';
+import { verifyRootfs, type Verification } from '../verify/index.ts';
+import { readElfFile } from './elf.ts';
+import { resolveClosure, type Closure } from './closure.ts';
+import { layoutRootfs } from './rootfs.ts';
+import { writeRootfsToDir } from './rootfs-dir.ts';
+import { createLayer, type Layer } from './layer.ts';
+import { appendLayers, emptyImage, withConfig, type Image } from './image.ts';
+import { writeImageArchive, type ImageArchive } from './archive.ts';
+import { writeDockerContext } from './context.ts';
+import type { Machine, Rootfs, RootfsEntry } from './types.ts';
+
+export type { Image } from './image.ts';
+export type { ImageArchive } from './archive.ts';
+export type { Closure } from './closure.ts';
+
+/** The image and everything that went into it. */
+export interface ImageBuild {
+  machine: Machine;
+  closure: Closure;
+  rootfs: Rootfs;
+  layers: Layer[];
+  image: Image;
+  archive: ImageArchive;
+  verification?: Verification;
+}
+
+export interface ImageInput {
+  config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> };
+  executable: SeaExecutable;
+  /** More app files (e.g. native addons laid out in place) and the ELF files among them. */
+  extraAppFiles?: RootfsEntry[];
+  extraElfFiles?: string[];
+  workDir: string;
+  logger: Logger;
+}
+
+/** Builds, verifies and writes the image of `executable`. */
+export async function buildImage(input: ImageInput): Promise<ImageBuild> {
+  const { config, executable, logger } = input;
+  const machine = (await readElfFile(executable.path)).machine;
+  const closure = await resolveClosure([executable.path, ...(input.extraElfFiles ?? [])], { machine });
+  logger.debug(`closure: ${closure.libraries.map((l) => l.soname).join(', ')}`);
+  const rootfs = layoutRootfs({
+    executablePath: executable.path,
+    appPath: config.image.appPath,
+    libraries: closure.libraries.filter((library) => library.system),
+    symlinks: closure.symlinks,
+    ...(closure.interpreter ? { interpreter: closure.interpreter } : {}),
+    ...(input.extraAppFiles ? { extraAppFiles: input.extraAppFiles } : {}),
+  });
+  const rootfsDir = join(input.workDir, 'rootfs');
+  let verification: Verification | undefined;
+  if (config.verify || config.context) await writeRootfsToDir(rootfs, rootfsDir);
+  if (config.verify) {
+    logger.info('smoke run inside the image rootfs: version, selftest');
+    verification = await verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path });
+  }
+  const layers: Layer[] = [];
+  for (const layer of rootfs.layers) {
+    layers.push(await createLayer(layer.entries, { compression: config.image.compression, sourceDateEpoch: config.sourceDateEpoch, workDir: join(input.workDir, 'layers') }));
+  }
+  const image = withConfig(
+    appendLayers(emptyImage({ machine, sourceDateEpoch: config.sourceDateEpoch }), layers, rootfs.layers.map((l) => ({ createdBy: `seabuild: ${l.name} layer`, comment: `${l.entries.length} entries` }))),
+    imageRuntimeConfig(config),
+  );
+  const archive = await writeImageArchive(image, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference] });
+  if (config.context) await writeDockerContext({ dir: config.context, rootfsDir, config: imageRuntimeConfig(config) });
+  return { machine, closure, rootfs, layers, image, archive, ...(verification ? { verification } : {}) };
+}
+
+/** Entrypoint, user, ports, env, labels, stop signal and healthcheck from the resolved config. */
+export function imageRuntimeConfig(config: ImageInput['config']) {
+  const created = new Date(config.sourceDateEpoch * 1000).toISOString();
+  return {
+    entrypoint: [config.image.appPath],
+    cmd: ['serve'],
+    user: '65532:65532',
+    env: { PORT: String(config.port), ...config.image.env },
+    exposedPorts: config.image.ports,
+    labels: {
+      'org.opencontainers.image.title': config.packageName,
+      'org.opencontainers.image.version': config.version,
+      'org.opencontainers.image.created': created,
+      ...(config.commit ? { 'org.opencontainers.image.revision': config.commit } : {}),
+      ...(config.repository ? { 'org.opencontainers.image.source': config.repository } : {}),
+    },
+    stopSignal: 'SIGTERM',
+    healthcheck: { test: ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 },
+  };
+}
