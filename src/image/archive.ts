@@ -1,0 +1,60 @@
+// One tar that is both an OCI image layout and a docker-archive: `docker load` (20.10 needs the
+// docker manifest.json, measured), `podman load` and `skopeo inspect oci-archive:/docker-archive:` take it.
+import { createWriteStream } from 'node:fs';
+import type tar from 'tar-stream';
+import { SeabuildError } from '../errors.ts';
+import { writeAtomically } from '../fs-atomic.ts';
+import { createHashTap } from './digest.ts';
+import { imageId, imageManifestBlob, type Image, type JsonBlob } from './image.ts';
+import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION } from './layout.ts';
+import { normalizeReference } from './reference.ts';
+import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
+
+/** What `writeImageArchive` wrote. */
+export interface ImageArchive {
+  path: string;
+  /** `sha256:…` of the archive file itself. */
+  digest: string;
+  sizeBytes: number;
+  /** The config digest (`docker images --no-trunc` shows it). */
+  imageId: string;
+  /** The manifest digest (what a registry reports). */
+  manifestDigest: string;
+  /** The references written, in full form. */
+  references: string[];
+}
+
+/**
+ * Writes the image to `path` atomically. `references` (at least one) are normalised to
+ * `registry/name:tag`; docker takes all of them, podman and skopeo's oci-archive the first.
+ */
+export async function writeImageArchive(image: Image, path: string, options: { references: readonly string[] }): Promise<ImageArchive> {
+  const references = [...new Set(options.references.map(normalizeReference))];
+  if (references.length === 0) {
+    throw new SeabuildError({ code: 'IMAGE_REFERENCE_INVALID', message: 'an image archive needs at least one reference', file: path, fix: 'name the image, e.g. kitteh/web:0.1.0' });
+  }
+  const written = await writeAtomically(path, async (temp) => {
+    const tap = createHashTap();
+    await writeTar((pack) => addArchiveMembers(pack, image, references), [tap.stream, createWriteStream(temp)]);
+    return tap.result();
+  });
+  return { path, ...written, imageId: imageId(image), manifestDigest: imageManifestBlob(image).digest, references };
+}
+
+async function addArchiveMembers(pack: tar.Pack, image: Image, references: string[]): Promise<void> {
+  const header = (name: string, sizeBytes: number): TarHeader => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: new Date(image.sourceDateEpoch * 1000) });
+  const json = (name: string, blob: JsonBlob) => addTarEntry(pack, header(name, blob.sizeBytes), blob.bytes);
+  // Members in byte order of their names, like the layers: blobs/, index.json, manifest.json, oci-layout.
+  for (const dir of ['blobs/', 'blobs/sha256/']) await addTarEntry(pack, { ...header(dir, 0), type: 'directory', mode: 0o755 });
+  for (const blob of layoutBlobs(image)) {
+    const name = blobPath(blob.digest);
+    if ('json' in blob) await json(name, blob.json);
+    else await addTarEntry(pack, header(name, blob.sizeBytes), blob.layer.open);
+  }
+  // One index entry, named by the first reference: with two entries `skopeo inspect oci-archive:PATH`
+  // refuses ("more than one image in oci, choose an image", measured with skopeo 1.9); docker reads every name from RepoTags.
+  const [primary = ''] = references;
+  await json('index.json', ociIndex(image, [{ [CONTAINERD_NAME_ANNOTATION]: primary, [REF_NAME_ANNOTATION]: primary }]));
+  await json('manifest.json', dockerManifest(image, references));
+  await json('oci-layout', OCI_LAYOUT_FILE);
+}
