@@ -1,17 +1,19 @@
 // `--context DIR`: the rootfs as files plus Dockerfile.scratch with the app's values, so that
 // `docker build -f DIR/Dockerfile.scratch DIR` makes the same image for people who build with Docker.
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomically } from '../fs-atomic.ts';
 import type { RuntimeConfig } from './image.ts';
+import { writeRootfsToDir } from './rootfs-dir.ts';
+import type { Rootfs } from './types.ts';
 
 export const dockerfileTemplate = resolve(import.meta.dirname, '../../Dockerfile.scratch');
 
-/** Writes DIR/rootfs (a copy of `rootfsDir`) and DIR/Dockerfile.scratch. */
-export async function writeDockerContext(input: { dir: string; rootfsDir: string; config: RuntimeConfig }): Promise<void> {
+/** Writes DIR/rootfs (owners and modes exact when run as root) and DIR/Dockerfile.scratch. */
+export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; config: RuntimeConfig }): Promise<void> {
   await mkdir(input.dir, { recursive: true });
   await rm(join(input.dir, 'rootfs'), { recursive: true, force: true });
-  await cp(input.rootfsDir, join(input.dir, 'rootfs'), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  await writeRootfsToDir(input.rootfs, join(input.dir, 'rootfs'));
   const dockerfile = renderDockerfile(await readFile(dockerfileTemplate, 'utf8'), input.config);
   await writeFileAtomically(join(input.dir, 'Dockerfile.scratch'), dockerfile);
 }
@@ -19,7 +21,7 @@ export async function writeDockerContext(input: { dir: string; rootfsDir: string
 /** Fills the template's ARG defaults and app-specific lines from the image's runtime config. */
 export function renderDockerfile(template: string, config: RuntimeConfig): string {
   const labels = config.labels ?? {};
-  const { PORT: port = '3000', ...otherEnv } = config.env ?? {};
+  const { PORT: port = '3000', PATH: _defaultPath, ...otherEnv } = config.env ?? {};
   const args: Record<string, string | undefined> = {
     TITLE: labels['org.opencontainers.image.title'],
     VERSION: labels['org.opencontainers.image.version'],

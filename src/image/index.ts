@@ -57,8 +57,8 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   });
   const rootfsDir = join(input.workDir, 'rootfs');
   let verification: Verification | undefined;
-  if (config.verify || config.context) await writeRootfsToDir(rootfs, rootfsDir);
   if (config.verify) {
+    await writeRootfsToDir(rootfs, rootfsDir);
     logger.info('smoke run inside the image rootfs: version, selftest');
     verification = await verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path });
   }
@@ -71,7 +71,7 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
     imageRuntimeConfig(config),
   );
   const archive = await writeImageArchive(image, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference] });
-  if (config.context) await writeDockerContext({ dir: config.context, rootfsDir, config: imageRuntimeConfig(config) });
+  if (config.context) await writeDockerContext({ dir: config.context, rootfs, config: imageRuntimeConfig(config) });
   return { machine, closure, rootfs, layers, image, archive, ...(verification ? { verification } : {}) };
 }
 
@@ -82,7 +82,8 @@ export function imageRuntimeConfig(config: ImageInput['config']) {
     entrypoint: [config.image.appPath],
     cmd: ['serve'],
     user: '65532:65532',
-    env: { PORT: String(config.port), ...config.image.env },
+    // The PATH docker gives every image without one (and distroless sets): same config from Dockerfile.scratch.
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', PORT: String(config.port), ...config.image.env },
     exposedPorts: config.image.ports,
     labels: {
       'org.opencontainers.image.title': config.packageName,

@@ -2,6 +2,7 @@
 import { open, stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
+import { readElfFile } from '../image/elf.ts';
 
 /** A node binary that can carry a SEA blob. */
 export interface NodeBinary {
@@ -27,6 +28,12 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   const header = await readHead(path, 20);
   if (header.readUInt32BE(0) !== 0x7f454c46) {
     throw new SeabuildError({ code: 'NODE_NOT_ELF', message: 'not an ELF executable, so not a Linux node binary', file: path, fix });
+  }
+  const { machine } = await readElfFile(path);
+  const hostMachine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  if (machine !== hostMachine) {
+    // The blob must be made by running the target node itself (a foreign blob segfaults), so no cross builds.
+    throw new SeabuildError({ code: 'NODE_WRONG_MACHINE', message: `this node binary is for ${machine}, but this machine is ${hostMachine}: seabuild runs the target node to make its blob, so it cannot build for another machine`, file: path, fix: `build on a ${machine} machine, or pass a ${hostMachine} node binary` });
   }
   // Checked before running it: an injected executable would answer --version as the app.
   if (!(await containsFuse(path, `${seaFuse}:0`))) {
