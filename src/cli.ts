@@ -6,6 +6,7 @@ import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning } from './errors.ts';
 import { createLogger } from './log.ts';
+import { verifyArchive } from './verify/archive.ts';
 
 const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -13,6 +14,8 @@ const usage = `Usage: seabuild <command> [options]
 
 Commands:
   build        bundle the app into one executable (and its image)
+  verify IMAGE.tar
+               smoke-run an image archive's executable inside its own files (version, selftest)
   help         show this text
   version      print seabuild's version
 
@@ -108,6 +111,14 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
   return 0;
 }
 
+async function runVerify(paths: string[]): Promise<number> {
+  if (paths.length !== 1) throw usageError('verify takes one image archive: seabuild verify dist/<name>.image.tar');
+  const verification = await verifyArchive(paths[0]!);
+  for (const command of verification.commands) process.stdout.write(`ok  ${command.args.join(' ')}  (${command.durationMs} ms)\n`);
+  process.stdout.write(`${paths[0]}${verification.reference ? ` (${verification.reference})` : ''}: smoke run passed (${verification.method})\n`);
+  return 0;
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -123,6 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     const [command = 'help', ...rest] = positionals;
     if (values.help || command === 'help') { process.stdout.write(`${usage}\n`); return 0; }
     if (command === 'version' || command === '--version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
+    if (command === 'verify') return await runVerify(rest);
     if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`);
     if (command === 'build') return await runBuild(values);
     throw usageError(`unknown command "${command}"`);

@@ -182,3 +182,31 @@ test('bad input: an output folder on a read-only mount leaves nothing behind', a
     await rm(ro, { recursive: true, force: true });
   }
 });
+
+test('seabuild verify: passes on the built archive; a rootfs without libstdc++ fails with the loader\'s message', async () => {
+  const { runSeabuild } = await import('./helpers/cli.ts');
+  const ok = await runSeabuild(['verify', archive()], { cwd: dir });
+  assert.equal(ok.exitCode, 0, ok.all);
+  assert.match(ok.stdout, /smoke run passed/);
+  const truncated = join(dir, 'truncated.tar');
+  await writeFile(truncated, (await readFile(archive())).subarray(0, 4096));
+  const bad = await runSeabuild(['verify', truncated], { cwd: dir });
+  assert.equal(bad.exitCode, 1);
+  assert.ok(bad.stderr.includes(truncated));
+
+  const { writeRootfsToDir } = await import('../src/image/rootfs-dir.ts');
+  const { verifyRootfs } = await import('../src/verify/index.ts');
+  const work = await mkdtemp(join(tmpdir(), 'seabuild-no-libstdcxx-'));
+  try {
+    const rootfs = result.image!.rootfs;
+    const without = { layers: rootfs.layers.map((l) => ({ ...l, entries: l.entries.filter((e) => !e.path.includes('libstdc++')) })) };
+    await writeRootfsToDir(without, work);
+    await assert.rejects(verifyRootfs({ rootfsDir: work, appPath: '/app', commands: [['version']], subject: 'test-image' }), (error: any) => {
+      assert.equal(error.code, 'VERIFY_MISSING_LIBRARY');
+      assert.match(error.message, /\/app needs libstdc\+\+\.so\.6/);
+      return true;
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
