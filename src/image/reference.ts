@@ -5,12 +5,27 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
+/** A reference split into its normalised parts. */
+export interface ParsedReference {
+  /** e.g. `docker.io`, `localhost:5000`. */
+  domain: string;
+  /** e.g. `library/web`, `kitteh/web`. */
+  repository: string;
+  tag: string;
+}
+
 /**
  * The full `domain/path:tag` form of a reference: `web` → `docker.io/library/web:latest`,
  * `kitteh/web:0.1.0` → `docker.io/kitteh/web:0.1.0`. podman 4.3 takes the OCI ref.name annotation
  * as the whole image name (measured: a ref of `1` loads as `localhost/1:latest`), so we always write this form.
  */
 export function normalizeReference(reference: string): string {
+  const { domain, repository, tag } = parseReference(reference);
+  return `${domain}/${repository}:${tag}`;
+}
+
+/** Splits and normalises a reference as docker does; throws IMAGE_REFERENCE_INVALID. */
+export function parseReference(reference: string): ParsedReference {
   const tagAt = reference.lastIndexOf(':');
   const hasTag = tagAt > reference.lastIndexOf('/');
   const name = hasTag ? reference.slice(0, tagAt) : reference;
@@ -28,5 +43,5 @@ export function normalizeReference(reference: string): string {
       fix: 'set the image name in lower case letters, digits and . _ - separators, e.g. kitteh/web:0.1.0',
     });
   }
-  return `${domain}/${path.join('/')}:${tag}`;
+  return { domain, repository: path.join('/'), tag };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { execa } from 'execa';
+import { freePort } from './http.ts';
 
 /** What one engine command did (never throws on a non-zero exit). */
 export interface CommandResult { exitCode: number | undefined; stdout: string; stderr: string }
@@ -89,6 +90,44 @@ export async function createPodman(): Promise<Podman> {
     podman: (args, options = {}) => run('podman', [...storage, ...args], { CONTAINERS_CONF: conf }, options.timeoutMs),
     remove: () => removeTempDir(dir),
   };
+}
+
+/** A private registry (distribution 2.8, package docker-registry) on 127.0.0.1. */
+export interface Registry {
+  /** `127.0.0.1:PORT`. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `docker-registry serve` with its own config and storage; `htpasswd` turns on Basic auth. */
+export async function startRegistry(options: { htpasswd?: { username: string; password: string } } = {}): Promise<Registry> {
+  const dir = await mkdtemp(join(tmpdir(), 'seabuild-registry-'));
+  const address = `127.0.0.1:${await freePort()}`;
+  let auth = '';
+  if (options.htpasswd) {
+    const entry = await run('htpasswd', ['-Bbn', options.htpasswd.username, options.htpasswd.password]);
+    await writeFile(join(dir, 'htpasswd'), entry.stdout);
+    auth = `auth: { htpasswd: { realm: test, path: ${join(dir, 'htpasswd')} } }\n`;
+  }
+  // Never the packaged config: it listens on every interface (ENVIRONMENT.md).
+  const config = join(dir, 'config.yml');
+  await writeFile(config, `version: 0.1\nstorage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }\nhttp: { addr: ${address} }\n${auth}log: { level: warn }\n`);
+  const log = openSync(join(dir, 'registry.log'), 'a');
+  const registry = spawn('docker-registry', ['serve', config], { stdio: ['ignore', log, log] });
+  const exited = new Promise<void>((resolve) => registry.once('exit', () => resolve()));
+  const stop = async () => {
+    await stopProcess(registry, exited);
+    await removeTempDir(dir);
+  };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const answer = await fetch(`http://${address}/v2/`).catch(() => undefined);
+    if (answer && (answer.status === 200 || answer.status === 401)) return { address, stop };
+    if (registry.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const output = readFileSync(join(dir, 'registry.log'), 'utf8');
+  await stop();
+  throw new Error(`docker-registry did not start:\n${output.slice(-2000)}`);
 }
 
 /** Runs a command with extra environment; collects output, never throws on exit status. */
