@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
+import { collectTree } from './embed/files/build-step.ts';
 import { buildSea, type SeaExecutable } from './sea/index.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
+import { pushImage } from './image/push.ts';
+import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
@@ -32,6 +35,10 @@ export interface BuildResult {
   executable: SeaExecutable;
   /** Absent with `image: false`. */
   image?: ImageBuild;
+  /** The size report, also written to `<outDir>/<name>.report.json`. */
+  report: SizeReport;
+  /** The report that file held before this build, if any (read before it was overwritten). */
+  previousReport?: SizeReport;
   warnings: Warning[];
 }
 
@@ -43,7 +50,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await bundle(config, workDir);
-    const embedded = await embed(config, workDir);
+    const tree = await collectTree(config, bundled, logger);
+    const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } });
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     const executable = await buildSea({
       nodeBinary: config.nodeBinary,
@@ -55,7 +63,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       logger,
     });
     const image = config.image ? await buildImage({ config: { ...config, image: config.image }, executable, workDir, logger }) : undefined;
-    return { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings] };
+    if (image && config.push) {
+      logger.info(`pushing ${config.image!.reference}`);
+      image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
+    }
+    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings, ...tree.warnings] };
+    const written = await writeBuildReport(artifacts);
+    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings] };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });

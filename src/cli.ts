@@ -6,6 +6,7 @@ import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning } from './errors.ts';
 import { createLogger } from './log.ts';
+import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify/archive.ts';
 
 const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -14,6 +15,7 @@ const usage = `Usage: seabuild <command> [options]
 
 Commands:
   build        bundle the app into one executable (and its image)
+  report       print a size report, or compare two (seabuild report --help)
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
   help         show this text
@@ -24,6 +26,7 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(16)} ${o.help}`).jo
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
   --no-verify        skip the smoke run inside the built rootfs
+  --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
   --config FILE      config file (default: seabuild.config.{json,ts} if present)
@@ -35,12 +38,12 @@ Environment: SOURCE_DATE_EPOCH (build time; default: the HEAD commit's time),
 SEABUILD_CACHE_DIR (stripped node binaries; default: ~/.cache/seabuild).`;
 
 const typeOf = (t: string): 'string' | 'boolean' => (t === 'boolean' ? 'boolean' : 'string');
-const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' || t === 'record';
+const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' || t === 'record' || t === 'globs';
 
 const parseOptions: ParseArgsConfig['options'] = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
   'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' },
-  config: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
 function usageError(message: string): SeabuildError {
@@ -58,6 +61,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
     if (spec.type === 'number') value = toNumber(spec.flag, raw as string);
     if (spec.type === 'number[]') value = (raw as string[]).map((v) => toNumber(spec.flag, v));
     if (spec.type === 'record') value = Object.fromEntries((raw as string[]).map((kv) => splitKeyValue(spec.flag, kv)));
+    if (spec.type === 'globs') value = groupKeyValues(spec.flag, raw as string[]);
     if (spec.type === 'compression' && raw !== 'gzip' && raw !== 'zstd') throw usageError(`--${spec.flag} must be gzip or zstd, got "${raw}"`);
     if (key.startsWith('image.')) image[key.slice(6)] = value;
     else options[key] = value;
@@ -76,6 +80,13 @@ function toNumber(flag: string, raw: string): number {
   return n;
 }
 
+/** `PKG=GLOB` flags, repeated, into `{ PKG: [GLOB, …] }`. */
+function groupKeyValues(flag: string, raw: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of raw.map((kv) => splitKeyValue(flag, kv))) (out[key] ??= []).push(value);
+  return out;
+}
+
 function splitKeyValue(flag: string, kv: string): [string, string] {
   const at = kv.indexOf('=');
   if (at <= 0) throw usageError(`--${flag} takes KEY=VALUE, got "${kv}"`);
@@ -85,6 +96,8 @@ function splitKeyValue(flag: string, kv: string): [string, string] {
 async function runBuild(values: Record<string, unknown>): Promise<number> {
   const logger = createLogger({ quiet: Boolean(values.quiet), debug: Boolean(values.debug) });
   const started = performance.now();
+  // Read first: a bad --compare path fails before a build, not after it.
+  const compareWith = values.compare ? await readReport(values.compare as string) : undefined;
   const result = await build({
     ...flagsToOptions(values),
     ...(values.cwd ? { cwd: values.cwd as string } : {}),
@@ -104,9 +117,14 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
     ...(result.image ? [
       `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
+      ...(result.image.push ? [`  pushed      ${result.image.push.reference}@${result.image.push.manifestDigest} (${result.image.push.uploadedBlobs.length} blobs uploaded, ${result.image.push.existingBlobs.length} already there)`] : []),
       `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method})` : '; smoke run skipped'}`,
     ] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
+    ...formatBuildSummary(result.report, {
+      path: relative(process.cwd(), reportPathFor(config)),
+      ...(compareWith ? { previous: compareWith, previousLabel: values.compare as string } : result.previousReport ? { previous: result.previousReport, previousLabel: `the previous report (${result.previousReport.app.version})` } : {}),
+    }),
   ].join('\n'));
   return 0;
 }
@@ -123,6 +141,7 @@ async function runVerify(paths: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {
         const parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });

@@ -25,6 +25,8 @@ export interface ResolvedConfig {
   port: number;
   minify: boolean;
   external: string[];
+  /** Package name (or '.') → globs of files to embed in the tree. */
+  include: Record<string, string[]>;
   image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
   verify: boolean;
   context?: string;
@@ -35,6 +37,7 @@ export interface ResolvedConfig {
   commit?: string;
   /** package.json `repository` URL, when set. */
   repository?: string;
+  push?: { insecure: boolean; credentials?: { username: string; password: string } };
 }
 
 export interface ResolveInput {
@@ -118,13 +121,14 @@ function checkOption(key: string, value: unknown, file: string, keyPrefix: strin
     'string[]': Array.isArray(value) && value.every((x) => typeof x === 'string'),
     'number[]': Array.isArray(value) && value.every((x) => Number.isInteger(x)),
     record: isPlainObject(value) && Object.values(value).every((x) => typeof x === 'string'),
+    globs: isPlainObject(value) && Object.values(value).every((x) => Array.isArray(x) && x.every((g) => typeof g === 'string' && g !== '')),
     compression: value === 'gzip' || value === 'zstd',
   }[spec.type];
   if (!ok) throw typeError(shown, describeType(spec.type), value, file);
 }
 
 function describeType(type: string): string {
-  return ({ 'string|false': 'a path or false', 'string[]': 'an array of strings', 'number[]': 'an array of integers', record: 'an object of strings', compression: '"gzip" or "zstd"' } as Record<string, string>)[type] ?? `a ${type}`;
+  return ({ 'string|false': 'a path or false', 'string[]': 'an array of strings', 'number[]': 'an array of integers', record: 'an object of strings', globs: 'an object of package name → array of globs', compression: '"gzip" or "zstd"' } as Record<string, string>)[type] ?? `a ${type}`;
 }
 
 function typeError(key: string, expected: string, value: unknown, file: string): SeabuildError {
@@ -176,11 +180,12 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     assetPrefix: o.assetPrefix ?? '/assets/',
     ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
     nodeBinary: resolve(root, o.node ?? process.execPath),
-    port, minify: o.minify ?? false, external: o.external ?? [],
+    port, minify: o.minify ?? false, external: o.external ?? [], include: o.include ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     verify: o.verify ?? true,
     ...(o.context ? { context: resolve(root, o.context) } : {}),
+    ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
     ...(commit ? { commit } : {}),
@@ -206,6 +211,11 @@ function imageReferenceOf(name: string, tag: string, file: string): string {
     const error = cause as SeabuildError;
     throw new SeabuildError({ code: 'CONFIG_INVALID_IMAGE_NAME', message: error.message, file, fix: error.fix ?? 'set image.name', cause });
   }
+}
+
+function registryCredentials(env: NodeJS.ProcessEnv): { credentials?: { username: string; password: string } } {
+  const { SEABUILD_REGISTRY_USERNAME: username, SEABUILD_REGISTRY_PASSWORD: password } = env;
+  return username && password ? { credentials: { username, password } } : {};
 }
 
 /** package.json `repository` as a URL, for the org.opencontainers.image.source label. */

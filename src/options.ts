@@ -37,14 +37,20 @@ export interface SeabuildOptions {
   port?: number;
   /** Minify the bundle; default false (readable stack traces). */
   minify?: boolean;
-  /** Packages or paths esbuild must not bundle. */
+  /** Packages or paths esbuild must not bundle; installed packages named here are embedded whole, with their dependencies. */
   external?: string[];
+  /** Package files to embed for run time, as globs relative to each package (`"."` is the app): `{ "figlet": ["fonts/Standard.flf"] }`. `seabuild trace` writes it. */
+  include?: Record<string, string[]>;
   /** Build the image; false builds only the executable. */
   image?: ImageOptions | false;
   /** Run the smoke test inside the built rootfs; default true. */
   verify?: boolean;
   /** Also write the rootfs and Dockerfile.scratch here, for `docker build`. */
   context?: string;
+  /** Push the image to its registry after the build (credentials: SEABUILD_REGISTRY_USERNAME/PASSWORD). */
+  push?: boolean;
+  /** Talk plain HTTP to the registry (a local test registry). */
+  insecureRegistry?: boolean;
 }
 
 /** Typed identity for `seabuild.config.ts`: `export default defineConfig({ … })`. */
@@ -52,7 +58,7 @@ export function defineConfig(options: SeabuildOptions): SeabuildOptions {
   return options;
 }
 
-export type OptionType = 'string' | 'number' | 'boolean' | 'string|false' | 'string[]' | 'number[]' | 'record' | 'compression';
+export type OptionType = 'string' | 'number' | 'boolean' | 'string|false' | 'string[]' | 'number[]' | 'record' | 'globs' | 'compression';
 
 /** The schema: key → type, flag and help. Nested `image.*` keys use the flag names shown. */
 export const optionTable: Record<string, { type: OptionType; flag: string; help: string }> = {
@@ -65,9 +71,12 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   node: { type: 'string', flag: 'node', help: 'node binary to build with (default: the running node)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
-  external: { type: 'string[]', flag: 'external', help: 'do not bundle this package (repeatable)' },
+  external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
+  include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
+  push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
+  insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
   'image.name': { type: 'string', flag: 'image-name', help: 'image repository (default: package name)' },
   'image.tag': { type: 'string', flag: 'image-tag', help: 'image tag (default: package version)' },
   'image.appPath': { type: 'string', flag: 'app-path', help: 'path of the executable in the image (default: /app)' },

@@ -14,6 +14,7 @@ import { createLayer, type Layer } from './layer.ts';
 import { appendLayers, emptyImage, withConfig, type Image } from './image.ts';
 import { writeImageArchive, type ImageArchive } from './archive.ts';
 import { writeDockerContext } from './context.ts';
+import type { PushResult } from './push.ts';
 import type { Machine, Rootfs, RootfsEntry } from './types.ts';
 
 export type { Image } from './image.ts';
@@ -29,6 +30,8 @@ export interface ImageBuild {
   image: Image;
   archive: ImageArchive;
   verification?: Verification;
+  /** Set when the build pushed the image (--push). */
+  push?: PushResult;
 }
 
 export interface ImageInput {
