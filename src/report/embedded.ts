@@ -1,0 +1,64 @@
+// What the executable carries besides code, by SEA asset key, and the package files laid out
+// beside it: assets, migrations, build info, and the file tree of packages that cannot be bundled
+// (native addons). Adding a kind of embedded item is one more branch in `classifyEmbeddedKey`.
+import { openSync, readSync, closeSync } from 'node:fs';
+import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
+
+// SEA asset keys of the embedded package tree (runtime-stubs/vfs/manifest.ts: treeAssetPrefix and
+// treeManifestKey), spelled out so the report does not depend on the runtime's module graph.
+const treeAssetPrefix = 'seabuild/tree/';
+const treeManifestKey = 'seabuild/tree.json';
+
+/** Logical names for SEA asset keys, and the migration files behind the embedded migrations JSON. */
+export interface SeaAssetNames {
+  assets: ReadonlyMap<string, string>;
+  migrationFiles: Array<{ path: string; sizeBytes: number }>;
+}
+
+/** The pieces of one SEA asset (the migrations JSON lists its source files). */
+export function embeddedItemPieces(key: string, path: string, sizeBytes: number, names: SeaAssetNames, layer: string | null): Piece[] {
+  const source = { path };
+  if (key === 'seabuild/migrations.json') {
+    const component = componentOf('migrations', 'migrations', 'migrations');
+    // One piece for the JSON; the files are listed with their own sizes (the JSON adds escaping and keys).
+    const files = names.migrationFiles.map((file) => ({ component, layer, sizeBytes: 0, source: null, file }));
+    return [{ component, layer, sizeBytes, source }, ...files];
+  }
+  if (key.startsWith('assets/')) {
+    const logical = names.assets.get(key) ?? key.slice('assets/'.length);
+    return [{ component: componentOf('assets', 'assets', 'assets'), layer, sizeBytes, source, file: { path: logical, sizeBytes } }];
+  }
+  if (key.startsWith(treeAssetPrefix)) return [treeFilePiece(key.slice(treeAssetPrefix.length), path, sizeBytes, layer)];
+  if (key === treeManifestKey) return [{ component: componentOf('build-info', 'build-info', 'build info and manifests'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];
+  if (key.startsWith('seabuild/')) return [{ component: componentOf('build-info', 'build-info', 'build info and manifests'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];
+  return [{ component: componentOf('embedded:other', 'other', 'other embedded files'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];
+}
+
+/**
+ * A file of the package tree (`node_modules/sharp/build/Release/sharp.node`), embedded or laid out
+ * in the image: it belongs to its innermost package, a native addon when the package has any ELF
+ * file, else plain package files.
+ */
+export function treeFilePiece(treePath: string, hostPath: string, sizeBytes: number, layer: string | null): Piece {
+  return { component: treeComponent(treePath, isElfFile(hostPath)), layer, sizeBytes, source: { path: hostPath }, file: { path: treePath, sizeBytes } };
+}
+
+function treeComponent(treePath: string, elf: boolean): ComponentInfo {
+  const matches = [...treePath.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//g)];
+  const name = matches.at(-1)?.[1] ?? treePath.split('/')[0] ?? treePath;
+  // Kind is per file here; `mergeNativeKinds` in create.ts makes a package with any ELF file an addon.
+  return elf
+    ? componentOf(`addon:${name}`, 'native-addon', `${name} (native addon)`, { source: 'npm', name })
+    : componentOf(`addon:${name}`, 'package-files', `${name} (package files)`, { source: 'npm', name });
+}
+
+/** ELF magic (gABI: e_ident[EI_MAG0..3] = 0x7f 'E' 'L' 'F'). */
+function isElfFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32BE(0) === 0x7f454c46;
+  } finally {
+    closeSync(fd);
+  }
+}
