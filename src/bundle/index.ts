@@ -1,13 +1,19 @@
 // Stage 1: esbuild bundles the app and seabuild's runtime into one CommonJS file for the SEA.
 // The metafile is the record of what went in; the size report reads it.
-import { build as esbuild, type BuildFailure, type Message, type Metafile } from 'esbuild';
+import { build as esbuild, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { SeabuildError, type Warning } from '../errors.ts';
 import type { ResolvedConfig } from '../config.ts';
-import { nativeAddonPlugin, runtimeEntry, stubPlugin } from './plugins.ts';
+import { runtimeEntry, stubPlugin } from './plugins.ts';
+import { createTreeScan, treePlugin } from './tree-plugin.ts';
+import { vfsBanner } from './vfs-banner.ts';
+import { bundleEntries, type BundledEntry } from './entries.ts';
+import type { FileReference } from './references.ts';
+
+export type { BundledEntry } from './entries.ts';
+export type { FileReference } from './references.ts';
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -16,52 +22,67 @@ export interface Bundle {
   sha256: string;
   metafile: Metafile;
   warnings: Warning[];
+  /** What the embedded file tree needs (src/embed/files reads it). */
+  tree: BundleTree;
+}
+
+/** Files the bundled code needs at run time besides the bundle itself. */
+export interface BundleTree {
+  /** Files and folders the code opens by path (found by scanning the modules). */
+  references: FileReference[];
+  /** Native addons imported by a literal specifier, and the module importing each. */
+  addons: Array<{ path: string; from: string }>;
+  /** Scripts started by path (workers), each bundled on its own. */
+  entries: BundledEntry[];
 }
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
 // the executable), so `new URL('.', import.meta.url)` keeps working.
-const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href;';
+const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename;';
 
 /** Bundles `config.entry` into `workDir/bundle.cjs`. */
 export async function bundle(config: ResolvedConfig, workDir: string): Promise<Bundle> {
   const outfile = join(workDir, 'bundle.cjs');
-  const nativeImports: Array<{ importer: string; path: string }> = [];
+  const scan = createTreeScan();
+  const options: BuildOptions = {
+    entryPoints: [config.entry],
+    absWorkingDir: config.root,
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    // Users ship on Node 22, 24 and 26: never emit syntax newer than the oldest.
+    target: 'node22',
+    metafile: true,
+    write: true,
+    logLevel: 'silent',
+    minify: config.minify,
+    legalComments: 'none',
+    external: config.external,
+    alias: { 'seabuild/runtime': runtimeEntry },
+    nodePaths: [join(config.root, 'node_modules')],
+    // The tree's bootstrap first: it must patch fs and require before any package module runs.
+    banner: { js: `${await vfsBanner()}\n${importMetaBanner}` },
+    // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
+    define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename' },
+    plugins: [stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), treePlugin(config.root, scan)],
+  };
   let result;
+  let entries: BundledEntry[];
   try {
-    result = await esbuild({
-      entryPoints: [config.entry],
-      absWorkingDir: config.root,
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      // Users ship on Node 22, 24 and 26: never emit syntax newer than the oldest.
-      target: 'node22',
-      metafile: true,
-      write: true,
-      logLevel: 'silent',
-      minify: config.minify,
-      legalComments: 'none',
-      external: config.external,
-      alias: { 'seabuild/runtime': runtimeEntry },
-      nodePaths: [join(config.root, 'node_modules')],
-      banner: { js: importMetaBanner },
-      define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
-      plugins: [stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), nativeAddonPlugin(nativeImports)],
-    });
+    result = await esbuild(options);
+    entries = await bundleEntries(options, scan, config.root, workDir);
   } catch (error) {
     throw bundleError(config, error as BuildFailure);
   }
-  if (nativeImports.length > 0) throw nativeAddonError(config, nativeImports[0]!.importer);
-  const addonPackage = findNativePackage(config, result.metafile);
-  if (addonPackage) throw nativeAddonError(config, addonPackage);
   const bytes = await readFile(outfile);
   return {
     path: outfile,
     sizeBytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    metafile: result.metafile,
-    warnings: result.warnings.map((m) => toWarning(config, m)),
+    metafile: result.metafile!,
+    warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
+    tree: { references: scan.references, addons: scan.addons, entries },
   };
 }
 
@@ -99,32 +120,4 @@ function unresolvedFix(specifier: string): string {
 function packageNameOf(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
-}
-
-/** A bundled package that ships a compiled addon (binding.gyp or prebuilt .node files) needs it at run time. */
-function findNativePackage(config: ResolvedConfig, metafile: Metafile): string | undefined {
-  const packageDirs = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match) packageDirs.add(resolve(config.root, match[1]!));
-  }
-  for (const dir of [...packageDirs].sort()) {
-    if (existsSync(join(dir, 'binding.gyp')) || hasNodeFile(join(dir, 'build/Release')) || hasNodeFile(join(dir, 'prebuilds'), 2)) return join(dir, 'package.json');
-  }
-  return undefined;
-}
-
-function hasNodeFile(dir: string, depth = 1): boolean {
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir, { withFileTypes: true }).some((e) => (e.isFile() && e.name.endsWith('.node')) || (e.isDirectory() && depth > 1 && hasNodeFile(join(dir, e.name), depth - 1)));
-}
-
-function nativeAddonError(config: ResolvedConfig, file: string): SeabuildError {
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? relative(config.root, dirname(file));
-  return new SeabuildError({
-    code: 'NATIVE_ADDON_UNSUPPORTED',
-    message: `package "${pkg}" needs a native addon (.node file), which this version of seabuild cannot embed yet`,
-    file,
-    fix: `use a pure-JavaScript alternative to ${pkg}, or mark it external and ship it beside the executable`,
-  });
 }

@@ -1,4 +1,4 @@
-// esbuild plugins: swap runtime modules for stubs in executables, and find what cannot be bundled.
+// esbuild plugins: swap runtime modules for stubs in executables (the tree's plugin is tree-plugin.ts).
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
@@ -25,19 +25,6 @@ export function stubPlugin(options: { hasMigrations: boolean; appRoot: string })
         } catch {
           return { path: join(runtimeDir, 'stubs/no-pg.ts') };
         }
-      });
-    },
-  };
-}
-
-/** Records imports of `.node` files (native addons), which need the native-addon loader. */
-export function nativeAddonPlugin(found: Array<{ importer: string; path: string }>): Plugin {
-  return {
-    name: 'seabuild-native-addons',
-    setup(build) {
-      build.onResolve({ filter: /\.node$/ }, (args) => {
-        found.push({ importer: args.importer, path: args.path });
-        return { path: args.path, external: true };
       });
     },
   };

@@ -5,9 +5,12 @@ import type { ResolvedConfig } from '../config.ts';
 import { buildInfoKey, type BuildInfo } from '../../runtime-stubs/build-info.ts';
 import { collectAssets, type AssetSet } from './assets.ts';
 import { collectMigrations, type MigrationSet } from './migrations.ts';
+import { treeSeaAssets, type PackageFiles, type TreeMode } from './files/index.ts';
+import { treeAssetPrefix, treeManifestKey } from '../../runtime-stubs/vfs/manifest.ts';
 
 export type { AssetSet } from './assets.ts';
 export type { MigrationSet } from './migrations.ts';
+export type { PackageFile, PackageFiles, TreeMode } from './files/index.ts';
 
 const migrationsKey = 'seabuild/migrations.json';
 
@@ -16,12 +19,14 @@ export interface Embedded {
   info: BuildInfo;
   assets?: AssetSet;
   migrations?: MigrationSet;
+  /** The package files of the embedded tree (src/embed/files). */
+  packageFiles?: PackageFiles;
   /** SEA asset key → file on disk, sorted by key so the blob is deterministic. */
   seaAssets: Record<string, string>;
 }
 
-/** Collects assets and migrations and writes the build info, all under `workDir`. */
-export async function embed(config: ResolvedConfig, workDir: string): Promise<Embedded> {
+/** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
+export async function embed(config: ResolvedConfig, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }): Promise<Embedded> {
   const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
   const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
   const info: BuildInfo = {
@@ -41,6 +46,17 @@ export async function embed(config: ResolvedConfig, workDir: string): Promise<Em
     files[migrationsKey] = join(workDir, 'migrations.json');
     await writeFile(files[migrationsKey], JSON.stringify(migrations.migrations));
   }
-  const seaAssets = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { info, ...(assets ? { assets } : {}), ...(migrations ? { migrations } : {}), seaAssets };
+  if (tree) Object.assign(files, await treeSeaAssets(tree.files, tree.layout, config.sourceDateEpoch, workDir));
+  return { info, ...(assets ? { assets } : {}), ...(migrations ? { migrations } : {}), ...(tree ? { packageFiles: tree.files } : {}), seaAssets: sortByKey(files) };
+}
+
+/** The SEA assets of `embedded` with its tree in another layout: the image variant uses `{ mode: 'external', root }`. */
+export async function withTreeLayout(embedded: Embedded, layout: TreeMode, config: ResolvedConfig, workDir: string): Promise<Record<string, string>> {
+  if (!embedded.packageFiles) return embedded.seaAssets;
+  const kept = Object.entries(embedded.seaAssets).filter(([key]) => key !== treeManifestKey && !key.startsWith(treeAssetPrefix));
+  return sortByKey({ ...Object.fromEntries(kept), ...(await treeSeaAssets(embedded.packageFiles, layout, config.sourceDateEpoch, workDir)) });
+}
+
+function sortByKey(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,0 +1,107 @@
+// The first code of every bundle (its banner, see src/bundle/vfs-banner.ts): before any package
+// module runs, it reads the tree's manifest from the executable, extracts the ELF files when the
+// tree is embedded, patches fs, the module resolver and worker_threads, and publishes the helpers
+// that rewritten package code calls as `globalThis.__seabuild`. Node builtins only; Node 22, 24, 26.
+import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
+import { createTree } from './tree.ts';
+import { patchFs } from './fs-patch.ts';
+import { createModuleHelpers, hookResolution } from './modules.ts';
+import { extractElfFiles, extractionBase } from './extract.ts';
+import { patchWorker } from './worker.ts';
+
+// The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
+declare const __seabuild_install: () => unknown;
+
+const fs = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
+const url = process.getBuiltinModule('node:url');
+const Module = process.getBuiltinModule('node:module') as any;
+
+/** What `globalThis.__seabuild` offers the bundle. */
+export interface SeabuildRuntime {
+  /** `embedded` (standalone executable), `external` (files laid out in the image), `none` (not a SEA). */
+  mode: 'embedded' | 'external' | 'none';
+  root: string;
+  /** Absolute path of a tree path: what `__dirname`/`__filename` (and `import.meta.dirname`/`filename`) become in package modules. */
+  dir(rel: string): string;
+  /** `file:` URL of a tree path: what `import.meta.url` becomes. */
+  url(rel: string): string;
+  require?: NodeJS.Require;
+  /** The helpers below take the calling module's folder as a tree path. */
+  requireFrom(dir: string, request: string): unknown;
+  resolve(dir: string, request: string, options?: { paths?: string[] }): string;
+  import(dir: string, specifier: string): Promise<unknown>;
+  bindings(dir: string): (options: string | { bindings: string }) => unknown;
+  /** Loads a tree script as the main module of this thread (workers). */
+  runMain(abs: string): void;
+}
+
+function install(): SeabuildRuntime {
+  const existing = (globalThis as any).__seabuild as SeabuildRuntime | undefined;
+  if (existing) return existing;
+  const sea = process.getBuiltinModule('node:sea');
+  // SEABUILD_EMBED_DIR: the SEA assets as files named by key, to run a bundle under plain node (runtime-stubs/stubs/dev-source.ts).
+  const embedDir = sea?.isSea() ? undefined : process.env.SEABUILD_EMBED_DIR;
+  const rawAsset = (key: string): ArrayBuffer | Buffer => (embedDir ? fs.readFileSync(path.join(embedDir, key)) : sea!.getRawAsset(key));
+  const manifest = sea?.isSea() || embedDir ? readManifest(rawAsset) : undefined;
+  const root = !manifest ? process.cwd()
+    : manifest.layout.mode === 'external' ? manifest.layout.root
+    : path.join(extractionBase(process.env), manifest.id);
+  if (manifest?.layout.mode === 'embedded') {
+    const read = (rel: string): Buffer => {
+      if (!(rel in manifest.files)) throw new Error(`no embedded file ${rel}`);
+      const bytes = rawAsset(treeAssetPrefix + rel);
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+    };
+    guardAddons(() => extractElfFiles(manifest, root, read), root);
+    const tree = createTree(manifest, root);
+    patchFs(tree, read);
+    hookResolution(tree, read);
+    patchWorker(tree, String(__seabuild_install));
+  }
+  const helpers = createModuleHelpers(root);
+  const runtime: SeabuildRuntime = {
+    mode: manifest ? manifest.layout.mode : 'none',
+    root,
+    dir: (rel) => path.join(root, rel),
+    url: (rel) => url.pathToFileURL(path.join(root, rel)).href,
+    ...(manifest ? { require: helpers.require } : {}),
+    requireFrom: helpers.requireFrom,
+    resolve: helpers.resolve,
+    import: helpers.import,
+    bindings: helpers.bindings,
+    runMain: (abs) => { Module._load(abs, null, true); },
+  };
+  (globalThis as any).__seabuild = runtime;
+  return runtime;
+}
+
+function readManifest(rawAsset: (key: string) => ArrayBuffer | Buffer): TreeManifest | undefined {
+  try {
+    const bytes = rawAsset(treeManifestKey);
+    return JSON.parse((Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)).toString('utf8'));
+  } catch {
+    return undefined; // built without a tree
+  }
+}
+
+/** Extraction failures surface when an addon is loaded, with the reason, not as a crash at start. */
+function guardAddons(extract: () => number, root: string): void {
+  let failure: Error | undefined;
+  try { extract(); } catch (error) { failure = error as Error; }
+  const load = Module._extensions['.node'];
+  Module._extensions['.node'] = function (module: unknown, filename: string) {
+    if (failure && filename.startsWith(root)) throw new Error(`cannot load native addon ${filename}: ${failure.message}`, { cause: failure });
+    try {
+      return load.call(this, module, filename);
+    } catch (error) {
+      // Docker mounts /tmp noexec: mmap of an extracted library fails there (measured).
+      if (filename.startsWith(root) && /failed to map segment|operation not permitted/i.test(String((error as Error).message))) {
+        (error as Error).message += `\n(the folder ${path.dirname(root)} is probably on a noexec filesystem: set XDG_CACHE_HOME to a folder where programs may run)`;
+      }
+      throw error;
+    }
+  };
+}
+
+install();

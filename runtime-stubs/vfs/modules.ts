@@ -1,0 +1,91 @@
+// Module loading from the tree: Module._resolveFilename consults the tree for requests made from a
+// module inside it (or naming a path inside it); Node's loader then reads the file through the patched
+// fs (`.js`, `.json`) or dlopen()s it from disk (`.node`, extracted or laid out beforehand).
+// The helpers below are what the bundler rewrites package code to call (src/bundle/rewrite.ts).
+import type { Tree } from './tree.ts';
+import { resolveInTree } from './resolve.ts';
+import { notEmbedded } from './fs-errors.ts';
+import { treeSpecifierPrefix } from './manifest.ts';
+
+const Module = process.getBuiltinModule('node:module') as any;
+const path = process.getBuiltinModule('node:path');
+const url = process.getBuiltinModule('node:url');
+
+type Require = NodeJS.Require;
+
+/** Hooks Module._resolveFilename so that modules in the tree resolve against the tree. */
+export function hookResolution(tree: Tree, read: (rel: string) => Buffer): void {
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, parent: any, isMain: boolean, options: any) {
+    if (typeof request === 'string' && !Module.isBuiltin(request)) {
+      if (request.startsWith(treeSpecifierPrefix)) request = path.join(tree.root, request.slice(treeSpecifierPrefix.length));
+      const fromDir = parent?.filename ? path.dirname(parent.filename) : tree.root;
+      const target = path.isAbsolute(request) ? request : path.resolve(fromDir, request);
+      const relative = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
+      if (tree.relative(fromDir) !== undefined || (relative && tree.relative(target) !== undefined)) {
+        const found = resolveInTree(tree, read, request, fromDir);
+        if (found) return found;
+        // A bare name not in the tree may still be a real package beside the executable (external).
+        if (relative || tree.relative(fromDir) === undefined) throw notFound(tree, request, fromDir);
+        try { return original.call(this, request, parent, isMain, options); } catch { throw notFound(tree, request, fromDir); }
+      }
+    }
+    return original.call(this, request, parent, isMain, options);
+  };
+}
+
+function notFound(tree: Tree, request: string, fromDir: string): Error {
+  const where = tree.relative(path.resolve(fromDir, /^\.\.?(\/|$)/.test(request) ? request : '.')) ?? request;
+  const what = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request) ? notEmbedded(where, 'module') : `package ${request}, required from ${tree.relative(fromDir) || 'the app'}, is not in the executable; add it with include (or external) or run seabuild trace`;
+  return Object.assign(new Error(`Cannot find module '${request}': ${what}`), { code: 'MODULE_NOT_FOUND' });
+}
+
+/** The helpers rewritten package code calls, each taking the calling module's folder as a tree path. */
+export function createModuleHelpers(root: string) {
+  const requires = new Map<string, Require>();
+  const requireFrom = (rel: string): Require => {
+    let req = requires.get(rel);
+    if (!req) requires.set(rel, (req = Module.createRequire(path.join(root, rel, '[seabuild]'))));
+    return req!;
+  };
+  return {
+    /** The bundle's own `require`: builtins, then the tree from its root. */
+    require: requireFrom(''),
+    /** `require(expr)` with a computed specifier. */
+    requireFrom: (dir: string, request: string) => requireFrom(dir)(request),
+    /** `require.resolve(x, options)`. */
+    resolve: (dir: string, request: string, options?: { paths?: string[] }) => requireFrom(dir).resolve(request, options),
+    /** `import(expr)` with a computed specifier: the tree's modules load through require (they are CommonJS). */
+    import: async (dir: string, specifier: string): Promise<unknown> => {
+      if (Module.isBuiltin(specifier) || /^(data|https?):/.test(specifier)) return import(specifier);
+      let exports: any;
+      try {
+        exports = requireFrom(dir)(specifier.startsWith('file:') ? url.fileURLToPath(specifier) : specifier);
+      } catch (error) {
+        if ((error as any)?.code === 'ERR_REQUIRE_ESM' || (error as any)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return import(specifier);
+        throw error;
+      }
+      return exports && exports.__esModule ? exports : Object.assign(Object.create(null), exports, { default: exports });
+    },
+    /** The `bindings` package, resolved against the tree: finds `<name>.node` in the usual build folders. */
+    bindings: (dir: string) => (options: string | { bindings: string }) => {
+      let name = typeof options === 'string' ? options : options.bindings;
+      if (!name.endsWith('.node')) name += '.node';
+      const req = requireFrom(dir);
+      const packageRoot = findPackageRoot(req, path.join(root, dir));
+      const tries = [['build', name], ['build', 'Release', name], ['build', 'Debug', name], ['out', 'Release', name], ['Release', name],
+        ['build', 'default', name], ['compiled', process.versions.node, process.platform, process.arch, name], ['lib', 'binding', name]];
+      for (const parts of tries) {
+        try { return req(path.join(packageRoot, ...parts)); } catch (error) { if ((error as any)?.code !== 'MODULE_NOT_FOUND') throw error; }
+      }
+      throw Object.assign(new Error(`Could not locate the bindings file ${name} under ${packageRoot}: it is not in the executable; add it with include or run seabuild trace`), { code: 'MODULE_NOT_FOUND' });
+    },
+  };
+}
+
+function findPackageRoot(req: Require, dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    try { req.resolve(path.join(at, 'package.json')); return at; } catch { /* keep looking upwards */ }
+    if (path.dirname(at) === at) return dir;
+  }
+}

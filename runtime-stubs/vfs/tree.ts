@@ -1,0 +1,72 @@
+// The embedded tree as the runtime sees it: absolute paths under `root` → file records and
+// directory listings. Directories are implied by the files (the manifest lists files only).
+import type { TreeFileRecord, TreeManifest } from './manifest.ts';
+
+const path = process.getBuiltinModule('node:path');
+
+/** A path under the root, found in the tree. */
+export type TreeNode =
+  | { type: 'file'; rel: string; record: TreeFileRecord }
+  | { type: 'dir'; rel: string; names: string[] };
+
+/** The tree's lookups; `rel` paths are relative to the root, '' being the root itself. */
+export interface Tree {
+  root: string;
+  manifest: TreeManifest;
+  /** The path relative to the root when `abs` (already absolute and normalised) lies under it. */
+  relative(abs: string): string | undefined;
+  lookup(rel: string): TreeNode | undefined;
+}
+
+/** Indexes the manifest's files and their parent directories. */
+export function createTree(manifest: TreeManifest, root: string): Tree {
+  const dirs = new Map<string, Set<string>>([['', new Set()]]);
+  for (const rel of Object.keys(manifest.files)) {
+    let child = rel;
+    for (let parent = parentOf(rel); ; parent = parentOf(parent)) {
+      let names = dirs.get(parent);
+      const exists = names !== undefined;
+      if (!names) dirs.set(parent, (names = new Set()));
+      names.add(child.slice(parent === '' ? 0 : parent.length + 1));
+      if (exists || parent === '') break;
+      child = parent;
+    }
+  }
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return {
+    root,
+    manifest,
+    relative: (abs) => (abs === root ? '' : abs.startsWith(prefix) ? abs.slice(prefix.length) : undefined),
+    lookup(rel) {
+      const record = manifest.files[rel];
+      if (record) return { type: 'file', rel, record };
+      const names = dirs.get(rel);
+      return names ? { type: 'dir', rel, names: [...names].sort() } : undefined;
+    },
+  };
+}
+
+function parentOf(rel: string): string {
+  const at = rel.lastIndexOf('/');
+  return at < 0 ? '' : rel.slice(0, at);
+}
+
+/** The package a tree path belongs to (`node_modules/@img/sharp-linux-x64/lib/x.node` → `@img/sharp-linux-x64`), or `the app`. */
+export function packageOf(rel: string): string {
+  const at = rel.lastIndexOf('node_modules/');
+  if (at < 0) return 'the app';
+  const parts = rel.slice(at + 'node_modules/'.length).split('/');
+  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? rel);
+}
+
+/** Absolute, normalised form of a path argument given to fs (string, Buffer or file: URL); undefined for fds and others. */
+export function pathArgument(value: unknown): string | undefined {
+  if (typeof value === 'string') return path.resolve(value);
+  if (Buffer.isBuffer(value)) return path.resolve(value.toString());
+  if (value instanceof URL || (typeof value === 'object' && value !== null && 'href' in value && 'protocol' in value)) {
+    const url = value as URL;
+    if (url.protocol !== 'file:') return undefined;
+    return path.resolve(process.getBuiltinModule('node:url').fileURLToPath(url));
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+// Files a module opens at run time by path rather than by import, found by reading its source:
+//   path.join(__dirname, 'a', 'b') / path.resolve(__dirname, …) / __dirname + '/a' / `${__dirname}/a`
+//   new URL('./a', import.meta.url)
+//   require.resolve('pkg/file')
+// and, in modules that compute paths from their own location, any string literal that names an
+// existing file or folder of the same package (sql.js's "sql-wasm.wasm", figlet's "/../fonts/").
+// A JavaScript file found through an explicit form is an entry (a worker, a forked script): it is
+// bundled on its own. Everything else is data, embedded as it is.
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { LexedSource } from './js-lexer.ts';
+
+/** A file or folder a module refers to. */
+export interface FileReference {
+  path: string;
+  /** `entry`: a script to bundle on its own; `data`: bytes read at run time; `folder`: a folder named by an
+   * explicit path form (all its files); `data-folder`: a folder named by a bare literal (its non-script files). */
+  kind: 'entry' | 'data' | 'folder' | 'data-folder';
+  /** The module that refers to it, and the 1-based line. */
+  from: string;
+  line: number;
+}
+
+const scriptFile = /\.(c|m)?[jt]s$/;
+const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' }> = [
+  { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)\)/g, base: 'dir' },
+  { pattern: /__dirname\s*\+\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'dir' },
+  { pattern: /`\$\{__dirname\}([^`$]*)`/g, base: 'dir' },
+  { pattern: /new\s+URL\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*,\s*import\.meta\.url\s*\)/g, base: 'url' },
+  { pattern: /require\.resolve\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*\)/g, base: 'package' },
+];
+
+/** The references of one module at `file` (absolute); `boundary` is the folder literals may not leave (its package, or the app). */
+export function findReferences(lexed: LexedSource, file: string, boundary: string): FileReference[] {
+  const { source, masked } = lexed;
+  const found = new Map<string, FileReference>();
+  const add = (target: string, explicit: boolean, offset: number): void => {
+    const path = resolve(target);
+    if (path === file || path === dirname(file) || path === boundary) return;
+    // A bare literal stays within its own package (the app's literals never reach into node_modules).
+    const reachable = explicit ? isInside(path, boundary) || path.includes(`${sep}node_modules${sep}`) : isInside(path, boundary) && !relative(boundary, path).split(sep).includes('node_modules');
+    if (!reachable) return;
+    if (!existsSync(path) || found.has(path)) return;
+    const kind = statSync(path).isDirectory() ? (explicit ? 'folder' : 'data-folder') : !scriptFile.test(path) ? 'data' : explicit ? 'entry' : undefined;
+    if (kind) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
+  };
+  for (const { pattern, base } of explicitForms) {
+    for (const m of masked.matchAll(new RegExp(pattern.source, 'g'))) {
+      const original = source.slice(m.index, m.index + m[0].length);
+      const args = literalsIn(new RegExp(pattern.source).exec(original)?.[1] ?? '', base === 'dir' && m[0].startsWith('`'));
+      if (args.length === 0) continue;
+      const targets = base === 'dir' ? bases(file).map((b) => join(b, ...args))
+        : base === 'url' ? [fileURLToPath(new URL(args[0]!, pathToFileURL(file)))]
+        : [resolvePackageFile(file, args[0]!)];
+      for (const target of targets) if (target) add(target, true, m.index);
+    }
+  }
+  if (/\b(__dirname|__filename|import\.meta)\b/.test(masked)) {
+    for (const literal of lexed.strings) {
+      // Specifiers of import/require are esbuild's business (it bundles them).
+      if (!looksLikePath(literal.value) || /(\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*$/.test(masked.slice(Math.max(0, literal.start - 20), literal.start))) continue;
+      for (const base of bases(file)) add(join(base, literal.value), false, literal.start);
+    }
+  }
+  return [...found.values()];
+}
+
+/** What a module's "__dirname" may be: its folder, or (a common slip, e.g. yargs's ESM shim) its own path. */
+function bases(file: string): string[] {
+  return [dirname(file), file];
+}
+
+/** A relative path with a name in it: `a/b`, `../fonts/`, `x.wasm`; not `./`, `..`, URLs or sentences. */
+function looksLikePath(value: string): boolean {
+  if (value.length === 0 || value.length > 200 || !/^[\w@./+-]+$/.test(value) || value.includes('//')) return false;
+  if (!/[\w@-]/.test(value.replace(/\.\.?(?=\/|$)/g, ''))) return false;
+  return value.includes('/') || /\.[a-z0-9]{1,8}$/i.test(value);
+}
+
+function literalsIn(text: string, isTemplate: boolean): string[] {
+  if (isTemplate) return [text];
+  return [...text.matchAll(/'([^'\n]*)'|"([^"\n]*)"/g)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+function resolvePackageFile(from: string, request: string): string | undefined {
+  try {
+    const resolved = createRequire(from).resolve(request);
+    return resolved.startsWith('/') ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
+}

@@ -1,0 +1,27 @@
+// The bundle's banner: runtime-stubs/vfs/bootstrap.ts compiled to one function that runs before any
+// module of the bundle. Its own source text is what worker threads evaluate to install the tree.
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { runtimeDir } from './plugins.ts';
+
+let compiled: Promise<string> | undefined;
+
+/** `var __seabuild = (function __seabuild_install() {…})(); require = …` — the same text for every bundle. */
+export function vfsBanner(): Promise<string> {
+  compiled ??= build({
+    entryPoints: [join(runtimeDir, 'vfs/bootstrap.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'node',
+    target: 'node22',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  }).then((result) => {
+    const code = result.outputFiles[0]!.text.trim();
+    return `var __seabuild = (function __seabuild_install() { ${code} return globalThis.__seabuild; })();\nif (__seabuild.require) require = __seabuild.require;`;
+  });
+  return compiled;
+}

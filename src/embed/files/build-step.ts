@@ -1,0 +1,18 @@
+// The tree's step in `build()`: collect the package files for the target machine and say what was
+// added and why (issue 7: "the build prints what it added and why").
+import type { ResolvedConfig } from '../../config.ts';
+import type { Bundle } from '../../bundle/index.ts';
+import type { Logger } from '../../log.ts';
+import type { Warning } from '../../errors.ts';
+import { readElfFile } from '../../image/elf.ts';
+import { collectPackageFiles } from './collect.ts';
+import { describePackageFiles } from './index.ts';
+import type { PackageFiles } from './types.ts';
+
+/** Collects the tree of `bundled` for the machine of `config.nodeBinary`, logging one line per package. */
+export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[] }> {
+  const { machine } = await readElfFile(config.nodeBinary);
+  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
+  for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
+  return result;
+}

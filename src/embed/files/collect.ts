@@ -1,0 +1,103 @@
+// What goes into the tree, and why:
+//   - files and folders the bundled code opens by path (src/bundle/references.ts)
+//   - scripts started by path, bundled on their own (src/bundle/entries.ts)
+//   - native addons: imported ones, those a bundled package ships (bindings, node-gyp-build), and
+//     whole dependencies that ship one without being bundled; plus their $ORIGIN libraries
+//   - `include` globs per package ('.' is the app itself)
+//   - `external` packages, whole, with their dependencies
+//   - the package.json of every package with a carried file (module resolution reads it)
+import { join, relative, sep } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { SeabuildError, type Warning } from '../../errors.ts';
+import type { Machine } from '../../image/types.ts';
+import type { BundleTree } from '../../bundle/index.ts';
+import { treePathOf, packageDirOf } from '../../bundle/tree-paths.ts';
+import { globMatcher } from './glob.ts';
+import { dependencyNames, findPackageDir, listFiles } from './walk.ts';
+import { finishPackageFiles, type Candidate } from './finish.ts';
+import type { PackageFiles } from './types.ts';
+
+/** What collecting needs: the app, the bundle's findings and the config's include/external lists. */
+export interface CollectInput {
+  root: string;
+  tree: BundleTree;
+  metafile: Metafile;
+  include: Record<string, string[]>;
+  external: string[];
+  /** The target machine: ELF files for other machines (prebuilds) are left out. */
+  machine: Machine;
+}
+
+/** Collects every file of the tree; warnings say what an include matched nothing. */
+export async function collectPackageFiles(input: CollectInput): Promise<{ files: PackageFiles; warnings: Warning[] }> {
+  const { root } = input;
+  const candidates = new Map<string, Candidate>();
+  const show = (file: string): string => relative(root, file).split(sep).join('/') || '.';
+  const add = (sourcePath: string, reason: string, treePath = treePathOf(sourcePath, root), origin = sourcePath): void => {
+    if (treePath !== undefined && !candidates.has(treePath)) candidates.set(treePath, { treePath, sourcePath, origin, reason });
+  };
+  for (const entry of input.tree.entries) add(entry.path, `bundled on its own: started by path from ${show(referrerOf(input.tree, entry.source))}`, entry.treePath, entry.source);
+  for (const ref of input.tree.references) {
+    const reason = `referenced by ${show(ref.from)}:${ref.line}`;
+    if (ref.kind === 'data') add(ref.path, reason);
+    else if (ref.kind !== 'entry') for (const file of listFiles(ref.path, { dataOnly: ref.kind === 'data-folder' })) add(file, reason);
+  }
+  for (const addon of input.tree.addons) add(addon.path, `imported by ${show(addon.from)}`);
+  addNativePackages(input, add);
+  const warnings = addIncludes(input, add);
+  addExternals(input, add);
+  const files = await finishPackageFiles([...candidates.values()], root, input.machine);
+  return { files, warnings };
+}
+
+function referrerOf(tree: BundleTree, source: string): string {
+  return tree.references.find((r) => r.path === source)?.from ?? source;
+}
+
+/** Packages in the bundle that ship .node files, and their not-bundled dependencies that do. */
+function addNativePackages(input: CollectInput, add: (file: string, reason: string) => void): void {
+  const bundled = new Set<string>();
+  for (const key of Object.keys(input.metafile.inputs)) {
+    const abs = join(input.root, key);
+    if (abs.includes(`${sep}node_modules${sep}`)) bundled.add(packageDirOf(abs, input.root));
+  }
+  const isAddon = (rel: string): boolean => rel.endsWith('.node') && !rel.includes('obj.target/');
+  for (const dir of [...bundled].sort()) {
+    const name = relative(join(dir, '..'), dir);
+    for (const file of listFiles(dir, { match: isAddon })) add(file, `native addon of ${name}, which the bundle loads`);
+    for (const dependency of dependencyNames(dir)) {
+      const depDir = findPackageDir(dependency, dir);
+      if (!depDir || bundled.has(depDir) || listFiles(depDir, { match: isAddon }).length === 0) continue;
+      for (const file of listFiles(depDir)) add(file, `native dependency ${dependency} of ${name}`);
+    }
+  }
+}
+
+function addIncludes(input: CollectInput, add: (file: string, reason: string) => void): Warning[] {
+  const warnings: Warning[] = [];
+  for (const [name, patterns] of Object.entries(input.include).sort()) {
+    const dir = name === '.' ? input.root : findPackageDir(name, input.root);
+    if (!dir) {
+      throw new SeabuildError({ code: 'INCLUDE_PACKAGE_NOT_FOUND', message: `include names package "${name}", which is not installed`, file: join(input.root, 'package.json'), fix: `install it (npm install ${name}) or remove it from "include"` });
+    }
+    const files = listFiles(dir, { match: globMatcher(patterns) }).filter((f) => name !== '.' || !f.includes(`${sep}node_modules${sep}`));
+    if (files.length === 0) warnings.push({ code: 'INCLUDE_NO_MATCH', message: `include ${JSON.stringify(patterns)} of ${name === '.' ? 'the app' : `package ${name}`} matches no file`, file: dir, fix: 'check the globs: they are relative to the package folder' });
+    for (const file of files) add(file, `include of ${name === '.' ? 'the app' : name}`);
+  }
+  return warnings;
+}
+
+/** External packages are embedded whole, with everything they require at run time. */
+function addExternals(input: CollectInput, add: (file: string, reason: string) => void): void {
+  const seen = new Set<string>();
+  const visit = (name: string, fromDir: string, why: string): void => {
+    const dir = findPackageDir(name, fromDir);
+    if (!dir || seen.has(dir)) return;
+    seen.add(dir);
+    for (const file of listFiles(dir)) add(file, why);
+    for (const dependency of dependencyNames(dir)) visit(dependency, dir, `dependency of external package ${name}`);
+  };
+  for (const name of input.external) {
+    if (/^[@\w][\w.@/-]*$/.test(name) && !name.includes('*')) visit(name, input.root, `external package ${name}`);
+  }
+}
