@@ -37,12 +37,11 @@ export async function createStaging(uploadDir: string, token: string): Promise<s
 /** Writes the renditions durably, drops the raw upload, and moves the folder into place. */
 export async function commitRenditions(uploadDir: string, token: string, renditions: Rendition[]): Promise<StoredRendition[]> {
   const staging = stagingDir(uploadDir, token);
-  const stored: StoredRendition[] = [];
-  for (const { name, width, height, contentType, extension, data } of renditions) {
+  const stored = await Promise.all(renditions.map(async ({ name, width, height, contentType, extension, data }): Promise<StoredRendition> => {
     const fileName = `${name}.${extension}`;
     await writeDurably(join(staging, fileName), data);
-    stored.push({ name, width, height, sizeBytes: data.length, contentType, path: join(imageDir(token), fileName) });
-  }
+    return { name, width, height, sizeBytes: data.length, contentType, path: join(imageDir(token), fileName) };
+  }));
   // The uploaded bytes are never kept: they carry the EXIF (GPS) that the renditions drop.
   await rm(join(staging, 'upload'), { force: true });
   const finalDir = join(uploadDir, imageDir(token));

@@ -121,7 +121,7 @@ describe('kitteh over HTTP (PGlite, from source)', () => {
     for (const rendition of Object.values<any>(answer.json().renditions)) {
       const { bytes } = await get(served.port, rendition.url);
       const metadata = await sharp(bytes).metadata();
-      assert.equal(metadata.exif ?? metadata.xmp, undefined, rendition.url);
+      assert.ok(metadata.exif === undefined && metadata.xmp === undefined, rendition.url);
       assert.ok(!bytes.includes('SN-123456789') && !bytes.includes('KittehPhone'), rendition.url);
     }
   });

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { ImageError, resizeImage, type ResizedImage } from '../src/resize.ts';
 import { runSelftest } from '../src/selftest.ts';
 import { expectedWidth, fixtureCases, manifestFiles, readFixture } from './helpers/fixtures.ts';
-import { hasGpsPointer, meanAbsoluteDifference, thumbnailPixels, withLocationData } from './helpers/pixels.ts';
+import { displayedSize, hasGpsPointer, isMetadataFree, meanAbsoluteDifference, thumbnailPixels, withLocationData } from './helpers/pixels.ts';
 
 const limits = { maxInputPixels: 50_000_000 };
 
@@ -27,10 +27,12 @@ describe('resize core', () => {
         assert.deepEqual(resized.renditions.map((r) => r.name).sort(), ['large', 'monstrous', 'original', 'tiny']);
         for (const rendition of resized.renditions) {
           const metadata = await sharp(rendition.data).metadata();
+          const [shownWidth, shownHeight] = displayedSize(metadata);
           const width = expectedWidth(rendition.name, fixture.width);
-          assert.equal(metadata.width, width, `${rendition.name} width`);
+          assert.equal(shownWidth, width, `${rendition.name} width`);
           assert.equal(rendition.width, width);
-          assert.ok(Math.abs(metadata.height - (width * fixture.height) / fixture.width) <= 1, `${rendition.name} height ${metadata.height}`);
+          assert.ok(Math.abs(shownHeight - (width * fixture.height) / fixture.width) <= 1, `${rendition.name} height ${shownHeight}`);
+          assert.ok(isMetadataFree(metadata), `${rendition.name} carries metadata`);
           assert.equal(rendition.contentType, fixture.outputType);
           assert.equal((metadata.pages ?? 1), 1, 'one frame');
         }
@@ -60,6 +62,10 @@ describe('resize core', () => {
       assert.equal(metadata.orientation, undefined, 'no orientation tag left');
       const difference = meanAbsoluteDifference(reference, await thumbnailPixels(output));
       assert.ok(difference < 8, `Landscape_${n} differs from Landscape_1 by ${difference.toFixed(1)}`);
+      // The original keeps its stored pixels and its Orientation tag: shown upright, it matches too.
+      const original = resized.renditions.find((r) => r.name === 'original')!.data;
+      const shown = await sharp(original, { autoOrient: true }).toBuffer();
+      assert.ok(meanAbsoluteDifference(reference, await thumbnailPixels(shown)) < 8, `Landscape_${n} original, shown upright`);
     }
   });
 
@@ -70,7 +76,7 @@ describe('resize core', () => {
     const resized = await resizeImage(phonePhoto, limits);
     for (const rendition of resized.renditions) {
       const metadata = await sharp(rendition.data).metadata();
-      assert.equal(metadata.exif, undefined, `${rendition.name} has EXIF`);
+      assert.equal(metadata.exif, undefined, `${rendition.name} has EXIF`); // Orientation 1: no block written back
       assert.equal(metadata.xmp, undefined, `${rendition.name} has XMP`);
       assert.equal(metadata.iptc, undefined, `${rendition.name} has IPTC`);
       assert.equal(metadata.icc, undefined, `${rendition.name} has an ICC profile`);
@@ -78,12 +84,24 @@ describe('resize core', () => {
     }
   });
 
-  it('makes the original upright and full size from a separate decode when wider than 600 px', async () => {
-    const big = await sharp(readFixture('Landscape_6.jpg')).resize(1800, 1350).withMetadata({ orientation: 6 }).jpeg().toBuffer();
-    const resized = await resizeImage(big, limits);
-    const original = resized.renditions.find((r) => r.name === 'original')!;
-    assert.deepEqual([original.width, original.height], [1350, 1800], 'stored 1800×1350 with Orientation 6 is upright 1350×1800');
-    assert.equal((await sharp(original.data).metadata()).orientation, undefined);
+  it('keeps a JPEG original\'s pixels bit-exact, drops its metadata, writes back only Orientation', async () => {
+    const phonePhoto = await sharp(await withLocationData(readFixture('Landscape_6.jpg'))).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    assert.ok(hasGpsPointer((await sharp(phonePhoto).metadata()).exif!));
+    const original = (await resizeImage(phonePhoto, limits)).renditions.find((r) => r.name === 'original')!;
+    assert.deepEqual([original.width, original.height], [600, 450]);
+    const metadata = await sharp(original.data).metadata();
+    assert.equal(metadata.orientation, 6);
+    assert.ok(isMetadataFree(metadata), 'only the Orientation tag');
+    assert.ok(!original.data.includes('KittehPhone') && !original.data.includes('SN-123456789'));
+    assert.deepEqual(await sharp(original.data).raw().toBuffer(), await sharp(phonePhoto).raw().toBuffer(), 'same pixels');
+  });
+
+  it('re-encodes other formats wider than 600 px at full size, upright (second decode)', async () => {
+    const big = await sharp(readFixture('Landscape_6.jpg')).rotate().resize(1600, 1200).png().toBuffer();
+    const original = (await resizeImage(big, limits)).renditions.find((r) => r.name === 'original')!;
+    assert.deepEqual([original.width, original.height], [1600, 1200]);
+    assert.equal(original.contentType, 'image/png');
+    assert.equal((await sharp(original.data).metadata()).width, 1600);
   });
 
   it('refuses a picture over MAX_INPUT_PIXELS before decoding it', async () => {

@@ -32,3 +32,14 @@ export async function withLocationData(image: Buffer): Promise<Buffer> {
 export function hasGpsPointer(exif: Buffer): boolean {
   return exif.includes(Buffer.from([0x25, 0x88])) || exif.includes(Buffer.from([0x88, 0x25]));
 }
+
+/** Width × height as displayed (EXIF orientation applied). */
+export function displayedSize(metadata: { width: number; height: number; autoOrient?: { width: number; height: number } }): [number, number] {
+  return metadata.autoOrient ? [metadata.autoOrient.width, metadata.autoOrient.height] : [metadata.width, metadata.height];
+}
+
+/** True when a picture's metadata is at most the one-tag Orientation block that jpeg-strip.ts writes. */
+export function isMetadataFree(metadata: { exif?: Buffer; xmp?: Buffer; iptc?: Buffer }): boolean {
+  const exifOk = metadata.exif === undefined || (metadata.exif.length <= 64 && !hasGpsPointer(metadata.exif));
+  return exifOk && metadata.xmp === undefined && metadata.iptc === undefined;
+}
