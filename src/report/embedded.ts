@@ -44,7 +44,7 @@ export function treeFilePiece(treePath: string, hostPath: string, sizeBytes: num
 }
 
 function treeComponent(treePath: string, elf: boolean): ComponentInfo {
-  const matches = [...treePath.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//g)];
+  const matches = [...treePath.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)(?=\/)/g)];
   const name = matches.at(-1)?.[1] ?? treePath.split('/')[0] ?? treePath;
   // Kind is per file here; `mergeNativeKinds` in create.ts makes a package with any ELF file an addon.
   return elf

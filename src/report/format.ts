@@ -1,6 +1,6 @@
 // Numbers for people: decimal units as registries and `docker images` print them (1 MB = 10^6 bytes),
 // exact byte counts where a reader checks them, and aligned plain-text columns.
-import type { ByteChange } from './compare.ts';
+import type { ByteChange, ComponentChange } from './compare.ts';
 
 /** `43.6 MB`, `775.7 kB`, `827 B` (decimal units). */
 export function formatBytes(bytes: number): string {
@@ -45,4 +45,12 @@ export function renderColumns(rows: readonly string[][], right: readonly number[
   return rows
     .map((row) => row.map((cell, i) => (right.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd())
     .join('\n');
+}
+
+/** ` 1.0.0 → 1.0.1` when a package's version changed, ` 2.1.3` for an added or removed one, else ''. */
+export function formatVersionChange(change: Pick<ComponentChange, 'version'>): string {
+  const { old: before, new: after } = change.version ?? {};
+  if (before === after) return '';
+  if (before && after) return ` ${before} → ${after}`;
+  return ` ${before ?? after}`;
 }

@@ -70,9 +70,10 @@ function classifyInput(inputPath: string, root: string, versions: Map<string, st
 /** The innermost `node_modules/<name>` of a path (`@scope/name` included). */
 function lastPackageDir(path: string): { name: string; dir: string; end: number } | undefined {
   let found: { name: string; dir: string; end: number } | undefined;
-  for (const match of path.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//g)) {
+  // The trailing slash is a lookahead: `a/node_modules/b` must not eat the `/` before `node_modules/c`.
+  for (const match of path.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)(?=\/)/g)) {
     const end = match.index + match[0].length;
-    found = { name: match[1]!, dir: path.slice(0, end - 1), end };
+    found = { name: match[1]!, dir: path.slice(0, end), end: end + 1 };
   }
   return found;
 }

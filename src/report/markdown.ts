@@ -1,7 +1,7 @@
 // Markdown for pull-request comments: the totals, what changed since the previous report (when
 // given), and the largest components. GitHub-flavoured tables; pipes in names are escaped.
 import { compareReports } from './compare.ts';
-import { formatBytes, formatDelta, formatPercent, formatShare } from './format.ts';
+import { formatBytes, formatDelta, formatPercent, formatShare, formatVersionChange } from './format.ts';
 import type { SizeReport } from './schema.ts';
 import { rankComponents } from './text.ts';
 
@@ -38,7 +38,7 @@ function changeSection(previous: SizeReport, report: SizeReport): string[] {
   if (diff.components.length === 0) return [...lines, '', 'No component changed.'];
   lines.push('', '| change | component | uncompressed | % | compressed |', '|---|---|--:|--:|--:|');
   for (const c of diff.components) {
-    const version = c.version && c.version.old !== c.version.new ? ` ${cell(c.version.old ?? '∅')} → ${cell(c.version.new ?? '∅')}` : '';
+    const version = cell(formatVersionChange(c));
     lines.push(`| ${c.status} | ${cell(c.name)}${version} | ${formatDelta(c.uncompressed.deltaBytes)} | ${formatPercent(c.uncompressed)} | ${c.compressed ? formatDelta(c.compressed.deltaBytes) : '–'} |`);
     for (const f of c.files.slice(0, 10)) lines.push(`| ${f.status} | ↳ \`${cell(f.path)}\` | ${formatDelta(f.change.deltaBytes)} | ${formatPercent(f.change)} | |`);
   }

@@ -1,6 +1,6 @@
 // The terminal views: the full table of one report, the diff of two, and the build's short summary.
 import { compareReports, type ComponentChange, type ReportDiff } from './compare.ts';
-import { formatBytes, formatDelta, formatPercent, formatShare, renderColumns } from './format.ts';
+import { formatBytes, formatDelta, formatPercent, formatShare, formatVersionChange, renderColumns } from './format.ts';
 import type { ReportComponent, SizeReport } from './schema.ts';
 
 /** Components by the bytes that matter most: compressed with an image, else uncompressed. */
@@ -70,7 +70,7 @@ function totalLine(label: string, change: ReportDiff['totals']['compressed']): s
 function changeTable(changes: readonly ComponentChange[]): string {
   const rows: string[][] = [];
   for (const change of changes) {
-    const version = change.version && change.version.old !== change.version.new ? ` ${change.version.old ?? '∅'} → ${change.version.new ?? '∅'}` : '';
+    const version = formatVersionChange(change);
     rows.push([
       `  ${change.name}${version}`, change.status, change.kind,
       formatDelta(change.uncompressed.deltaBytes), formatPercent(change.uncompressed),
