@@ -7,6 +7,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
+import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, type SeaExecutable } from './sea/index.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
@@ -62,7 +63,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       cacheDir: config.cacheDir,
       logger,
     });
-    const image = config.image ? await buildImage({ config: { ...config, image: config.image }, executable, workDir, logger }) : undefined;
+    // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
+    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
+    const image = config.image && imageTree
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, workDir, logger })
+      : undefined;
     if (image && config.push) {
       logger.info(`pushing ${config.image!.reference}`);
       image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });

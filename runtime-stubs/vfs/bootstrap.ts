@@ -47,16 +47,22 @@ function install(): SeabuildRuntime {
   const root = !manifest ? process.cwd()
     : manifest.layout.mode === 'external' ? manifest.layout.root
     : path.join(extractionBase(process.env), manifest.id);
+  let read: ((rel: string) => Buffer) | undefined;
   if (manifest?.layout.mode === 'embedded') {
-    const read = (rel: string): Buffer => {
+    read = (rel: string): Buffer => {
       if (!(rel in manifest.files)) throw new Error(`no embedded file ${rel}`);
       const bytes = rawAsset(treeAssetPrefix + rel);
       return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
     };
-    guardAddons(() => extractElfFiles(manifest, root, read), root);
+    guardAddons(() => extractElfFiles(manifest, root, read!), root);
+  }
+  if (manifest) {
     const tree = createTree(manifest, root);
-    patchFs(tree, read);
-    hookResolution(tree, read);
+    if (read) {
+      patchFs(tree, read);
+      hookResolution(tree, read);
+    }
+    // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
   }
   const helpers = createModuleHelpers(root);
@@ -70,10 +76,22 @@ function install(): SeabuildRuntime {
     resolve: helpers.resolve,
     import: helpers.import,
     bindings: helpers.bindings,
-    runMain: (abs) => { Module._load(abs, null, true); },
+    runMain: (abs) => { runAsMain(abs); },
   };
   (globalThis as any).__seabuild = runtime;
   return runtime;
+}
+
+/** Compiles a tree script as this thread's main CommonJS module, whatever its extension or package "type" says. */
+function runAsMain(abs: string): void {
+  const module = new Module(abs, null);
+  module.filename = abs;
+  module.paths = Module._nodeModulePaths(path.dirname(abs));
+  module.id = '.';
+  Module._cache[abs] = module;
+  process.mainModule = module;
+  module._compile(fs.readFileSync(abs, 'utf8'), abs);
+  module.loaded = true;
 }
 
 function readManifest(rawAsset: (key: string) => ArrayBuffer | Buffer): TreeManifest | undefined {

@@ -24,7 +24,11 @@ export function extractElfFiles(manifest: TreeManifest, root: string, read: (rel
   const base = path.dirname(root);
   ensurePrivateDir(base);
   // An incomplete folder (a temp cleaner took files) is moved aside, never patched in place.
-  if (fs.existsSync(root)) fs.renameSync(root, `${root}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  if (fs.existsSync(root)) {
+    const stale = `${root}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    fs.renameSync(root, stale);
+    fs.rmSync(stale, { recursive: true, force: true });
+  }
   const temp = `${root}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   try {
     for (const [rel, record] of elf) {

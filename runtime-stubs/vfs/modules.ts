@@ -48,9 +48,12 @@ export function createModuleHelpers(root: string) {
     if (!req) requires.set(rel, (req = Module.createRequire(path.join(root, rel, '[seabuild]'))));
     return req!;
   };
+  // The bundle names the tree's addons `seabuild:tree/<path>`; with the tree laid out (no resolver hook) this maps them.
+  const base = requireFrom('');
+  const bundleRequire = Object.assign((request: string) => base(request.startsWith(treeSpecifierPrefix) ? path.join(root, request.slice(treeSpecifierPrefix.length)) : request), base);
   return {
     /** The bundle's own `require`: builtins, then the tree from its root. */
-    require: requireFrom(''),
+    require: bundleRequire as Require,
     /** `require(expr)` with a computed specifier. */
     requireFrom: (dir: string, request: string) => requireFrom(dir)(request),
     /** `require.resolve(x, options)`. */

@@ -32,6 +32,8 @@ export interface SeaInput {
   workDir: string;
   cacheDir: string;
   logger: Logger;
+  /** Run the new executable once (`version --json`); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
+  check?: boolean;
 }
 
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
@@ -47,7 +49,7 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
     await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
     await chmod(temp, 0o755);
     const bytes = await readFile(temp);
-    await checkExecutable(temp, node, input.output);
+    if (input.check !== false) await checkExecutable(temp, node, input.output);
     return {
       path: input.output,
       sizeBytes: bytes.length,
