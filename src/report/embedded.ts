@@ -6,7 +6,7 @@ import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
 
 // SEA asset keys of the embedded package tree (runtime-stubs/vfs/manifest.ts: treeAssetPrefix and
 // treeManifestKey), spelled out so the report does not depend on the runtime's module graph.
-const treeAssetPrefix = 'seabuild/tree/';
+export const TREE_ASSET_PREFIX = 'seabuild/tree/';
 const treeManifestKey = 'seabuild/tree.json';
 
 /** Logical names for SEA asset keys, and the migration files behind the embedded migrations JSON. */
@@ -28,7 +28,7 @@ export function embeddedItemPieces(key: string, path: string, sizeBytes: number,
     const logical = names.assets.get(key) ?? key.slice('assets/'.length);
     return [{ component: componentOf('assets', 'assets', 'assets'), layer, sizeBytes, source, file: { path: logical, sizeBytes } }];
   }
-  if (key.startsWith(treeAssetPrefix)) return [treeFilePiece(key.slice(treeAssetPrefix.length), path, sizeBytes, layer)];
+  if (key.startsWith(TREE_ASSET_PREFIX)) return [treeFilePiece(key.slice(TREE_ASSET_PREFIX.length), path, sizeBytes, layer)];
   if (key === treeManifestKey) return [{ component: componentOf('build-info', 'build-info', 'build info and manifests'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];
   if (key.startsWith('seabuild/')) return [{ component: componentOf('build-info', 'build-info', 'build info and manifests'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];
   return [{ component: componentOf('embedded:other', 'other', 'other embedded files'), layer, sizeBytes, source, file: { path: key, sizeBytes } }];

@@ -3,17 +3,28 @@
 import { statSync } from 'node:fs';
 import type { BuildResult } from '../build.ts';
 import { bundlePieces } from './javascript.ts';
-import { embeddedItemPieces, type SeaAssetNames } from './embedded.ts';
+import { embeddedItemPieces, TREE_ASSET_PREFIX, type SeaAssetNames } from './embedded.ts';
 import { componentOf, type Piece } from './pieces.ts';
 
 /** What the report reads of a build: everything `build` returns except the report itself. */
 export type ReportInput = Omit<BuildResult, 'report' | 'previousReport'>;
 
-/** Every byte of the executable file, as pieces that sum to `executable.sizeBytes`. */
-export function executablePieces(result: ReportInput, layer: string | null): Piece[] {
-  const { executable, bundle, embedded, config } = result;
+/**
+ * The image's own executable, when it is not the standalone one: with native addons the image
+ * gets an executable whose blob embeds no package-tree file (they are laid out in the app layer
+ * instead, src/embed/files/image-variant.ts), built from the same node, bundle and other assets.
+ */
+export interface ImageExecutable {
+  sizeBytes: number;
+}
+
+/** Every byte of the executable file, as pieces that sum to its size. */
+export function executablePieces(result: ReportInput, layer: string | null, imageExecutable?: ImageExecutable): Piece[] {
+  const { bundle, embedded, config } = result;
+  const executable = { ...result.executable, ...imageExecutable };
   const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer });
-  const assets = Object.entries(embedded.seaAssets).flatMap(([key, path]) => embeddedItemPieces(key, path, statSync(path).size, seaAssetNames(result), layer));
+  const seaAssets = Object.entries(embedded.seaAssets).filter(([key]) => !imageExecutable || !key.startsWith(TREE_ASSET_PREFIX));
+  const assets = seaAssets.flatMap(([key, path]) => embeddedItemPieces(key, path, statSync(path).size, seaAssetNames(result), layer));
   const blobContentBytes = [...js, ...assets].reduce((n, p) => n + p.sizeBytes, 0);
   const node = componentOf('node-runtime', 'node-runtime', `node runtime ${executable.node.version} (stripped)`);
   const overhead = componentOf('sea-overhead', 'sea-overhead', 'SEA blob framing and ELF injection');

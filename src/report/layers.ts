@@ -21,7 +21,10 @@ export async function imagePieces(result: ReportInput, image: ImageBuild): Promi
     if (!layer) return;
     const files = rootfsLayer.entries.filter((entry): entry is FileEntry => entry.type === 'file');
     const layerPieces = files.flatMap((entry): Piece[] => {
-      if (entry.path === appPath) return executablePieces(result, rootfsLayer.name);
+      if (entry.path === appPath) {
+        const standalone = 'path' in entry.source && entry.source.path === result.executable.path;
+        return executablePieces(result, rootfsLayer.name, standalone ? undefined : { sizeBytes: entry.sizeBytes });
+      }
       return [filePiece(entry, rootfsLayer.name, libraries)];
     });
     const contentBytes = files.reduce((n, entry) => n + entry.sizeBytes, 0);
