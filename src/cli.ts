@@ -6,6 +6,7 @@ import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning } from './errors.ts';
 import { createLogger } from './log.ts';
+import { runTraceCommand } from './trace/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify/archive.ts';
 
@@ -16,6 +17,7 @@ const usage = `Usage: seabuild <command> [options]
 Commands:
   build        bundle the app into one executable (and its image)
   report       print a size report, or compare two (seabuild report --help)
+  trace        run the app under node and add the package files it opens to "include" (seabuild trace --help)
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
   help         show this text
@@ -141,6 +143,7 @@ async function runVerify(paths: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {

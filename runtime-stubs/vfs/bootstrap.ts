@@ -8,6 +8,7 @@ import { patchFs } from './fs-patch.ts';
 import { createModuleHelpers, hookResolution } from './modules.ts';
 import { extractElfFiles, extractionBase } from './extract.ts';
 import { patchWorker } from './worker.ts';
+import { explainMissing } from './missing.ts';
 
 // The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
 declare const __seabuild_install: () => unknown;
@@ -61,6 +62,8 @@ function install(): SeabuildRuntime {
     if (read) {
       patchFs(tree, read);
       hookResolution(tree, read);
+    } else {
+      explainMissing(tree);
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));

@@ -31,3 +31,8 @@ export function notEmbedded(rel: string, what = 'file'): string {
 export function missing(syscall: string, abs: string, rel: string): NodeJS.ErrnoException {
   return fsError('ENOENT', syscall, abs, notEmbedded(rel));
 }
+
+/** The same sentence for a package required by name. */
+export function packageNotEmbedded(request: string, fromRel: string): string {
+  return `package ${request}, required from ${fromRel || 'the app'}, is not in the executable; add it with include (or external) or run seabuild trace`;
+}

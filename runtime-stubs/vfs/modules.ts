@@ -4,7 +4,7 @@
 // The helpers below are what the bundler rewrites package code to call (src/bundle/rewrite.ts).
 import type { Tree } from './tree.ts';
 import { resolveInTree } from './resolve.ts';
-import { notEmbedded } from './fs-errors.ts';
+import { notEmbedded, packageNotEmbedded } from './fs-errors.ts';
 import { treeSpecifierPrefix } from './manifest.ts';
 
 const Module = process.getBuiltinModule('node:module') as any;
@@ -36,7 +36,7 @@ export function hookResolution(tree: Tree, read: (rel: string) => Buffer): void 
 
 function notFound(tree: Tree, request: string, fromDir: string): Error {
   const where = tree.relative(path.resolve(fromDir, /^\.\.?(\/|$)/.test(request) ? request : '.')) ?? request;
-  const what = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request) ? notEmbedded(where, 'module') : `package ${request}, required from ${tree.relative(fromDir) || 'the app'}, is not in the executable; add it with include (or external) or run seabuild trace`;
+  const what = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request) ? notEmbedded(where, 'module') : packageNotEmbedded(request, tree.relative(fromDir) ?? '');
   return Object.assign(new Error(`Cannot find module '${request}': ${what}`), { code: 'MODULE_NOT_FOUND' });
 }
 
