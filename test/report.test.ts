@@ -34,7 +34,7 @@ before(async () => {
   await cp(join(repoRoot, 'test/fixtures/hello-plus'), app, { recursive: true, filter: (src) => !src.endsWith('README.md') });
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: app, stdio: 'pipe' });
   if (!existsSync(join(app, 'node_modules/seabuild'))) await symlink(repoRoot, join(app, 'node_modules/seabuild'));
-  const cli = await runSeabuild(['build', '--no-verify'], { cwd: app });
+  const cli = await runSeabuild(['build', '--no-verify', '--compare', oldPath], { cwd: app });
   assert.equal(cli.exitCode, 0, cli.all);
   buildOutput = String(cli.all);
   newPath = join(work, 'new.json');
@@ -91,7 +91,7 @@ test('the diff names the added package and the added asset with the bytes of the
   assert.equal(text.exitCode, 0, text.all);
   assert.match(String(text.stdout), new RegExp(`\\n  ms 2\\.1\\.3\\s+added\\s+npm-package\\s+\\+${msBytes.toLocaleString('en-US')} B`));
   assert.match(String(text.stdout), new RegExp(`robots\\.txt\\s+added\\s+\\+${robotsBytes} B`));
-  assert.match(buildOutput, /change\s+.*since the previous report \(1\.2\.3\): .*ms/, 'the build compared with the report it replaced');
+  assert.match(buildOutput, new RegExp(`change\\s+.*since ${oldPath.replaceAll('.', '\\.')}: ms \\+${msBytes.toLocaleString('en-US')} B \\(added\\)`), 'the build compared with --compare');
 });
 
 test('seabuild report prints the full table, Markdown and JSON', async () => {
@@ -127,6 +127,9 @@ test('bad command lines exit 2, unreadable reports exit 1 naming the file', asyn
     const result = await runSeabuild(['report', ...args], { cwd: work });
     assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.all}`);
   }
+  const badCompare = await runSeabuild(['build', '--compare', join(work, 'missing.json')], { cwd: app });
+  assert.equal(badCompare.exitCode, 1, 'a bad --compare path fails before building');
+  assert.match(String(badCompare.stderr), /missing\.json: cannot read the report/);
   const missing = await runSeabuild(['report', join(work, 'missing.json')], { cwd: work });
   assert.equal(missing.exitCode, 1);
   assert.match(String(missing.stderr), /missing\.json: cannot read the report/);

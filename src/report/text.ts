@@ -96,6 +96,8 @@ function describeChange(diff: ReportDiff, label: string | undefined): string {
   const total = diff.totals.compressed ?? diff.totals.uncompressed;
   const since = `since ${label ?? `${diff.old.name} ${diff.old.version}`}`;
   if (diff.components.length === 0) return `no component changed ${since}${total.deltaBytes === 0 ? '' : ` (${formatDelta(total.deltaBytes)} in total)`}`;
-  const top = diff.components.slice(0, 3).map((c) => `${c.name} ${formatDelta(c.uncompressed.deltaBytes)}${c.status === 'added' || c.status === 'removed' ? ` (${c.status})` : ''}`).join(', ');
-  return `${formatDelta(total.deltaBytes)} ${diff.totals.compressed ? 'compressed ' : ''}(${formatPercent(total)}) ${since}: ${top}${diff.components.length > 3 ? `, +${diff.components.length - 3} more` : ''}`;
+  // Framing and tar padding move with every change of the blob's size: name what the user changed.
+  const named = diff.components.filter((c) => c.kind !== 'sea-overhead' && c.kind !== 'tar-overhead');
+  const top = named.slice(0, 3).map((c) => `${c.name} ${formatDelta(c.uncompressed.deltaBytes)}${c.status === 'added' || c.status === 'removed' ? ` (${c.status})` : ''}`).join(', ');
+  return `${formatDelta(total.deltaBytes)} ${diff.totals.compressed ? 'compressed ' : ''}(${formatPercent(total)}) ${since}: ${top}${named.length > 3 ? `, +${named.length - 3} more` : ''}`;
 }
