@@ -23,12 +23,15 @@ export function extractElfFiles(manifest: TreeManifest, root: string, read: (rel
   if (elf.length === 0 || isComplete(root, elf)) return 0;
   const base = path.dirname(root);
   ensurePrivateDir(base);
-  // An incomplete folder (a temp cleaner took files) is moved aside, never patched in place.
-  if (fs.existsSync(root)) {
+  // A folder appears only by the rename below, complete; so one found incomplete now (a temp cleaner
+  // took files) is moved aside, never patched in place. Checked again: another process may have just
+  // renamed its complete copy into place.
+  if (fs.existsSync(root) && !isComplete(root, elf)) {
     const stale = `${root}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-    fs.renameSync(root, stale);
+    try { fs.renameSync(root, stale); } catch (error) { if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; }
     fs.rmSync(stale, { recursive: true, force: true });
   }
+  if (isComplete(root, elf)) return 0;
   const temp = `${root}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   try {
     for (const [rel, record] of elf) {

@@ -9,18 +9,25 @@ const shellCalls = new Set(['exec', 'execSync', 'execaCommand', 'execaCommandSyn
 const calls = /(?<![\w$])(exec|execSync|execFile|execFileSync|spawn|spawnSync|execa|execaSync|execaCommand|execaCommandSync)\s*\(\s*(?=['"`])|(?<![\w$])\$(?:\([^)]*\))?\s*(?=`)/g;
 const spawners = /\b(child_process|execa|cross-spawn|zx)\b/;
 
+/** The first word of the literal at `start`: a whole string, or the text of a template before its first `${` when a space ends the word. */
+function leadingWord(lexed: LexedSource, start: number): string | undefined {
+  const literal = lexed.strings.find((s) => s.start === start);
+  const text = literal ? literal.value : /^`([^`$]*)\$\{/.exec(lexed.source.slice(start))?.[1];
+  if (text === undefined) return undefined;
+  const word = /^\s*(\S+)(\s|$)/.exec(text);
+  return word && (literal || word[2] !== '') ? word[1] : undefined;
+}
+
 /** Warnings for the literal shell-outs of one module; `packageName` is set for code from node_modules. */
 export function findShellOuts(lexed: LexedSource, file: string, packageName?: string): Warning[] {
   if (!spawners.test(lexed.source)) return [];
   const warnings: Warning[] = [];
   for (const m of lexed.masked.matchAll(calls)) {
     const literalStart = m.index + m[0].length;
-    const literal = lexed.strings.find((s) => s.start === literalStart);
-    if (!literal) continue; // a template with substitutions: the program is computed
     const call = m[1] ?? '$';
     // A command line (exec, or spawn with shell: true) names its program first; names hold no spaces.
-    const program = literal.value.trim().split(/\s+/)[0];
-    if (!program) continue;
+    const program = leadingWord(lexed, literalStart);
+    if (!program) continue; // the program itself is computed
     const viaShell = shellCalls.has(call) && call !== '$';
     warnings.push({
       code: packageName ? 'SHELL_OUT_IN_PACKAGE' : 'SHELL_OUT',

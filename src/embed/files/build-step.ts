@@ -6,6 +6,7 @@ import type { Logger } from '../../log.ts';
 import type { Warning } from '../../errors.ts';
 import { readElfFile } from '../../image/elf.ts';
 import { collectPackageFiles } from './collect.ts';
+import { checkAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
 
@@ -14,5 +15,5 @@ export async function collectTree(config: ResolvedConfig, bundled: Bundle, logge
   const { machine } = await readElfFile(config.nodeBinary);
   const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
-  return result;
+  return { files: result.files, warnings: [...result.warnings, ...(await checkAddonAbi(result.files, config.nodeBinary))] };
 }

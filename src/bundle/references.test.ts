@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lexSource } from './js-lexer.ts';
+import { findReferences } from './references.ts';
+
+/** A package `demo` in a temp app: lib/index.js, lib/worker.js, data.wasm, fonts/{a.flf,helper.js}, locales/en.json. */
+function makePackage(): { root: string; pkg: string; module: string } {
+  const root = mkdtempSync(join(tmpdir(), 'seabuild-refs-'));
+  const pkg = join(root, 'node_modules/demo');
+  for (const dir of ['lib', 'fonts', 'locales']) mkdirSync(join(pkg, dir), { recursive: true });
+  for (const file of ['package.json', 'lib/worker.js', 'lib/data.wasm', 'fonts/a.flf', 'fonts/helper.js', 'locales/en.json']) writeFileSync(join(pkg, file), '{}');
+  return { root, pkg, module: join(pkg, 'lib/index.js') };
+}
+
+/** Runs `check` on a fresh package, then removes it. */
+function withPackage(check: (p: { root: string; pkg: string; module: string }) => void): void {
+  const made = makePackage();
+  try { check(made); } finally { rmSync(made.root, { recursive: true, force: true }); }
+}
+
+const find = (source: string, module: string, boundary: string) =>
+  findReferences(lexSource(source), module, boundary).map((r) => ({ path: r.path, kind: r.kind, line: r.line }));
+
+test('explicit path forms: joins, concatenation, new URL and require.resolve', () => {
+  withPackage(({ pkg, module }) => {
+    const refs = find([
+      "const w = path.join(__dirname, 'worker.js');",
+      "const d = __dirname + '/data.wasm';",
+      "const u = new URL('../locales/en.json', import.meta.url);",
+      "const f = path.resolve(__dirname, '..', 'fonts');",
+      "const r = require.resolve('./worker.js');",
+    ].join('\n'), module, pkg);
+    assert.deepEqual(refs.sort((a, b) => a.line - b.line), [
+      { path: join(pkg, 'lib/worker.js'), kind: 'entry', line: 1 },
+      { path: join(pkg, 'lib/data.wasm'), kind: 'data', line: 2 },
+      { path: join(pkg, 'locales/en.json'), kind: 'data', line: 3 },
+      { path: join(pkg, 'fonts'), kind: 'folder', line: 4 },
+    ]);
+  });
+});
+
+test('bare literals in a location-aware module name data files and folders of the same package only', () => {
+  withPackage(({ pkg, module }) => {
+    const refs = find([
+      'const base = __dirname;',
+      "const wasm = 'data.wasm', fonts = '/../fonts/', js = 'worker.js';",
+      "const outside = '../../../package.json', missing = 'nope.bin';",
+      "import x from '../locales/en.json';",
+    ].join('\n'), module, pkg);
+    assert.deepEqual(refs, [
+      { path: join(pkg, 'lib/data.wasm'), kind: 'data', line: 2 },
+      { path: join(pkg, 'fonts'), kind: 'data-folder', line: 2 },
+    ]);
+  });
+});
+
+test('a module that never computes its location has no bare-literal references', () => {
+  withPackage(({ pkg, module }) => assert.deepEqual(find("const wasm = 'data.wasm';", module, pkg), []));
+});
+
+test("the app's literals do not reach into node_modules; its own folders do count", () => {
+  withPackage(({ root }) => {
+    mkdirSync(join(root, 'views'));
+    writeFileSync(join(root, 'views/index.ejs'), '<h1>');
+    const refs = find("app.set('views', join(import.meta.dirname, '../views')); const p = '../node_modules/demo/fonts';", join(root, 'src/main.js'), root);
+    assert.deepEqual(refs, [{ path: join(root, 'views'), kind: 'data-folder', line: 1 }]);
+  });
+});
