@@ -1,4 +1,4 @@
-// POST /upload from request to row: stream to staging, resize, commit the files, insert the row
+// POST /upload from request to row: receive into memory, resize, commit the files, insert the row
 // under a fresh cat name. The renditions exist before the answer (no background task that could
 // fail unseen, as in the article); any failure removes everything written, so no file outlives a
 // missing row.
@@ -9,7 +9,7 @@ import { HttpError } from './http-error.ts';
 import { insertImage, type ImageRecord } from './images.ts';
 import { generateName, generateToken, pickRandomIndex, type PickIndex } from './names.ts';
 import { resizeImage } from './resize.ts';
-import { commitRenditions, createStaging, removeUpload } from './store.ts';
+import { commitRenditions, removeUpload } from './store.ts';
 import { receiveUpload } from './upload.ts';
 
 /** What accepting an upload needs. */
@@ -29,10 +29,9 @@ export async function acceptUpload(req: IncomingMessage, deps: UploadDeps): Prom
   const { config, db } = deps;
   const token = generateToken();
   try {
-    const uploadPath = await createStaging(config.uploadDir, token);
-    const received = await receiveUpload(req, uploadPath, config.maxUploadBytes);
+    const received = await receiveUpload(req, config.maxUploadBytes);
     if (received.sizeBytes === 0) throw new HttpError(422, 'empty_file', 'The file is empty');
-    const resized = await resizeImage(uploadPath, { maxInputPixels: config.maxInputPixels });
+    const resized = await resizeImage(received.data, { maxInputPixels: config.maxInputPixels });
     const renditions = await commitRenditions(config.uploadDir, token, resized.renditions);
     const original = renditions.find((r) => r.name === 'original')!;
     const record: ImageRecord = {

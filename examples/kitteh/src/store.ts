@@ -1,6 +1,7 @@
 // Files under UPLOAD_DIR. An upload is assembled in `.staging/<token>/` and becomes visible with
 // one rename of that folder to `images/<xx>/<token>/`, so a reader never sees half an image; on any
-// failure the caller removes both paths and nothing is left behind.
+// failure the caller removes both paths and nothing is left behind. The uploaded bytes themselves
+// never reach the disk (upload.ts keeps them in memory): they carry the EXIF (GPS) the renditions drop.
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Rendition, RenditionName } from './resize.ts';
@@ -26,24 +27,16 @@ export function imageDir(token: string): string {
   return join('images', token.slice(0, 2), token);
 }
 
-/** Creates the staging folder; returns the path the raw upload is streamed to. */
-export async function createStaging(uploadDir: string, token: string): Promise<string> {
-  const dir = stagingDir(uploadDir, token);
-  await mkdir(dirname(dir), { recursive: true });
-  await mkdir(dir);
-  return join(dir, 'upload');
-}
-
-/** Writes the renditions durably, drops the raw upload, and moves the folder into place. */
+/** Writes the renditions durably into a fresh staging folder and moves the folder into place. */
 export async function commitRenditions(uploadDir: string, token: string, renditions: Rendition[]): Promise<StoredRendition[]> {
   const staging = stagingDir(uploadDir, token);
+  await mkdir(dirname(staging), { recursive: true });
+  await mkdir(staging);
   const stored = await Promise.all(renditions.map(async ({ name, width, height, contentType, extension, data }): Promise<StoredRendition> => {
     const fileName = `${name}.${extension}`;
     await writeDurably(join(staging, fileName), data);
     return { name, width, height, sizeBytes: data.length, contentType, path: join(imageDir(token), fileName) };
   }));
-  // The uploaded bytes are never kept: they carry the EXIF (GPS) that the renditions drop.
-  await rm(join(staging, 'upload'), { force: true });
   const finalDir = join(uploadDir, imageDir(token));
   await mkdir(dirname(finalDir), { recursive: true });
   await rename(staging, finalDir);
