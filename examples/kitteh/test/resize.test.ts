@@ -96,6 +96,20 @@ describe('resize core', () => {
     assert.deepEqual(await sharp(original.data).raw().toBuffer(), await sharp(phonePhoto).raw().toBuffer(), 'same pixels');
   });
 
+  it('keeps a still WebP original\'s bitstream without EXIF and XMP; re-encodes a rotated one upright', async () => {
+    const phonePhoto = await sharp(await withLocationData(readFixture('Landscape_1.jpg'))).resize(1000).keepExif().keepXmp().webp().toBuffer();
+    assert.ok(hasGpsPointer((await sharp(phonePhoto).metadata()).exif!));
+    const original = (await resizeImage(phonePhoto, limits)).renditions.find((r) => r.name === 'original')!;
+    assert.equal(original.contentType, 'image/webp');
+    assert.deepEqual([original.width, original.height], [1000, 750]);
+    assert.ok(isMetadataFree(await sharp(original.data).metadata()) && !original.data.includes('KittehPhone'));
+    assert.deepEqual(await sharp(original.data).raw().toBuffer(), await sharp(phonePhoto).raw().toBuffer(), 'same pixels');
+    const rotated = await sharp(phonePhoto).keepExif().withMetadata({ orientation: 6 }).webp().toBuffer();
+    const upright = (await resizeImage(rotated, limits)).renditions.find((r) => r.name === 'original')!;
+    const metadata = await sharp(upright.data).metadata();
+    assert.deepEqual([metadata.width, metadata.height, metadata.orientation], [750, 1000, undefined], 're-encoded upright');
+  });
+
   it('re-encodes other formats wider than 600 px at full size, upright (second decode)', async () => {
     const big = await sharp(readFixture('Landscape_6.jpg')).rotate().resize(1600, 1200).png().toBuffer();
     const original = (await resizeImage(big, limits)).renditions.find((r) => r.name === 'original')!;
