@@ -1,6 +1,6 @@
 // Real npm packages in the executable (issues 4 and 7). The fixture app (test/fixtures/packages) has
 // one command per package case; each command's output in the executable must equal, byte for byte,
-// the same entry run under plain node — in the standalone executable (node 24 and 22) and inside the
+// the same entry run under plain node — in the standalone executable (node 24, 22 and 26) and inside the
 // image's rootfs (chroot, as the image's user).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { node24, removeFixture, seabuildBin } from './helpers/fixture.ts';
 import { copyPackagesFixture, nodeWithHeaders } from './helpers/packages-fixture.ts';
+import { otherNodeVersions } from './helpers/node-versions.ts';
 
 /** The cases compared byte for byte (see test/fixtures/packages/src/cases/index.js). */
 const compared = ['figlet', 'sqljs', 'pglite', 'sqlite', 'sharp', 'yargs', 'esbuild', 'express', 'pino', 'worker'];
@@ -91,7 +92,7 @@ describe('real npm packages, node 24', () => {
   });
 
   test('the build lists what it embeds and why, and warns about the shell-out with file and line', () => {
-    assert.match(buildOutput, /embeds @img\/sharp-libvips-linux-x64: .* loaded by node_modules\/@img\/sharp-linux-x64\/lib\/sharp-linux-x64-0\.35\.5\.node through its RPATH/);
+    assert.match(buildOutput, /embeds @img\/sharp-libvips-linux-x64: \d+ files, 18\.7\d MB — native dependency @img\/sharp-libvips-linux-x64 of sharp/);
     assert.match(buildOutput, /embeds ejs: .* include of ejs/);
     const file = join(app, 'src/cases/convert.js');
     const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes("execFile('convert'")) + 1;
@@ -127,24 +128,26 @@ describe('real npm packages, node 24', () => {
   });
 });
 
-describe('real npm packages, node 22', () => {
-  let app: string;
-  let node22: string;
-  before(async () => {
-    ({ node: node22 } = await nodeWithHeaders('22.23.3'));
-    app = await copyPackagesFixture('22.23.3');
-    const built = await seabuild(['build', '--no-image', '--node', node22], app);
-    assert.equal(built.exitCode, 0, built.all);
-    assert.ok(!(built.all ?? '').includes('NATIVE_ADDON_ABI_MISMATCH') && !(built.all ?? '').includes('NODE_MODULE_VERSION'), built.all);
-  });
-  after(async () => { await removeFixture(app); });
+for (const version of otherNodeVersions) {
+  describe(`real npm packages, node ${version}`, () => {
+    let app: string;
+    let node: string;
+    before(async () => {
+      ({ node } = await nodeWithHeaders(version));
+      app = await copyPackagesFixture(version);
+      const built = await seabuild(['build', '--no-image', '--node', node], app);
+      assert.equal(built.exitCode, 0, built.all);
+      assert.ok(!(built.all ?? '').includes('NODE_MODULE_VERSION'), built.all);
+    });
+    after(async () => { await removeFixture(app); });
 
-  test('the standalone executable prints what plain node 22 prints, for every case', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'seabuild-xdg-'));
-    try {
-      await compareCases(app, node22, (name) => runCase(join(app, 'dist/packages-fixture'), [name], app, { XDG_CACHE_HOME: cache }));
-    } finally {
-      rmSync(cache, { recursive: true, force: true });
-    }
+    test(`the standalone executable prints what plain node ${version} prints, for every case`, async () => {
+      const cache = mkdtempSync(join(tmpdir(), 'seabuild-xdg-'));
+      try {
+        await compareCases(app, node, (name) => runCase(join(app, 'dist/packages-fixture'), [name], app, { XDG_CACHE_HOME: cache }));
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    });
   });
-});
+}

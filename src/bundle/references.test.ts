@@ -57,6 +57,12 @@ test('bare literals in a location-aware module name data files and folders of th
   });
 });
 
+test('a module that starts itself as a worker (esbuild\'s sync API) is an entry', () => {
+  withPackage(({ pkg, module }) => {
+    assert.deepEqual(find('const w = new worker_threads.Worker(__filename, { workerData });', module, pkg), [{ path: module, kind: 'entry', line: 1 }]);
+  });
+});
+
 test('a module that never computes its location has no bare-literal references', () => {
   withPackage(({ pkg, module }) => assert.deepEqual(find("const wasm = 'data.wasm';", module, pkg), []));
 });

@@ -57,6 +57,9 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
       for (const target of targets) if (target) add(target, true, m.index);
     }
   }
+  // esbuild's sync API runs its own module as a worker: `new Worker(__filename)`.
+  const self = /new\s+[\w$.]*Worker\(\s*__filename\b/.exec(masked);
+  if (self) found.set(file, { path: file, kind: 'entry', from: file, line: lexed.lineOf(self.index) });
   if (/\b(__dirname|__filename|import\.meta)\b/.test(masked)) {
     for (const literal of lexed.strings) {
       // Specifiers of import/require are esbuild's business (it bundles them).

@@ -13,7 +13,8 @@ import type { Machine } from '../../image/types.ts';
 import type { BundleTree } from '../../bundle/index.ts';
 import { treePathOf, packageDirOf } from '../../bundle/tree-paths.ts';
 import { globMatcher } from './glob.ts';
-import { dependencyNames, findPackageDir, listFiles } from './walk.ts';
+import { dependencyNames, findPackageDir, listFiles, optionalDependencyNames } from './walk.ts';
+import { isElf } from './native.ts';
 import { finishPackageFiles, type Candidate } from './finish.ts';
 import type { PackageFiles } from './types.ts';
 
@@ -65,10 +66,14 @@ function addNativePackages(input: CollectInput, add: (file: string, reason: stri
   for (const dir of [...bundled].sort()) {
     const name = relative(join(dir, '..'), dir);
     for (const file of listFiles(dir, { match: isAddon })) add(file, `native addon of ${name}, which the bundle loads`);
+    const optional = new Set(optionalDependencyNames(dir));
     for (const dependency of dependencyNames(dir)) {
       const depDir = findPackageDir(dependency, dir);
-      if (!depDir || bundled.has(depDir) || listFiles(depDir, { match: isAddon }).length === 0) continue;
-      for (const file of listFiles(depDir)) add(file, `native dependency ${dependency} of ${name}`);
+      if (!depDir || bundled.has(depDir)) continue;
+      // Platform packages (@esbuild/linux-x64, @img/sharp-linux-x64) are optional dependencies holding an addon or an executable.
+      const files = listFiles(depDir);
+      if (!files.some((f) => isAddon(f) || (optional.has(dependency) && isElf(f)))) continue;
+      for (const file of files) add(file, `native dependency ${dependency} of ${name}`);
     }
   }
 }

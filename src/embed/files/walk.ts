@@ -42,3 +42,12 @@ export function dependencyNames(packageDir: string): string[] {
     return [];
   }
 }
+
+/** A package's `optionalDependencies` names (where platform-specific binaries live). */
+export function optionalDependencyNames(packageDir: string): string[] {
+  try {
+    return Object.keys(JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).optionalDependencies ?? {}).sort();
+  } catch {
+    return [];
+  }
+}
