@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { resolveConfig } from '../config.ts';
 import { bundle } from '../bundle/index.ts';
 import { collectPackageFiles } from '../embed/files/index.ts';
-import { readElfFile } from '../image/elf.ts';
+import { targetMachine } from '../embed/files/build-step.ts';
 import { SeabuildError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { includesFromEvents, mergeIncludes, type TraceEvent } from './include.ts';
@@ -59,7 +59,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     const events = await readEvents(traceFile);
     options.logger.info(`trace: ${events.length} file events; comparing with what the build carries`);
     const bundled = await bundle(config, workDir);
-    const { machine } = await readElfFile(config.nodeBinary);
+    const machine = await targetMachine(config.nodeBinary);
     const { files } = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
     const carried = new Set<string>([
       ...Object.keys(bundled.metafile.inputs).map((input) => join(config.root, input)),

@@ -9,10 +9,20 @@ import { collectPackageFiles } from './collect.ts';
 import { checkAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
+import type { Machine } from '../../image/types.ts';
+
+/** The machine of the node binary; the host's when it is not readable (buildSea reports that error with its own words). */
+export async function targetMachine(nodeBinary: string): Promise<Machine> {
+  try {
+    return (await readElfFile(nodeBinary)).machine;
+  } catch {
+    return process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  }
+}
 
 /** Collects the tree of `bundled` for the machine of `config.nodeBinary`, logging one line per package. */
 export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[] }> {
-  const { machine } = await readElfFile(config.nodeBinary);
+  const machine = await targetMachine(config.nodeBinary);
   const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
   return { files: result.files, warnings: [...result.warnings, ...(await checkAddonAbi(result.files, config.nodeBinary))] };

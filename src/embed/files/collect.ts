@@ -48,7 +48,22 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   const warnings = addIncludes(input, add);
   addExternals(input, add);
   const files = await finishPackageFiles([...candidates.values()], root, input.machine);
+  checkImportedAddons(input, files);
   return { files, warnings };
+}
+
+/** An addon the code imports by name must load on the target: not ELF, or for another machine, fails the build here. */
+function checkImportedAddons(input: CollectInput, files: PackageFiles): void {
+  for (const addon of input.tree.addons) {
+    if (files.files.some((f) => f.sourcePath === addon.path && f.kind === 'addon')) continue;
+    const what = isElf(addon.path) ? `built for another machine than ${input.machine}` : 'not an ELF file';
+    throw new SeabuildError({
+      code: 'NATIVE_ADDON_INVALID',
+      message: `native addon ${relative(input.root, addon.path)} (imported by ${relative(input.root, addon.from)}) is ${what}, so it cannot load in the executable`,
+      file: addon.path,
+      fix: 'reinstall the package on the target platform (npm rebuild), or build for the machine the addon was made for',
+    });
+  }
 }
 
 function referrerOf(tree: BundleTree, source: string): string {
