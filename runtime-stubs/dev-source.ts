@@ -19,14 +19,15 @@ export function loadDevSource(entryScript: string): RuntimeSource {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const config = { ...readJson(join(root, 'seabuild.config.json')), ...(pkg.seabuild ?? {}) };
   const assetPrefix: string = config.assetPrefix ?? '/assets/';
-  const assetsDir = resolve(root, config.assets ?? 'public');
-  const assets = existsSync(assetsDir) ? scanAssetDir(assetsDir, assetPrefix) : [];
-  const migrationsDir = resolve(root, config.migrations ?? 'migrations');
+  // `false` turns a folder off, as in the build's config.
+  const assetsDir = config.assets === false ? undefined : resolve(root, config.assets ?? 'public');
+  const assets = assetsDir && existsSync(assetsDir) ? scanAssetDir(assetsDir, assetPrefix) : [];
+  const migrationsDir = config.migrations === false ? undefined : resolve(root, config.migrations ?? 'migrations');
   return {
     info: {
       name: pkg.name, version: pkg.version ?? '0.0.0', assetPrefix, assets, defaultPort: config.port ?? 3000,
       // In development the key is the folder itself; migrate reads it with the build's own parser.
-      ...(existsSync(migrationsDir) ? { migrationsKey: migrationsDir } : {}),
+      ...(migrationsDir && existsSync(migrationsDir) ? { migrationsKey: migrationsDir } : {}),
     },
     read: (key) => readFileSync(key),
     isExecutable: false,

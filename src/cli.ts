@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
-import { SeabuildError, formatError, formatWarning } from './errors.ts';
+import { SeabuildError, formatError, formatWarning, type Warning } from './errors.ts';
 import { createLogger } from './log.ts';
 import { runTraceCommand } from './trace/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
@@ -24,7 +24,7 @@ Commands:
   version      print seabuild's version
 
 Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts}):
-${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(16)} ${o.help}`).join('\n')}
+${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).join('\n')}
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
   --no-verify        skip the smoke run inside the built rootfs
@@ -95,6 +95,26 @@ function splitKeyValue(flag: string, kv: string): [string, string] {
   return [kv.slice(0, at), kv.slice(at + 1)];
 }
 
+/**
+ * The app's own warnings in full; shell-outs inside packages as one line per package (sharp alone has
+ * four, in build-from-source paths it never takes at run time), with the first place named.
+ */
+function formatBuildWarnings(warnings: Warning[]): string[] {
+  const inPackages = new Map<string, Warning[]>();
+  const lines: string[] = [];
+  for (const warning of warnings) {
+    const pkg = warning.code === 'SHELL_OUT_IN_PACKAGE' ? /package (\S+) runs/.exec(warning.message)?.[1] : undefined;
+    if (pkg) inPackages.set(pkg, [...(inPackages.get(pkg) ?? []), warning]);
+    else lines.push(formatWarning(warning));
+  }
+  for (const [pkg, found] of inPackages) {
+    const programs = [...new Set(found.map((w) => /runs "([^"]+)"/.exec(w.message)?.[1]))].join(', ');
+    const first = found[0]!;
+    lines.push(`seabuild: warning: package ${pkg} can run ${programs}, which the image does not have (${found.length} place${found.length > 1 ? 's' : ''}, first ${first.file}:${first.line}); fine if those code paths are not used in production`);
+  }
+  return lines;
+}
+
 async function runBuild(values: Record<string, unknown>): Promise<number> {
   const logger = createLogger({ quiet: Boolean(values.quiet), debug: Boolean(values.debug) });
   const started = performance.now();
@@ -107,7 +127,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     logger,
     keepWorkDir: Boolean(values.debug),
   });
-  for (const warning of result.warnings) logger.warn(formatWarning(warning));
+  for (const line of formatBuildWarnings(result.warnings)) logger.warn(line);
   const { executable, embedded, config } = result;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   logger.info([
