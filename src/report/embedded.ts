@@ -1,13 +1,11 @@
 // What the executable carries besides code, by SEA asset key, and the package files laid out
 // beside it: assets, migrations, build info, and the file tree of packages that cannot be bundled
 // (native addons). Adding a kind of embedded item is one more branch in `classifyEmbeddedKey`.
-import { openSync, readSync, closeSync } from 'node:fs';
 import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
+import { isElf } from '../embed/files/native.ts';
+import { treeAssetPrefix as TREE_ASSET_PREFIX, treeManifestKey } from '../../runtime-stubs/vfs/manifest.ts';
 
-// SEA asset keys of the embedded package tree (runtime-stubs/vfs/manifest.ts: treeAssetPrefix and
-// treeManifestKey), spelled out so the report does not depend on the runtime's module graph.
-export const TREE_ASSET_PREFIX = 'seabuild/tree/';
-const treeManifestKey = 'seabuild/tree.json';
+export { TREE_ASSET_PREFIX };
 
 /** Logical names for SEA asset keys, and the migration files behind the embedded migrations JSON. */
 export interface SeaAssetNames {
@@ -40,7 +38,7 @@ export function embeddedItemPieces(key: string, path: string, sizeBytes: number,
  * file, else plain package files.
  */
 export function treeFilePiece(treePath: string, hostPath: string, sizeBytes: number, layer: string | null): Piece {
-  return { component: treeComponent(treePath, isElfFile(hostPath)), layer, sizeBytes, source: { path: hostPath }, file: { path: treePath, sizeBytes } };
+  return { component: treeComponent(treePath, isElf(hostPath)), layer, sizeBytes, source: { path: hostPath }, file: { path: treePath, sizeBytes } };
 }
 
 function treeComponent(treePath: string, elf: boolean): ComponentInfo {
@@ -50,15 +48,4 @@ function treeComponent(treePath: string, elf: boolean): ComponentInfo {
   return elf
     ? componentOf(`addon:${name}`, 'native-addon', `${name} (native addon)`, { source: 'npm', name })
     : componentOf(`addon:${name}`, 'package-files', `${name} (package files)`, { source: 'npm', name });
-}
-
-/** ELF magic (gABI: e_ident[EI_MAG0..3] = 0x7f 'E' 'L' 'F'). */
-function isElfFile(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32BE(0) === 0x7f454c46;
-  } finally {
-    closeSync(fd);
-  }
 }
