@@ -11,3 +11,4 @@ export type { Verification } from './verify/index.ts';
 export type { SizeReport, ReportComponent, ReportLayer, ReportDiff, Budget, BudgetResult } from './report/index.ts';
 export { compareReports, checkBudget, readReport, renderTable, renderDiff, renderMarkdown, renderHtml } from './report/index.ts';
 export { verifyArchive } from './verify/archive.ts';
+export type { PackageFile, PackageFiles } from './embed/files/types.ts';
