@@ -24,6 +24,8 @@ export interface Bundle {
   warnings: Warning[];
   /** What the embedded file tree needs (src/embed/files reads it). */
   tree: BundleTree;
+  /** Bytes of the banner (the tree's bootstrap) at the top of the bundle: seabuild's runtime, not in the metafile. */
+  bannerBytes: number;
 }
 
 /** Files the bundled code needs at run time besides the bundle itself. */
@@ -44,6 +46,7 @@ const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathTo
 export async function bundle(config: ResolvedConfig, workDir: string): Promise<Bundle> {
   const outfile = join(workDir, 'bundle.cjs');
   const scan = createTreeScan();
+  const banner = `${await vfsBanner()}\n${importMetaBanner}`;
   const options: BuildOptions = {
     entryPoints: [config.entry],
     absWorkingDir: config.root,
@@ -62,7 +65,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     alias: { 'seabuild/runtime': runtimeEntry },
     nodePaths: [join(config.root, 'node_modules')],
     // The tree's bootstrap first: it must patch fs and require before any package module runs.
-    banner: { js: `${await vfsBanner()}\n${importMetaBanner}` },
+    banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename' },
     plugins: [stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), treePlugin(config.root, scan)],
@@ -81,6 +84,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     sizeBytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     metafile: result.metafile!,
+    bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries },
   };

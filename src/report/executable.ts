@@ -22,7 +22,7 @@ export interface ImageExecutable {
 export function executablePieces(result: ReportInput, layer: string | null, imageExecutable?: ImageExecutable): Piece[] {
   const { bundle, embedded, config } = result;
   const executable = { ...result.executable, ...imageExecutable };
-  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer });
+  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer, bannerBytes: bundle.bannerBytes });
   const seaAssets = Object.entries(embedded.seaAssets).filter(([key]) => !imageExecutable || !key.startsWith(TREE_ASSET_PREFIX));
   const assets = seaAssets.flatMap(([key, path]) => embeddedItemPieces(key, path, statSync(path).size, seaAssetNames(result), layer));
   const blobContentBytes = [...js, ...assets].reduce((n, p) => n + p.sizeBytes, 0);

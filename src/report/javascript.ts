@@ -1,5 +1,5 @@
 // The bundle, broken down by where its bytes came from: the app's own modules, each npm package,
-// seabuild's runtime, and esbuild's glue (module wrappers, the banner). esbuild's metafile gives
+// seabuild's runtime (its modules and the banner), and esbuild's glue (module wrappers). esbuild's metafile gives
 // each input's `bytesInOutput`; whatever the output has beyond their sum is glue.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -16,6 +16,8 @@ export interface BundleInput {
   metafile: Metafile;
   /** The folder esbuild resolved input paths against (the app's root). */
   root: string;
+  /** The banner's bytes (seabuild's runtime bootstrap), which the metafile does not list. */
+  bannerBytes?: number;
   layer: string | null;
 }
 
@@ -28,8 +30,12 @@ export function bundlePieces(input: BundleInput): Piece[] {
     const component = classifyInput(inputPath, input.root, versions);
     pieces.push({ component: component.info, layer: input.layer, sizeBytes: bytes, source: null, splitOf, file: { path: component.shownPath, sizeBytes: bytes } });
   }
+  if (input.bannerBytes) {
+    const runtime = componentOf('js:seabuild-runtime', 'seabuild-runtime', 'seabuild runtime');
+    pieces.push({ component: runtime, layer: input.layer, sizeBytes: input.bannerBytes, source: null, splitOf, file: { path: 'seabuild/vfs/bootstrap (banner)', sizeBytes: input.bannerBytes } });
+  }
   const inputBytes = pieces.reduce((n, p) => n + p.sizeBytes, 0);
-  const glue = componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild wrappers, banner)');
+  const glue = componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild module wrappers)');
   pieces.push({ component: glue, layer: input.layer, sizeBytes: Math.max(0, input.sizeBytes - inputBytes), source: null, splitOf });
   return pieces;
 }
@@ -51,7 +57,7 @@ interface Classified { info: ComponentInfo; shownPath: string }
 /** Which component a metafile input belongs to, and the stable path to show for it. */
 function classifyInput(inputPath: string, root: string, versions: Map<string, string | undefined>): Classified {
   // Namespaced inputs (`(disabled):fs`, `<define:…>`, plugin namespaces) are not files.
-  if (/^[(<]|^[a-z-]+:/.test(inputPath)) return { info: componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild wrappers, banner)'), shownPath: inputPath };
+  if (/^[(<]|^[a-z-]+:/.test(inputPath)) return { info: componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild module wrappers)'), shownPath: inputPath };
   const absolute = isAbsolute(inputPath) ? inputPath : resolve(root, inputPath);
   const packageMatch = lastPackageDir(inputPath);
   if (absolute.startsWith(`${SEABUILD_ROOT}/`) || packageMatch?.name === 'seabuild') {
