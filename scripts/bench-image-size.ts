@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../src/index.ts';
 import { createLayer } from '../src/image/layer.ts';
-import { stripNodeBinary } from '../src/sea/strip.ts';
-import { inspectNodeBinary } from '../src/sea/node-binary.ts';
 import type { RootfsEntry } from '../src/image/types.ts';
 import { copyFixture, removeFixture } from '../test/helpers/fixture.ts';
 
@@ -17,9 +15,8 @@ const work = await mkdtemp(join(tmpdir(), 'seabuild-bench-size-'));
 try {
   const result = await build({ cwd: dir, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, image: { compression }, verify: false });
   const image = result.image!;
-  const stripped = await stripNodeBinary(await inspectNodeBinary(result.config.nodeBinary), result.config.cacheDir);
   const file = async (path: string, source: string): Promise<RootfsEntry> => ({ type: 'file', path, mode: 0o755, uid: 0, gid: 0, source: { path: source }, sizeBytes: (await stat(source)).size });
-  const floorEntries = [await file('/node', stripped.path)];
+  const floorEntries = [await file('/node', result.executable.node.strippedPath)];
   const closure = image.closure;
   for (const library of [...(closure.interpreter ? [closure.interpreter] : []), ...closure.libraries]) floorEntries.push(await file(library.realPath, library.hostPath));
   const floor = await createLayer(floorEntries, { compression, sourceDateEpoch: 1700000000, workDir: work });

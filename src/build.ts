@@ -8,7 +8,7 @@ import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
-import { buildSea, type SeaExecutable } from './sea/index.ts';
+import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
@@ -54,14 +54,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const tree = await collectTree(config, bundled, logger);
     const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } });
     logger.info(`building the executable with node at ${config.nodeBinary}`);
+    // Inspected and stripped once: the image's executable variant reuses it.
+    const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
     const executable = await buildSea({
-      nodeBinary: config.nodeBinary,
+      node,
       bundlePath: bundled.path,
       assets: embedded.seaAssets,
       output: join(config.outDir, config.name),
       workDir,
-      cacheDir: config.cacheDir,
-      logger,
     });
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
     const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;

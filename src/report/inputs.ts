@@ -17,7 +17,7 @@ export async function digestInputs(result: ReportInput, seabuildVersion: string)
   const { config, bundle, embedded, executable, image } = result;
   const lines = [
     `seabuild\t${seabuildVersion}`,
-    `node\t${await sha256File(executable.node.path)}`,
+    `node\t${executable.node.sha256}`,
     `sourceDateEpoch\t${config.sourceDateEpoch}`,
     `settings\t${JSON.stringify(outputSettings(result))}`,
   ];

@@ -1,8 +1,7 @@
 // Stage 3: the single executable. The blob is made by the target node itself (a blob from another
 // version segfaults — measured), the binary is stripped BEFORE injection (stripping after breaks the
 // injected section — measured), then postject injects the blob and the result is renamed into place.
-import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { chmod, copyFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { execa, type Result } from 'execa';
@@ -10,28 +9,42 @@ import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
-import { stripNodeBinary } from './strip.ts';
+import { sha256File, stripNodeBinary } from './strip.ts';
 
 export type { NodeBinary } from './node-binary.ts';
+
+/** A checked node binary with its stripped copy: made once per build, shared by every executable of it. */
+export interface PreparedNode extends NodeBinary {
+  /** sha256 of the original binary. */
+  sha256: string;
+  strippedPath: string;
+  strippedBytes: number;
+}
 
 /** The finished executable and what it is made of. */
 export interface SeaExecutable {
   path: string;
   sizeBytes: number;
   sha256: string;
-  node: NodeBinary & { strippedBytes: number };
+  node: PreparedNode;
   blobBytes: number;
 }
 
+/** Checks the node binary and strips a copy (cached by its sha256). */
+export async function prepareNode(nodeBinary: string, cacheDir: string, logger: Logger): Promise<PreparedNode> {
+  const node = await inspectNodeBinary(nodeBinary);
+  logger.debug(`node ${node.version} at ${node.path}`);
+  const stripped = await stripNodeBinary(node, cacheDir);
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes };
+}
+
 export interface SeaInput {
-  nodeBinary: string;
+  node: PreparedNode;
   bundlePath: string;
   /** SEA asset key → file. */
   assets: Record<string, string>;
   output: string;
   workDir: string;
-  cacheDir: string;
-  logger: Logger;
   /** Run the new executable once (`version --json`); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
   check?: boolean;
 }
@@ -40,22 +53,19 @@ const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js
 
 /** Builds the executable at `input.output` (atomically). */
 export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
-  const node = await inspectNodeBinary(input.nodeBinary);
-  input.logger.debug(`node ${node.version} at ${node.path}`);
+  const { node } = input;
   const blobPath = await makeBlob(node, input);
-  const stripped = await stripNodeBinary(node, input.cacheDir);
   return writeAtomically(input.output, async (temp) => {
-    await copyFile(stripped.path, temp);
+    await copyFile(node.strippedPath, temp);
     await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
     await chmod(temp, 0o755);
-    const bytes = await readFile(temp);
     if (input.check !== false) await checkExecutable(temp, node, input.output);
     return {
       path: input.output,
-      sizeBytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      node: { ...node, strippedBytes: stripped.sizeBytes },
-      blobBytes: (await readFile(blobPath)).length,
+      sizeBytes: (await stat(temp)).size,
+      sha256: await sha256File(temp),
+      node,
+      blobBytes: (await stat(blobPath)).size,
     };
   });
 }

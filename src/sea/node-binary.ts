@@ -25,11 +25,10 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   } catch (cause) {
     throw new SeabuildError({ code: 'NODE_NOT_FOUND', message: 'node binary not found', file: path, fix, cause });
   }
-  const header = await readHead(path, 20);
-  if (header.readUInt32BE(0) !== 0x7f454c46) {
-    throw new SeabuildError({ code: 'NODE_NOT_ELF', message: 'not an ELF executable, so not a Linux node binary', file: path, fix });
-  }
-  const { machine } = await readElfFile(path);
+  const { machine } = await readElfFile(path).catch((error: unknown) => {
+    if ((error as SeabuildError).code !== 'ELF_NOT_ELF') throw error;
+    throw new SeabuildError({ code: 'NODE_NOT_ELF', message: 'not an ELF executable, so not a Linux node binary', file: path, fix, cause: error });
+  });
   const hostMachine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
   if (machine !== hostMachine) {
     // The blob must be made by running the target node itself (a foreign blob segfaults), so no cross builds.
@@ -51,17 +50,6 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
     throw new SeabuildError({ code: 'NODE_TOO_OLD', message: `node ${version} is too old: seabuild builds for Node 22, 24 and 26`, file: path, fix });
   }
   return { path, version, major, sizeBytes };
-}
-
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    await handle.read(buffer, 0, bytes, 0);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Scans the file in chunks (node is 100+ MB) for a byte string. */

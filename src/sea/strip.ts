@@ -9,8 +9,8 @@ import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import type { NodeBinary } from './node-binary.ts';
 
-/** A stripped copy of the node binary in the cache. */
-export async function stripNodeBinary(node: NodeBinary, cacheDir: string): Promise<{ path: string; sizeBytes: number }> {
+/** A stripped copy of the node binary in the cache, and the sha256 of the original (its cache key). */
+export async function stripNodeBinary(node: NodeBinary, cacheDir: string): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
   const digest = await sha256File(node.path);
   const path = join(cacheDir, 'node', `${node.version}-${digest.slice(0, 16)}-stripped`);
   if (!existsSync(path)) {
@@ -28,7 +28,7 @@ export async function stripNodeBinary(node: NodeBinary, cacheDir: string): Promi
       }
     });
   }
-  return { path, sizeBytes: (await stat(path)).size };
+  return { path, sizeBytes: (await stat(path)).size, sourceSha256: digest };
 }
 
 /** sha256 of a file, streamed. */

@@ -41,13 +41,11 @@ export async function prepareImageTree(input: {
   await mkdir(workDir, { recursive: true });
   input.logger.info(`building the image's executable: ${files.files.length} package files laid out under ${root}, none embedded`);
   const executable = await buildSea({
-    nodeBinary: input.config.nodeBinary,
+    node: input.standalone.node,
     bundlePath: input.bundlePath,
     assets: await withTreeLayout(input.embedded, { mode: 'external', root }, input.config, workDir),
     output: join(workDir, input.config.name),
     workDir,
-    cacheDir: input.config.cacheDir,
-    logger: input.logger,
     check: false,
   });
   return { executable, root, extraAppFiles: packageFilesRootfsEntries(files, root), extraElfFiles: files.elfFiles };
