@@ -27,6 +27,8 @@ export interface ResolvedConfig {
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
+  /** Package name (or '.') → globs of files not to carry although the build found them. */
+  exclude: Record<string, string[]>;
   image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
   verify: boolean;
   context?: string;
@@ -180,7 +182,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     assetPrefix: o.assetPrefix ?? '/assets/',
     ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
     nodeBinary: resolve(root, o.node ?? process.execPath),
-    port, minify: o.minify ?? false, external: o.external ?? [], include: o.include ?? {},
+    port, minify: o.minify ?? false, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     verify: o.verify ?? true,

@@ -41,6 +41,7 @@ export interface SeabuildOptions {
   external?: string[];
   /** Package files to embed for run time, as globs relative to each package (`"."` is the app): `{ "figlet": ["fonts/Standard.flf"] }`. `seabuild trace` writes it. */
   include?: Record<string, string[]>;
+  exclude?: Record<string, string[]>;
   /** Build the image; false builds only the executable. */
   image?: ImageOptions | false;
   /** Run the smoke test inside the built rootfs; default true. */
@@ -73,6 +74,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
+  exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },
   verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },

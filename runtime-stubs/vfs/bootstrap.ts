@@ -67,6 +67,12 @@ function install(): SeabuildRuntime {
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
+    // pino resolves a transport target from its caller's file, which a bundle has not; bundlers tell it
+    // where each one went through this documented global (pino/lib/transport.js, esbuild-plugin-pino).
+    if (manifest.transports) {
+      const g = globalThis as any;
+      g.__bundlerPathsOverrides = { ...Object.fromEntries(Object.entries(manifest.transports).map(([name, rel]) => [name, path.join(root, rel)])), ...g.__bundlerPathsOverrides };
+    }
   }
   const helpers = createModuleHelpers(root);
   const runtime: SeabuildRuntime = {

@@ -34,4 +34,6 @@ export interface TreeManifest {
   /** mtime reported for every file: SOURCE_DATE_EPOCH, in milliseconds. */
   mtimeMs: number;
   files: Record<string, TreeFileRecord>;
+  /** Worker transports named by a module specifier (`pino-pretty`) → tree path of their bundled script. */
+  transports?: Record<string, string>;
 }

@@ -11,9 +11,11 @@ import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import type { FileReference } from './references.ts';
+import type { PackageDataReference } from './tree-plugin.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
+export type { PackageDataReference } from './tree-plugin.ts';
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -36,6 +38,8 @@ export interface BundleTree {
   addons: Array<{ path: string; from: string }>;
   /** Scripts started by path (workers), each bundled on its own. */
   entries: BundledEntry[];
+  /** Packages whose bundled modules compute paths from their own location: their published data files are carried. */
+  packageData: PackageDataReference[];
 }
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
@@ -86,7 +90,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     metafile: result.metafile!,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
-    tree: { references: scan.references, addons: scan.addons, entries },
+    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData },
   };
 }
 

@@ -18,25 +18,31 @@ export interface FileReference {
   /** `entry`: a script to bundle on its own; `data`: bytes read at run time; `folder`: a folder named by an
    * explicit path form (all its files); `data-folder`: a folder named by a bare literal (its non-script files). */
   kind: 'entry' | 'data' | 'folder' | 'data-folder';
+  /** For a worker transport named by a module specifier (`target: 'pino-pretty'`): that specifier. */
+  specifier?: string;
   /** The module that refers to it, and the 1-based line. */
   from: string;
   line: number;
 }
 
-const scriptFile = /\.(c|m)?[jt]s$/;
-const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' }> = [
+// Type declarations are data: a compiler reads its lib.*.d.ts at run time.
+const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
+const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' | 'transport' }> = [
   { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)\)/g, base: 'dir' },
   { pattern: /__dirname\s*\+\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'dir' },
   { pattern: /`\$\{__dirname\}([^`$]*)`/g, base: 'dir' },
   { pattern: /new\s+URL\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*,\s*import\.meta\.url\s*\)/g, base: 'url' },
   { pattern: /require\.resolve\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*\)/g, base: 'package' },
+  // A worker transport named by package (pino's `transport: { target: 'pino-pretty' }`): resolved at run time
+  // from the caller's file, which a bundle does not have; the runtime maps the name to the bundled script.
+  { pattern: /\btarget\s*:\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'transport' },
 ];
 
 /** The references of one module at `file` (absolute); `boundary` is the folder literals may not leave (its package, or the app). */
 export function findReferences(lexed: LexedSource, file: string, boundary: string): FileReference[] {
   const { source, masked } = lexed;
   const found = new Map<string, FileReference>();
-  const add = (target: string, explicit: boolean, offset: number): void => {
+  const add = (target: string, explicit: boolean, offset: number, specifier?: string): void => {
     const path = resolve(target);
     if (path === file || path === dirname(file) || path === boundary) return;
     // A bare literal stays within its own package (the app's literals never reach into node_modules).
@@ -44,7 +50,8 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
     if (!reachable) return;
     if (!existsSync(path) || found.has(path)) return;
     const kind = statSync(path).isDirectory() ? (explicit ? 'folder' : 'data-folder') : !scriptFile.test(path) ? 'data' : explicit ? 'entry' : undefined;
-    if (kind) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
+    if (kind === 'entry' && specifier !== undefined) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset), specifier });
+    else if (kind && (specifier === undefined || kind === 'entry')) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
   };
   for (const { pattern, base } of explicitForms) {
     for (const m of masked.matchAll(new RegExp(pattern.source, 'g'))) {
@@ -54,7 +61,7 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
       const targets = base === 'dir' ? bases(file).map((b) => join(b, ...args))
         : base === 'url' ? [fileURLToPath(new URL(args[0]!, pathToFileURL(file)))]
         : [resolvePackageFile(file, args[0]!)];
-      for (const target of targets) if (target) add(target, true, m.index);
+      for (const target of targets) if (target) add(target, true, m.index, base === 'transport' ? args[0] : undefined);
     }
   }
   // esbuild's sync API runs its own module as a worker: `new Worker(__filename)`.

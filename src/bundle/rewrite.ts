@@ -5,6 +5,7 @@
 //   require.resolve(x)                       → __seabuild.resolve(dir, x)
 //   require(expr), import(expr) (computed)   → __seabuild.requireFrom / __seabuild.import
 //   require('bindings')                      → __seabuild.bindings(dir)
+//   require(`…${x}….node`) (an addon glob)    → __seabuild.requireFrom
 // Literal require()/import() are left to esbuild, which bundles them (and globs `'./x/' + y`).
 import { posix } from 'node:path';
 import type { LexedSource } from './js-lexer.ts';
@@ -31,6 +32,12 @@ export function rewriteModule(lexed: LexedSource, fileRel: string): string | und
     if (/^require\(\s*['"]bindings['"]\s*\)$/.test(source.slice(m.index, m.index + m[0].length))) {
       edits.push({ start: m.index, end: m.index + m[0].length, text: `__seabuild.bindings(${dirRel})` });
     }
+  }
+  // require(`../build/${platform}.node`): esbuild would glob it and fail when no file matches (sharp.cjs
+  // names addons of other builds this way inside a try); an addon is never bundled, so the tree answers at run time.
+  for (const m of masked.matchAll(/(?<![\w$.])require\(\s*`/g)) {
+    const call = /^require\(\s*`[^`]*\$\{[^`]*\.node`\s*\)/.exec(source.slice(m.index, m.index + 400));
+    if (call) edits.push({ start: m.index, end: m.index + 'require('.length, text: `__seabuild.requireFrom(${dirRel}, ` });
   }
   replaceAll(/(?<![\w$.])require\.resolve\(/g, () => `__seabuild.resolve(${dirRel}, `);
   replaceAll(/(?<![\w$.]|function\s)require\((?=\s*[^\s'"`)])/g, () => `__seabuild.requireFrom(${dirRel}, `);

@@ -21,12 +21,25 @@ export interface TreeScan {
   references: FileReference[];
   /** Native addons imported by a literal specifier: the .node file and the module importing it. */
   addons: Array<{ path: string; from: string }>;
+  /** One record per package folder that reads its own location (first module seen). */
+  packageData: PackageDataReference[];
   warnings: Warning[];
 }
 
+/** A package that computes paths from `__dirname`/`import.meta.url`: it may open any file it publishes. */
+export interface PackageDataReference {
+  /** The package folder. */
+  dir: string;
+  /** The module that uses its location, and the 1-based line. */
+  from: string;
+  line: number;
+}
+
+const ownLocation = /\b(__dirname|__filename|import\.meta\.(url|dirname|filename))\b/;
+
 /** An empty scan, to pass to `treePlugin`. */
 export function createTreeScan(): TreeScan {
-  return { references: [], addons: [], warnings: [] };
+  return { references: [], addons: [], packageData: [], warnings: [] };
 }
 
 const loaders: Record<string, Loader> = { ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', jsx: 'jsx' };
@@ -39,7 +52,8 @@ export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
       build.onResolve({ filter: /\.node$/ }, (args) => {
         const abs = resolveAddon(args.path, args.resolveDir, args.importer);
         const rel = abs && treePathOf(abs, appRoot);
-        if (!abs || !rel) return undefined;
+        // `@img/sharp-linux-x64/sharp.node` is an exports key whose target is a script (index.cjs): esbuild bundles that.
+        if (!abs || !rel || !abs.endsWith('.node')) return undefined;
         scan.addons.push({ path: abs, from: args.importer });
         return { path: treeSpecifierPrefix + rel, external: true };
       });
@@ -48,8 +62,11 @@ export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
         if (!rel) return undefined;
         const lexed = lexSource(await readFile(args.path, 'utf8'));
         const pkg = packageOf(rel);
-        scan.references.push(...findReferences(lexed, args.path, packageDirOf(args.path, appRoot)));
+        const dir = packageDirOf(args.path, appRoot);
+        scan.references.push(...findReferences(lexed, args.path, dir));
         scan.warnings.push(...findShellOuts(lexed, args.path, pkg === 'the app' ? undefined : pkg));
+        const location = pkg === 'the app' ? null : ownLocation.exec(lexed.masked);
+        if (location && !scan.packageData.some((p) => p.dir === dir)) scan.packageData.push({ dir, from: args.path, line: lexed.lineOf(location.index) });
         const contents = rewriteModule(lexed, rel);
         if (contents === undefined) return undefined;
         return { contents, loader: loaders[args.path.slice(args.path.lastIndexOf('.') + 1)] ?? 'js', resolveDir: dirname(args.path) };

@@ -60,7 +60,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     options.logger.info(`trace: ${events.length} file events; comparing with what the build carries`);
     const bundled = await bundle(config, workDir);
     const machine = await targetMachine(config.nodeBinary);
-    const { files } = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
+    const { files } = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine });
     const carried = new Set<string>([
       ...Object.keys(bundled.metafile.inputs).map((input) => join(config.root, input)),
       ...files.files.map((f) => f.sourcePath),

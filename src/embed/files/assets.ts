@@ -15,7 +15,7 @@ export function treeManifest(files: PackageFiles, layout: TreeMode, sourceDateEp
     const elf = f.kind === 'addon' || f.kind === 'library' || f.kind === 'executable';
     records[f.treePath] = { sizeBytes: f.sizeBytes, mode: f.mode, ...(elf ? { sha256: f.sha256 } : {}) };
   }
-  return { id: files.id, layout, mtimeMs: sourceDateEpoch * 1000, files: records };
+  return { id: files.id, layout, mtimeMs: sourceDateEpoch * 1000, files: records, ...(files.transports ? { transports: files.transports } : {}) };
 }
 
 /** SEA asset key → file for the tree in `layout`, writing the manifest into `workDir`. */

@@ -23,7 +23,7 @@ export async function targetMachine(nodeBinary: string): Promise<Machine> {
 /** Collects the tree of `bundled` for the machine of `config.nodeBinary`, logging one line per package. */
 export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[] }> {
   const machine = await targetMachine(config.nodeBinary);
-  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, external: config.external, machine });
+  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine });
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
   return { files: result.files, warnings: [...result.warnings, ...(await checkAddonAbi(result.files, config.nodeBinary))] };
 }

@@ -24,6 +24,8 @@ export interface CollectInput {
   tree: BundleTree;
   metafile: Metafile;
   include: Record<string, string[]>;
+  /** Globs per package ('.' the app) of files not to carry although found. */
+  exclude?: Record<string, string[]>;
   external: string[];
   /** The target machine: ELF files for other machines (prebuilds) are left out. */
   machine: Machine;
@@ -44,12 +46,16 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
     else if (ref.kind !== 'entry') for (const file of listFiles(ref.path, { dataOnly: ref.kind === 'data-folder' })) add(file, reason);
   }
   for (const addon of input.tree.addons) add(addon.path, `imported by ${show(addon.from)}`);
+  for (const data of input.tree.packageData) {
+    for (const file of listFiles(data.dir, { dataOnly: true, match: (rel) => !notRuntimeData.test(rel) })) add(file, `published data of a package that reads its own folder (${show(data.from)}:${data.line})`);
+  }
   addNativePackages(input, add);
   const warnings = addIncludes(input, add);
   addExternals(input, add);
-  const files = await finishPackageFiles([...candidates.values()], root, input.machine);
+  const files = await finishPackageFiles(withoutExcluded([...candidates.values()], input), root, input.machine);
   checkImportedAddons(input, files);
-  return { files, warnings };
+  const transports = transportsOf(input.tree);
+  return { files: Object.keys(transports).length > 0 ? { ...files, transports } : files, warnings };
 }
 
 /** An addon the code imports by name must load on the target: not ELF, or for another machine, fails the build here. */
@@ -64,6 +70,30 @@ function checkImportedAddons(input: CollectInput, files: PackageFiles): void {
       fix: 'reinstall the package on the target platform (npm rebuild), or build for the machine the addon was made for',
     });
   }
+}
+
+// What a package publishes for people, not for its code. (Scripts and declarations are not data either; a declaration
+// a program does read, like a compiler's lib.*.d.ts, is found by its name: src/bundle/references.ts.)
+const notRuntimeData = /(^|\/)(LICEN[CS]E|NOTICE|COPYING)(\.[\w.-]*)?$/i;
+
+/** Drops the candidates `exclude` names (globs relative to their package folder; '.' is the app). */
+function withoutExcluded(candidates: Candidate[], input: CollectInput): Candidate[] {
+  const rules = Object.entries(input.exclude ?? {}).map(([name, patterns]) => ({ prefix: name === '.' ? '' : `node_modules/${name}/`, match: globMatcher(patterns) }));
+  if (rules.length === 0) return candidates;
+  return candidates.filter((c) => !rules.some((r) => {
+    const rel = r.prefix === '' ? (c.treePath.includes('node_modules/') ? undefined : c.treePath) : (c.treePath.includes(r.prefix) ? c.treePath.slice(c.treePath.lastIndexOf(r.prefix) + r.prefix.length) : undefined);
+    return rel !== undefined && r.match(rel);
+  }));
+}
+
+/** Transports named by specifier → tree path of the script bundled for each. */
+function transportsOf(tree: BundleTree): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ref of tree.references) {
+    const entry = ref.specifier === undefined ? undefined : tree.entries.find((e) => e.source === ref.path);
+    if (entry) out[ref.specifier!] = entry.treePath;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 function referrerOf(tree: BundleTree, source: string): string {

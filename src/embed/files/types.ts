@@ -27,6 +27,8 @@ export interface PackageFiles {
   totalBytes: number;
   /** Host paths of the ELF files (addons, their libraries, shipped executables): roots for the image's library closure. */
   elfFiles: string[];
+  /** Worker transports named by a specifier (`pino-pretty`) → the tree path of their bundled script. */
+  transports?: Record<string, string>;
   /** Hash of the ELF files (paths, modes, contents): names the standalone executable's extraction folder. */
   id: string;
 }
