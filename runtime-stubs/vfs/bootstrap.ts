@@ -8,6 +8,7 @@ import { patchFs } from './fs-patch.ts';
 import { createModuleHelpers, hookResolution } from './modules.ts';
 import { extractElfFiles, extractionBase } from './extract.ts';
 import { patchWorker } from './worker.ts';
+import { patchFork } from './fork.ts';
 import { explainMissing } from './missing.ts';
 
 // The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
@@ -67,6 +68,7 @@ function install(): SeabuildRuntime {
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
+    patchFork(tree);
     // pino resolves a transport target from its caller's file, which a bundle has not; bundlers tell it
     // where each one went through this documented global (pino/lib/transport.js, esbuild-plugin-pino).
     if (manifest.transports) {
@@ -93,6 +95,8 @@ function install(): SeabuildRuntime {
 
 /** Compiles a tree script as this thread's main CommonJS module, whatever its extension or package "type" says. */
 function runAsMain(abs: string): void {
+  // A fork()ed child sees `[execPath, execPath, module, ...args]` (a SEA repeats its path): make it `node module ...args`.
+  if (process.argv[2] === abs && process.argv[1] === process.execPath) process.argv.splice(1, 1);
   const module = new Module(abs, null);
   module.filename = abs;
   module.paths = Module._nodeModulePaths(path.dirname(abs));

@@ -12,6 +12,8 @@ import { vfsBanner } from './vfs-banner.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import type { FileReference } from './references.ts';
 import type { PackageDataReference } from './tree-plugin.ts';
+import type { MissingPackage } from './missing-packages.ts';
+import type { CompiledFiles } from './decorators.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
@@ -40,6 +42,10 @@ export interface BundleTree {
   entries: BundledEntry[];
   /** Packages whose bundled modules compute paths from their own location: their published data files are carried. */
   packageData: PackageDataReference[];
+  /** Packages that package code imports but that are not installed: they fail at run time, as under node. */
+  missingPackages: MissingPackage[];
+  /** App files compiled by the app's TypeScript for their decorator metadata. */
+  compiled: CompiledFiles;
 }
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
@@ -90,7 +96,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     metafile: result.metafile!,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
-    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData },
+    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
   };
 }
 

@@ -15,12 +15,18 @@ import { rewriteModule } from './rewrite.ts';
 import { findShellOuts } from './shell-outs.ts';
 import { packageDirOf, treePathOf } from './tree-paths.ts';
 import { runtimeDir } from './plugins.ts';
+import { missingPackagesPlugin, type MissingPackage } from './missing-packages.ts';
+import { createDecoratorCompiler, NoDecoratorCompilerError, type CompiledFiles } from './decorators.ts';
 
 /** What the plugin learned about the modules it saw. */
 export interface TreeScan {
   references: FileReference[];
   /** Native addons imported by a literal specifier: the .node file and the module importing it. */
   addons: Array<{ path: string; from: string }>;
+  /** Packages imported by package code but not installed: left to fail at run time (missing-packages.ts). */
+  missing: MissingPackage[];
+  /** Files compiled by the app's TypeScript instead of esbuild (decorator metadata, see decorators.ts). */
+  compiled: CompiledFiles;
   /** One record per package folder that reads its own location (first module seen). */
   packageData: PackageDataReference[];
   warnings: Warning[];
@@ -39,7 +45,7 @@ const ownLocation = /\b(__dirname|__filename|import\.meta\.(url|dirname|filename
 
 /** An empty scan, to pass to `treePlugin`. */
 export function createTreeScan(): TreeScan {
-  return { references: [], addons: [], packageData: [], warnings: [] };
+  return { references: [], addons: [], packageData: [], missing: [], compiled: { files: [] }, warnings: [] };
 }
 
 const loaders: Record<string, Loader> = { ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', jsx: 'jsx' };
@@ -49,6 +55,8 @@ export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
   return {
     name: 'seabuild-tree',
     setup(build) {
+      missingPackagesPlugin(scan.missing).setup(build);
+      const decorators = createDecoratorCompiler(appRoot, scan.compiled);
       build.onResolve({ filter: /\.node$/ }, (args) => {
         const abs = resolveAddon(args.path, args.resolveDir, args.importer);
         const rel = abs && treePathOf(abs, appRoot);
@@ -60,16 +68,25 @@ export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
       build.onLoad({ filter: /\.(c|m)?[jt]sx?$/ }, async (args) => {
         const rel = args.path.startsWith(runtimeDir) ? undefined : treePathOf(args.path, appRoot);
         if (!rel) return undefined;
-        const lexed = lexSource(await readFile(args.path, 'utf8'));
+        const source = await readFile(args.path, 'utf8');
+        // TypeScript that needs decorator metadata is compiled by the app's own compiler first (esbuild emits none).
+        let compiled: string | undefined;
+        try {
+          compiled = decorators.compile(args.path, source);
+        } catch (error) {
+          if (!(error instanceof NoDecoratorCompilerError)) throw error;
+          return { errors: [{ text: error.message, location: { file: error.tsconfig }, notes: [{ text: 'install the app\'s compiler (npm install -D typescript): seabuild compiles the files with decorators with it' }] }] };
+        }
+        const lexed = lexSource(compiled ?? source);
         const pkg = packageOf(rel);
         const dir = packageDirOf(args.path, appRoot);
         scan.references.push(...findReferences(lexed, args.path, dir));
         scan.warnings.push(...findShellOuts(lexed, args.path, pkg === 'the app' ? undefined : pkg));
         const location = pkg === 'the app' ? null : ownLocation.exec(lexed.masked);
         if (location && !scan.packageData.some((p) => p.dir === dir)) scan.packageData.push({ dir, from: args.path, line: lexed.lineOf(location.index) });
-        const contents = rewriteModule(lexed, rel);
+        const contents = rewriteModule(lexed, rel) ?? compiled;
         if (contents === undefined) return undefined;
-        return { contents, loader: loaders[args.path.slice(args.path.lastIndexOf('.') + 1)] ?? 'js', resolveDir: dirname(args.path) };
+        return { contents, loader: compiled !== undefined ? 'js' : (loaders[args.path.slice(args.path.lastIndexOf('.') + 1)] ?? 'js'), resolveDir: dirname(args.path) };
       });
     },
   };

@@ -1,5 +1,6 @@
 // The tree's step in `build()`: collect the package files for the target machine and say what was
 // added and why (issue 7: "the build prints what it added and why").
+import { relative } from 'node:path';
 import type { ResolvedConfig } from '../../config.ts';
 import type { Bundle } from '../../bundle/index.ts';
 import type { Logger } from '../../log.ts';
@@ -24,6 +25,9 @@ export async function targetMachine(nodeBinary: string): Promise<Machine> {
 export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[] }> {
   const machine = await targetMachine(config.nodeBinary);
   const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine });
+  const { compiled, missingPackages } = bundled.tree;
+  if (compiled.files.length > 0) logger.info(`  compiled ${compiled.files.length} file${compiled.files.length === 1 ? '' : 's'} with ${compiled.compiler} for emitDecoratorMetadata (esbuild emits no decorator metadata): ${compiled.files.slice(0, 3).join(', ')}${compiled.files.length > 3 ? ', …' : ''}`);
+  for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) logger.info(`  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
   return { files: result.files, warnings: [...result.warnings, ...(await checkAddonAbi(result.files, config.nodeBinary))] };
 }

@@ -40,7 +40,7 @@ function makeApp(): string {
 }
 
 const metafile = { inputs: { 'node_modules/addon/index.js': { bytes: 1, imports: [] } }, outputs: {} } as unknown as Metafile;
-const noTree = { references: [], addons: [], entries: [], packageData: [] };
+const noTree = { references: [], addons: [], entries: [], packageData: [], missingPackages: [], compiled: { files: [] } };
 
 test('addons with their $ORIGIN libraries, includes, externals with dependencies, package manifests', async () => {
   const root = makeApp();

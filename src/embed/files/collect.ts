@@ -74,7 +74,8 @@ function checkImportedAddons(input: CollectInput, files: PackageFiles): void {
 
 // What a package publishes for people, not for its code. (Scripts and declarations are not data either; a declaration
 // a program does read, like a compiler's lib.*.d.ts, is found by its name: src/bundle/references.ts.)
-const notRuntimeData = /(^|\/)(LICEN[CS]E|NOTICE|COPYING)(\.[\w.-]*)?$/i;
+// Nor are a native package's sources and build files (classic-level ships LevelDB's C++).
+const notRuntimeData = /(^|\/)(LICEN[CS]E|NOTICE|COPYING)(\.[\w.-]*)?$|\.(c|cc|cpp|cxx|h|hh|hpp|hxx|gyp|gypi|mk|o|a|py|in|am|cmake)$|(^|\/)(Makefile|CMakeLists\.txt|binding\.gyp)$/i;
 
 /** Drops the candidates `exclude` names (globs relative to their package folder; '.' is the app). */
 function withoutExcluded(candidates: Candidate[], input: CollectInput): Candidate[] {

@@ -25,9 +25,13 @@ export async function finishPackageFiles(candidates: Candidate[], root: string, 
   const kinds = new Map<string, PackageFileKind>();
   const queue = [...byTree.values()];
   for (let c = queue.shift(); c; c = queue.shift()) {
-    if (!isElf(c.sourcePath)) continue;
+    if (!isElf(c.sourcePath)) {
+      // A .node that is not ELF is an addon for macOS or Windows (Mach-O, PE): prebuilds of other platforms.
+      if (c.treePath.endsWith('.node')) byTree.delete(c.treePath);
+      continue;
+    }
     const info = await readNative(c.sourcePath, machine);
-    if (!info) { byTree.delete(c.treePath); continue; } // built for another machine or OS
+    if (!info) { byTree.delete(c.treePath); continue; } // built for another machine or OS, or for musl
     const kind = elfKind(c.sourcePath, info);
     kinds.set(c.treePath, kind);
     if (kind === 'executable') continue;

@@ -25,11 +25,13 @@ export function elfKind(path: string, info: ElfInfo): PackageFileKind {
   return info.type === 'exec' || (info.interpreter !== undefined && !/\.so(\.|$)/.test(path)) ? 'executable' : 'library';
 }
 
-/** Reads an ELF file and says whether it runs on `machine` (prebuilds for other platforms are skipped). */
+/** Reads an ELF file and says whether it runs on `machine` with glibc, as the official node does
+ * (prebuilds for other platforms, and linux-musl ones, which need libc.musl-*.so.1, are skipped). */
 export async function readNative(path: string, machine: Machine): Promise<ElfInfo | undefined> {
   try {
     const info = await readElfFile(path);
-    return info.machine === machine ? info : undefined;
+    const musl = info.needed.some((n) => n.startsWith('libc.musl-')) || /ld-musl-/.test(info.interpreter ?? '');
+    return info.machine === machine && !musl ? info : undefined;
   } catch {
     return undefined; // a .node for another OS (Mach-O, PE) or a corrupt file
   }

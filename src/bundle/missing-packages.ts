@@ -1,0 +1,37 @@
+// Packages that a package imports but that are not installed (optional peers: NestJS asks for
+// class-validator, @nestjs/microservices, … inside try/catch). Under node the require() or import()
+// fails when it runs, and the package's own catch decides; a bundler that fails the build instead
+// makes such apps unbuildable. So a bare import from package code whose package is nowhere installed
+// becomes a module that throws MODULE_NOT_FOUND when it is loaded. The app's own imports stay build
+// errors, and so does a missing file of an installed package (a broken install, not an optional peer).
+import { isBuiltin } from 'node:module';
+import type { Plugin } from 'esbuild';
+import { splitSpecifier } from '../../runtime-stubs/vfs/resolve.ts';
+import { findPackageDir } from '../embed/files/walk.ts';
+
+/** A package that is not installed, and the first module importing it. */
+export interface MissingPackage { name: string; from: string }
+
+const namespace = 'seabuild-missing';
+
+/** Records into `missing` every not-installed package left to fail at run time. */
+export function missingPackagesPlugin(missing: MissingPackage[]): Plugin {
+  return {
+    name: 'seabuild-missing-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.seabuildProbe || isBuiltin(args.path) || args.path.startsWith('seabuild:') || !args.importer.includes('/node_modules/')) return undefined;
+        const probe = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { seabuildProbe: true } });
+        if (probe.errors.length === 0) return undefined;
+        const { name } = splitSpecifier(args.path);
+        if (findPackageDir(name, args.resolveDir)) return undefined;
+        if (!missing.some((m) => m.name === name)) missing.push({ name, from: args.importer });
+        return { path: args.path, namespace };
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}': it was not installed when the executable was built`)}), { code: 'MODULE_NOT_FOUND' });`,
+        loader: 'js',
+      }));
+    },
+  };
+}
