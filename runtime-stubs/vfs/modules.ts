@@ -22,6 +22,8 @@ export function hookResolution(tree: Tree, read: (rel: string) => Buffer): void 
       const fromDir = parent?.filename ? path.dirname(parent.filename) : tree.root;
       const target = path.isAbsolute(request) ? request : path.resolve(fromDir, request);
       const relative = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
+      // A path outside the tree is the real disk's (a config file the user names): Node resolves it.
+      if (relative && tree.relative(target) === undefined) return original.call(this, request, parent, isMain, options);
       if (tree.relative(fromDir) !== undefined || (relative && tree.relative(target) !== undefined)) {
         const found = resolveInTree(tree, read, request, fromDir);
         if (found) return found;

