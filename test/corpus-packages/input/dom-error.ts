@@ -1,0 +1,3 @@
+const button: HTMLButtonElement = document.createElement('button');
+button.textContent = 42;
+export const count: number = 'not a number';
