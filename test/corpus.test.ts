@@ -35,8 +35,8 @@ async function buildAll(corpus: string, label: string, node: string, image: bool
 }
 
 /** The plain-node run of an entry: the same command line under `node`. */
-function reference(node: string, e: CorpusEntry, cwd: string) {
-  return run(node, [...(e.reference ?? [e.entry]), ...e.args], cwd);
+async function reference(node: string, e: CorpusEntry, cwd: string) {
+  return run(e.referenceNode ? await nodeBinary(e.referenceNode) : node, [...(e.reference ?? [e.entry]), ...e.args], cwd);
 }
 
 /** TypeScript entries run under node from their own tsc output; `@app/*` paths through a node_modules link. */

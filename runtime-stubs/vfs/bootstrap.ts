@@ -9,6 +9,7 @@ import { createModuleHelpers, hookResolution } from './modules.ts';
 import { extractElfFiles, extractionBase } from './extract.ts';
 import { patchWorker } from './worker.ts';
 import { patchFork } from './fork.ts';
+import { formatOf, hookEsm } from './esm-hooks.ts';
 import { explainMissing } from './missing.ts';
 
 // The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
@@ -58,11 +59,12 @@ function install(): SeabuildRuntime {
     };
     guardAddons(() => extractElfFiles(manifest, root, read!), root);
   }
-  if (manifest) {
-    const tree = createTree(manifest, root);
+  const tree = manifest ? createTree(manifest, root) : undefined;
+  if (manifest && tree) {
     if (read) {
       patchFs(tree, read);
       hookResolution(tree, read);
+      hookEsm(tree, read);
     } else {
       explainMissing(tree);
     }
@@ -76,7 +78,8 @@ function install(): SeabuildRuntime {
       g.__bundlerPathsOverrides = { ...Object.fromEntries(Object.entries(manifest.transports).map(([name, rel]) => [name, path.join(root, rel)])), ...g.__bundlerPathsOverrides };
     }
   }
-  const helpers = createModuleHelpers(root);
+  const readAny = read ?? ((rel: string) => fs.readFileSync(path.join(root, rel)));
+  const helpers = createModuleHelpers(root, tree ? (abs) => formatOf(tree, readAny, abs) === 'module' : undefined);
   const runtime: SeabuildRuntime = {
     mode: manifest ? manifest.layout.mode : 'none',
     root,

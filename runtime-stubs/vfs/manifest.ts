@@ -16,6 +16,8 @@ export interface TreeFileRecord {
   /** Set on ELF files (addons, their libraries, shipped executables): they must be real files, so the
    * standalone executable writes them to disk once (dlopen and execve cannot read memory). */
   sha256?: string;
+  /** A script bundled on its own by the build: CommonJS, whatever its package's "type" says. */
+  bundled?: true;
 }
 
 /**

@@ -43,7 +43,7 @@ function notFound(tree: Tree, request: string, fromDir: string): Error {
 }
 
 /** The helpers rewritten package code calls, each taking the calling module's folder as a tree path. */
-export function createModuleHelpers(root: string) {
+export function createModuleHelpers(root: string, isEsm: (abs: string) => boolean = isEsmOnDisk) {
   const requires = new Map<string, Require>();
   const requireFrom = (rel: string): Require => {
     let req = requires.get(rel);
@@ -60,14 +60,17 @@ export function createModuleHelpers(root: string) {
     requireFrom: (dir: string, request: string) => requireFrom(dir)(request),
     /** `require.resolve(x, options)`. */
     resolve: (dir: string, request: string, options?: { paths?: string[] }) => requireFrom(dir).resolve(request, options),
-    /** `import(expr)` with a computed specifier: the tree's modules load through require (they are CommonJS). */
+    /** `import(expr)` with a computed specifier: CommonJS (bundled) modules through require, ES modules through Node's loader (esm-hooks.ts). */
     import: async (dir: string, specifier: string): Promise<unknown> => {
       if (Module.isBuiltin(specifier) || /^(data|https?):/.test(specifier)) return import(specifier);
+      const request = specifier.startsWith('file:') ? url.fileURLToPath(specifier) : specifier;
+      const resolved = requireFrom(dir).resolve(request);
+      if (isEsm(resolved)) return import(url.pathToFileURL(resolved).href);
       let exports: any;
       try {
-        exports = requireFrom(dir)(specifier.startsWith('file:') ? url.fileURLToPath(specifier) : specifier);
+        exports = requireFrom(dir)(resolved);
       } catch (error) {
-        if ((error as any)?.code === 'ERR_REQUIRE_ESM' || (error as any)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return import(specifier);
+        if ((error as any)?.code === 'ERR_REQUIRE_ESM' || (error as any)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return import(url.pathToFileURL(resolved).href);
         throw error;
       }
       return exports && exports.__esModule ? exports : Object.assign(Object.create(null), exports, { default: exports });
@@ -86,6 +89,17 @@ export function createModuleHelpers(root: string) {
       throw Object.assign(new Error(`Could not locate the bindings file ${name} under ${packageRoot}: it is not in the executable; add it with include or run seabuild trace`), { code: 'MODULE_NOT_FOUND' });
     },
   };
+}
+
+/** An ES module by Node's rules, outside any tree: `.mjs`, or `.js` under a package.json with "type": "module". */
+function isEsmOnDisk(file: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  const fs = process.getBuiltinModule('node:fs');
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try { return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module'; } catch { /* none here: look upwards */ }
+    if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return false;
+  }
 }
 
 function findPackageRoot(req: Require, dir: string): string {

@@ -11,7 +11,8 @@ const extensions = ['.js', '.json', '.node', '.cjs'];
 const conditions = new Set(['node', 'require', 'module-sync', 'default']);
 
 /** Resolves `request` from `fromDir` (absolute, under the root) to an absolute file path, or undefined. */
-export function resolveInTree(tree: Tree, read: (rel: string) => Buffer, request: string, fromDir: string): string | undefined {
+export function resolveInTree(tree: Tree, read: (rel: string) => Buffer, request: string, fromDir: string, conditionList?: string[]): string | undefined {
+  const active = conditionList ? new Set(conditionList) : conditions;
   const isFile = (abs: string): boolean => { const rel = tree.relative(abs); return rel !== undefined && tree.lookup(rel)?.type === 'file'; };
   const isDir = (abs: string): boolean => { const rel = tree.relative(abs); return rel !== undefined && tree.lookup(rel)?.type === 'dir'; };
   const packageJson = (dir: string): Record<string, any> | undefined => {
@@ -47,7 +48,7 @@ export function resolveInTree(tree: Tree, read: (rel: string) => Buffer, request
     if (path.basename(dir) !== 'node_modules' && isDir(packageDir)) {
       const exports = packageJson(packageDir)?.exports;
       if (exports !== undefined && exports !== null) {
-        const target = matchExports(exports, subpath === '' ? '.' : `./${subpath}`);
+        const target = matchExports(exports, subpath === '' ? '.' : `./${subpath}`, active);
         return target === undefined ? undefined : asFile(path.resolve(packageDir, target));
       }
       return subpath === '' ? asDir(packageDir) : asFileOrDir(path.join(packageDir, subpath));
@@ -65,32 +66,32 @@ export function splitSpecifier(request: string): { name: string; subpath: string
 }
 
 /** PACKAGE_EXPORTS_RESOLVE (esm.md) for the require conditions; returns a `./…` target or undefined. */
-export function matchExports(exports: unknown, subpath: string): string | undefined {
+export function matchExports(exports: unknown, subpath: string, active: Set<string> = conditions): string | undefined {
   const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
-  if (!isSubpathMap) return subpath === '.' ? pickTarget(exports, '') : undefined;
+  if (!isSubpathMap) return subpath === '.' ? pickTarget(exports, '', active) : undefined;
   const map = exports as Record<string, unknown>;
-  if (subpath in map && !subpath.includes('*')) return pickTarget(map[subpath], '');
+  if (subpath in map && !subpath.includes('*')) return pickTarget(map[subpath], '', active);
   // The longest pattern prefix wins (PATTERN_KEY_COMPARE).
   const patterns = Object.keys(map).filter((k) => k.includes('*')).sort((a, b) => b.indexOf('*') - a.indexOf('*') || b.length - a.length);
   for (const key of patterns) {
     const [prefix, suffix = ''] = key.split('*') as [string, string?];
     if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
-      return pickTarget(map[key], subpath.slice(prefix.length, subpath.length - suffix.length));
+      return pickTarget(map[key], subpath.slice(prefix.length, subpath.length - suffix.length), active);
     }
   }
   return undefined;
 }
 
-function pickTarget(target: unknown, star: string): string | undefined {
+function pickTarget(target: unknown, star: string, active: Set<string>): string | undefined {
   if (typeof target === 'string') return target.replaceAll('*', star);
   if (Array.isArray(target)) {
-    for (const item of target) { const found = pickTarget(item, star); if (found) return found; }
+    for (const item of target) { const found = pickTarget(item, star, active); if (found) return found; }
     return undefined;
   }
   if (typeof target === 'object' && target !== null) {
     for (const [condition, value] of Object.entries(target)) {
-      if (!conditions.has(condition)) continue;
-      const found = pickTarget(value, star);
+      if (!active.has(condition)) continue;
+      const found = pickTarget(value, star, active);
       if (found !== undefined) return found;
     }
   }

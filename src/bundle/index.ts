@@ -11,6 +11,7 @@ import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
+import { bundleEsmEntry, isTopLevelAwaitFailure } from './esm-entry.ts';
 import { treePathOf } from './tree-paths.ts';
 import type { FileReference } from './references.ts';
 import type { PackageDataReference } from './tree-plugin.ts';
@@ -94,11 +95,22 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
     plugins: [launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), treePlugin(config.root, scan, config.entry)],
   };
-  let result;
+  let metafile: Metafile;
   let entries: BundledEntry[];
+  let warnings: Message[] = [];
   try {
-    result = await esbuild(options);
-    entries = await bundleEntries(options, scan, config.root, workDir);
+    try {
+      const result = await esbuild(options);
+      metafile = result.metafile!;
+      warnings = result.warnings;
+      entries = await bundleEntries(options, scan, config.root, workDir);
+    } catch (error) {
+      if (!isTopLevelAwaitFailure(error)) throw error;
+      // Top-level await: the app becomes an ES module of the tree (esm-entry.ts).
+      const esm = await bundleEsmEntry({ options, entry: config.entry, entryTreePath, scan, workDir, launcher: (entry) => launcherPlugin(entry, config.root) });
+      metafile = esm.metafile;
+      entries = [...(await bundleEntries(options, scan, config.root, workDir)), esm.entry];
+    }
   } catch (error) {
     throw bundleError(config, error as BuildFailure);
   }
@@ -107,11 +119,11 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     path: outfile,
     sizeBytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    metafile: result.metafile!,
+    metafile,
     bannerBytes: Buffer.byteLength(banner) + 1,
-    warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
+    warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(result.metafile!, config.root) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root) },
   };
 }
 

@@ -16,8 +16,9 @@ import type { LexedSource } from './js-lexer.ts';
 export interface FileReference {
   path: string;
   /** `entry`: a script to bundle on its own; `data`: bytes read at run time; `folder`: a folder named by an
-   * explicit path form (all its files); `data-folder`: a folder named by a bare literal (its non-script files). */
-  kind: 'entry' | 'data' | 'folder' | 'data-folder';
+   * explicit path form (all its files); `data-folder`: a folder named by a bare literal (its non-script files);
+   * `esm`: an ES module imported at run time through a hidden `import()` (Node's loader runs it as it is: its package is carried whole). */
+  kind: 'entry' | 'data' | 'folder' | 'data-folder' | 'esm';
   /** For a worker transport named by a module specifier (`target: 'pino-pretty'`): that specifier. */
   specifier?: string;
   /** The module that refers to it, and the 1-based line. */
@@ -26,6 +27,7 @@ export interface FileReference {
 }
 
 // Type declarations are data: a compiler reads its lib.*.d.ts at run time.
+const hiddenImport = /(?:var|let|const)\s+([\w$]+)\s*=\s*new\s+Function\(\s*(['"])([\w$]+)\2\s*,\s*(['"])return\s+import\(\s*\3\s*\);?\4\s*\)/g;
 const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
 const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' | 'transport' }> = [
   { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)\)/g, base: 'dir' },
@@ -65,6 +67,17 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
         : base === 'url' ? [fileURLToPath(new URL(args[0]!, pathToFileURL(file)))]
         : [resolvePackageFile(file, args[0]!)];
       for (const target of targets) if (target) add(target, true, m.index, base === 'transport' ? args[0] : undefined);
+    }
+  }
+  // `const load = new Function('m', 'return import(m)')` hides import() from bundlers (prettier's bin): the
+  // relative files it is called with are ES modules for Node's own loader.
+  for (const fn of source.matchAll(hiddenImport)) {
+    if (masked[fn.index] !== fn[0][0]) continue;
+    for (const call of masked.matchAll(new RegExp(`(?<![\\w$.])${fn[1]}\\(\\s*(['"])`, 'g'))) {
+      const literal = lexed.strings.find((s) => s.start === call.index + call[0].length - 1);
+      if (!literal || !/^\.\.?\//.test(literal.value)) continue;
+      const path = resolve(dirname(file), literal.value);
+      if (existsSync(path) && !found.has(path)) found.set(path, { path, kind: 'esm', from: file, line: lexed.lineOf(call.index) });
     }
   }
   // esbuild's sync API runs its own module as a worker: `new Worker(__filename)`.

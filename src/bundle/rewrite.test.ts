@@ -37,9 +37,14 @@ test('require.resolve, computed require and computed import go through the tree'
 });
 
 test('text inside strings and method definitions named require are not calls', () => {
-  const out = rewrite('const f = new Function("p", "return import(p)"); class A { require(keys) { return keys; } } module.exports = __dirname;')!;
-  assert.ok(out.includes('"return import(p)"'));
+  const out = rewrite('const s = "require(x) or import(p)"; class A { require(keys) { return keys; } } module.exports = __dirname;')!;
+  assert.ok(out.includes('"require(x) or import(p)"'));
   assert.ok(out.includes('require(keys) {'));
+});
+
+test('an import() hidden from bundlers in new Function goes through the tree, relative to its module', () => {
+  const out = rewrite('var load = new Function("module", "return import(module)"); load("../internal/cli.mjs");', 'node_modules/prettier/bin/prettier.cjs')!;
+  assert.equal(out, 'var load = ((module) => __seabuild.import("node_modules/prettier/bin", module)); load("../internal/cli.mjs");');
 });
 
 test("require('bindings') becomes the tree's bindings", () => {

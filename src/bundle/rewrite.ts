@@ -6,6 +6,7 @@
 //   require(expr), import(expr) (computed)   → __seabuild.requireFrom / __seabuild.import
 //   require('bindings')                      → __seabuild.bindings(dir)
 //   require(`…${x}….node`) (an addon glob)    → __seabuild.requireFrom
+//   new Function('m', 'return import(m)')    → (m) => __seabuild.import(dir, m) (an import() hidden from bundlers)
 //   require.main                             → __seabuild.main (the entry's module object)
 // In the entry, a CommonJS module hands its `module` to the runtime first (require.main === module),
 // and import.meta.main is true there, false elsewhere.
@@ -15,7 +16,7 @@ import type { LexedSource } from './js-lexer.ts';
 
 interface Edit { start: number; end: number; text: string }
 
-const usesLocation = /\b(__dirname|__filename|import\.meta|require\.resolve|require\.main|require\s*\(|import\s*\()/;
+const usesLocation = /\b(__dirname|__filename|import\.meta|require\.resolve|require\.main|require\s*\(|import\s*\(|new\s+Function\()/;
 // A top-level import/export statement: the module is ESM, and has no CommonJS `module` to hand over.
 const esmSyntax = /(?:^|[;}\n])\s*(?:import\s*(?:[\w$*{]|['"])|export\s*(?:[\w$*{]|default\b))/;
 
@@ -44,6 +45,10 @@ export function rewriteModule(lexed: LexedSource, fileRel: string, options: { en
   for (const m of masked.matchAll(/(?<![\w$.])require\(\s*`/g)) {
     const call = /^require\(\s*`[^`]*\$\{[^`]*\.node`\s*\)/.exec(source.slice(m.index, m.index + 400));
     if (call) edits.push({ start: m.index, end: m.index + 'require('.length, text: `__seabuild.requireFrom(${dirRel}, ` });
+  }
+  // An import() hidden from bundlers: its referrer would be the bundle, not this module, so relative specifiers would miss.
+  for (const m of source.matchAll(/new\s+Function\(\s*(['"])([\w$]+)\1\s*,\s*(['"])return\s+import\(\s*\2\s*\);?\3\s*\)/g)) {
+    if (masked[m.index] === 'n') edits.push({ start: m.index, end: m.index + m[0].length, text: `((${m[2]}) => __seabuild.import(${dirRel}, ${m[2]}))` });
   }
   replaceAll(/(?<![\w$.])require\.resolve\(/g, () => `__seabuild.resolve(${dirRel}, `);
   for (const m of masked.matchAll(/(?<![\w$.])require\.main\b/g)) edits.push({ start: m.index, end: m.index + m[0].length, text: '__seabuild.main' });

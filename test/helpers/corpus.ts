@@ -26,6 +26,8 @@ export interface CorpusEntry {
   build?: string;
   /** Arguments to plain node instead of the entry (TypeScript compiled by the app's tsc first). */
   reference?: string[];
+  /** The node version that runs the reference (the one that installed an addon), instead of the target. */
+  referenceNode?: string;
 }
 
 export function corpusEntries(): CorpusEntry[] {

@@ -13,7 +13,7 @@ export function treeManifest(files: PackageFiles, layout: TreeMode, sourceDateEp
   const records: TreeManifest['files'] = {};
   for (const f of files.files) {
     const elf = f.kind === 'addon' || f.kind === 'library' || f.kind === 'executable';
-    records[f.treePath] = { sizeBytes: f.sizeBytes, mode: f.mode, ...(elf ? { sha256: f.sha256 } : {}) };
+    records[f.treePath] = { sizeBytes: f.sizeBytes, mode: f.mode, ...(elf ? { sha256: f.sha256 } : {}), ...(f.bundled ? { bundled: true as const } : {}) };
   }
   return { id: files.id, layout, mtimeMs: sourceDateEpoch * 1000, files: records, ...(files.transports ? { transports: files.transports } : {}) };
 }

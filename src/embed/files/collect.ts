@@ -43,6 +43,7 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   for (const ref of input.tree.references) {
     const reason = `referenced by ${show(ref.from)}:${ref.line}`;
     if (ref.kind === 'data') add(ref.path, reason);
+    else if (ref.kind === 'esm') for (const file of listFiles(packageDirOf(ref.path, root))) add(file, `ES modules for Node's loader: ${show(ref.path)} is imported at run time by ${show(ref.from)}:${ref.line}`);
     else if (ref.kind !== 'entry') for (const file of listFiles(ref.path, { dataOnly: ref.kind === 'data-folder' })) add(file, reason);
   }
   for (const addon of input.tree.addons) add(addon.path, `imported by ${show(addon.from)}`);

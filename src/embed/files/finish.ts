@@ -76,5 +76,6 @@ function describe(c: Candidate, elfKind: PackageFileKind | undefined): PackageFi
     sha256: createHash('sha256').update(bytes).digest('hex'),
     mode: kind === 'executable' || (kind !== 'addon' && kind !== 'library' && executableBit) ? 0o755 : 0o644,
     reason: c.reason,
+    ...(kind === 'script' && c.origin !== c.sourcePath && !c.treePath.endsWith('.mjs') ? { bundled: true } : {}),
   };
 }

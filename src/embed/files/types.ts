@@ -17,6 +17,8 @@ export interface PackageFile {
   sha256: string;
   /** 0o755 for executables, else 0o644. */
   mode: number;
+  /** A script bundled on its own (CommonJS output, whatever its package's "type"). */
+  bundled?: boolean;
   /** Why it is carried, e.g. `referenced by node_modules/figlet/dist/node-figlet.cjs:31`. */
   reason: string;
 }
