@@ -75,3 +75,18 @@ test("the app's literals do not reach into node_modules; its own folders do coun
     assert.deepEqual(refs, [{ path: join(root, 'views'), kind: 'data-folder', line: 1 }]);
   });
 });
+
+test('a transport named by package, requires through createRequire, and files of a hidden import()', () => {
+  withPackage(({ root, pkg, module }) => {
+    mkdirSync(join(root, 'node_modules/pretty'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/pretty/package.json'), JSON.stringify({ name: 'pretty', main: 'index.js' }));
+    writeFileSync(join(root, 'node_modules/pretty/index.js'), '');
+    writeFileSync(join(pkg, 'lib/cli.mjs'), '');
+    const transport = findReferences(lexSource("pino({ transport: { target: 'pretty' } }); build({ target: 'node22' });"), module, pkg);
+    assert.deepEqual(transport.map((r) => [r.path, r.kind, r.specifier]), [[join(root, 'node_modules/pretty/index.js'), 'entry', 'pretty']]);
+    const local = find("import Module from 'node:module'; const require = Module.createRequire(import.meta.url); require('pretty');", module, pkg);
+    assert.deepEqual(local.filter((r) => r.kind === 'entry').map((r) => r.path), [join(root, 'node_modules/pretty/index.js')]);
+    const hidden = find('var load = new Function("m", "return import(m)");\nload("./cli.mjs");', module, pkg);
+    assert.deepEqual(hidden, [{ path: join(pkg, 'lib/cli.mjs'), kind: 'esm', line: 2 }]);
+  });
+});

@@ -105,3 +105,25 @@ test('include of a package that is not installed fails; a glob matching nothing 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a package that reads its own folder gets its published data, without licences and sources; exclude drops files; prebuilds for macOS/Windows are left out', async () => {
+  const root = makeApp();
+  try {
+    const put = (rel: string, content = 'x'): void => { mkdirSync(join(root, rel, '..'), { recursive: true }); writeFileSync(join(root, rel), content); };
+    put('node_modules/reader/package.json', JSON.stringify({ name: 'reader' }));
+    put('node_modules/reader/index.js', 'module.exports = __dirname');
+    put('node_modules/reader/locales/de.json', '{}');
+    put('node_modules/reader/locales/fr.json', '{}');
+    put('node_modules/reader/LICENSE', 'MIT');
+    put('node_modules/reader/src/binding.cc', 'int x;');
+    put('node_modules/reader/lib/types.d.ts', 'export {}');
+    put('node_modules/reader/prebuilds/darwin-x64/reader.node', '\xcf\xfa\xed\xfe Mach-O');
+    const tree = { ...noTree, packageData: [{ dir: join(root, 'node_modules/reader'), from: join(root, 'node_modules/reader/index.js'), line: 1 }] };
+    const { files } = await collectPackageFiles({ root, tree, metafile, machine: 'x86_64', include: {}, exclude: { reader: ['locales/fr.json'] }, external: [] });
+    const reader = files.files.filter((f) => f.package === 'reader');
+    assert.deepEqual(reader.map((f) => f.treePath), ['node_modules/reader/locales/de.json', 'node_modules/reader/package.json']);
+    assert.equal(reader[0]!.reason, 'published data of a package that reads its own folder (node_modules/reader/index.js:1)');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
