@@ -65,12 +65,12 @@ export function createModuleHelpers(root: string, isEsm: (abs: string) => boolea
       if (Module.isBuiltin(specifier) || /^(data|https?):/.test(specifier)) return import(specifier);
       const request = specifier.startsWith('file:') ? url.fileURLToPath(specifier) : specifier;
       const resolved = requireFrom(dir).resolve(request);
-      if (isEsm(resolved)) return import(url.pathToFileURL(resolved).href);
+      if (isEsm(resolved)) return loaderImport(url.pathToFileURL(resolved).href);
       let exports: any;
       try {
         exports = requireFrom(dir)(resolved);
       } catch (error) {
-        if ((error as any)?.code === 'ERR_REQUIRE_ESM' || (error as any)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return import(url.pathToFileURL(resolved).href);
+        if ((error as any)?.code === 'ERR_REQUIRE_ESM' || (error as any)?.code === 'ERR_REQUIRE_ASYNC_MODULE') return loaderImport(url.pathToFileURL(resolved).href);
         throw error;
       }
       return exports && exports.__esModule ? exports : Object.assign(Object.create(null), exports, { default: exports });
@@ -89,6 +89,23 @@ export function createModuleHelpers(root: string, isEsm: (abs: string) => boolea
       throw Object.assign(new Error(`Could not locate the bindings file ${name} under ${packageRoot}: it is not in the executable; add it with include or run seabuild trace`), { code: 'MODULE_NOT_FOUND' });
     },
   };
+}
+
+let importer: ((specifier: string) => Promise<unknown>) | undefined;
+
+/** import() through Node's default ESM loader. A SEA's main script may import() only builtins on Node 26
+ * (ERR_UNKNOWN_BUILTIN_MODULE, measured on 26.10); a vm script with USE_MAIN_CONTEXT_DEFAULT_LOADER may import any file. */
+function loaderImport(specifier: string): Promise<unknown> {
+  if (!importer) {
+    const vm = process.getBuiltinModule('node:vm');
+    // Its ExperimentalWarning (at the first import) is the runtime's, not the app's: plain node prints none.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning: string | Error, ...rest: any[]) {
+      if (!String((warning as Error)?.message ?? warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) emitWarning.call(process, warning, ...rest);
+    } as typeof process.emitWarning;
+    importer = new vm.Script('(specifier) => import(specifier)', { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext();
+  }
+  return importer!(specifier);
 }
 
 /** An ES module by Node's rules, outside any tree: `.mjs`, or `.js` under a package.json with "type": "module". */

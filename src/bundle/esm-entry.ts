@@ -36,7 +36,7 @@ export async function bundleEsmEntry(input: {
   const others = (options.plugins ?? []).filter((p) => p.name !== 'seabuild-launcher');
   const esm = await esbuild({ ...options, entryPoints: [input.entry], outfile: esmPath, format: 'esm', banner: { js: esmBanner }, plugins: others });
   const loader = join(input.workDir, 'esm-entry-loader.cjs');
-  await writeFile(loader, `module.exports = import(globalThis.__seabuild.url(${JSON.stringify(treePath)}));\n`);
+  await writeFile(loader, `module.exports = globalThis.__seabuild.import('', globalThis.__seabuild.url(${JSON.stringify(treePath)}));\n`);
   const main = await esbuild({ ...options, plugins: [input.launcher(loader), ...others] });
   const metafile: Metafile = { inputs: { ...main.metafile!.inputs, ...esm.metafile!.inputs }, outputs: { ...main.metafile!.outputs, ...esm.metafile!.outputs } };
   return { metafile, entry: { source: input.entry, treePath, path: esmPath } };
