@@ -18,12 +18,13 @@ import { addonAbi } from '../../image/elf-symbols.ts';
 import { packageDirOf } from '../../bundle/tree-paths.ts';
 import { elfFilesId } from './finish.ts';
 import type { PackageFile, PackageFiles } from './types.ts';
+import type { Machine } from '../../image/types.ts';
 
 /** The target node's ABI and version, and the folder holding its headers (include/node), if any. */
 interface TargetNode { modules: number; version: string; nodedir?: string; binary: string }
 
 /** Replaces addons built for another NODE_MODULE_VERSION by builds for `nodeBinary`'s; fails when that is impossible. */
-export async function alignAddonAbi(files: PackageFiles, nodeBinary: string, root: string, logger: Logger): Promise<PackageFiles> {
+export async function alignAddonAbi(files: PackageFiles, nodeBinary: string, root: string, logger: Logger, machine: Machine): Promise<PackageFiles> {
   const addons = files.files.filter((f) => f.kind === 'addon');
   if (addons.length === 0) return files;
   const mismatched = addons.map((f) => ({ file: f, abi: addonAbi(f.sourcePath) })).filter((a): a is { file: PackageFile; abi: number } => typeof a.abi === 'number');
@@ -32,7 +33,7 @@ export async function alignAddonAbi(files: PackageFiles, nodeBinary: string, roo
   const replaced = new Map<string, string>();
   for (const { file, abi } of mismatched) {
     if (abi === target.modules) continue;
-    const rebuilt = await rebuild(file, abi, target, root);
+    const rebuilt = await rebuild(file, abi, target, root, machine);
     logger.info(`  rebuilt ${file.package ?? 'the app'} for NODE_MODULE_VERSION ${target.modules} (node ${target.version}): ${file.treePath} was built for ${abi}`);
     replaced.set(file.treePath, rebuilt);
   }
@@ -58,7 +59,7 @@ async function targetNode(binary: string): Promise<TargetNode> {
 }
 
 /** node-gyp rebuild of the addon's package in a cached copy; returns the rebuilt .node file. */
-async function rebuild(file: PackageFile, abi: number, target: TargetNode, root: string): Promise<string> {
+async function rebuild(file: PackageFile, abi: number, target: TargetNode, root: string, machine: Machine): Promise<string> {
   const packageDir = packageDirOf(file.sourcePath, root);
   const name = file.package ?? 'the app';
   const fail = (why: string, cause?: unknown): SeabuildError => new SeabuildError({
@@ -69,6 +70,9 @@ async function rebuild(file: PackageFile, abi: number, target: TargetNode, root:
     ...(cause ? { cause } : {}),
   });
   if (!existsSync(join(packageDir, 'binding.gyp'))) throw fail('the package ships no binding.gyp to build from');
+  // node-gyp compiles for the machine it runs on: an addon for another machine needs that machine (or its own toolchain).
+  const host: Machine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  if (machine !== host) throw fail(`the target is ${machine} and this machine is ${host}: node-gyp cannot cross-compile it here`);
   if (!target.nodedir) throw fail(`no headers beside ${target.binary} (include/node/node.h)`);
   const gyp = await findNodeGyp(root);
   if (!gyp) throw fail('node-gyp was not found (it comes with npm)');

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { SeabuildError } from '../../errors.ts';
+import { alignAddonAbi } from './abi.ts';
+import { finishPackageFiles } from './finish.ts';
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} } as never;
+
+test('an addon for another NODE_MODULE_VERSION that cannot be rebuilt fails the build, naming the package and the fix', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'seabuild-abi-'));
+  try {
+    const pkg = join(root, 'node_modules/old-addon');
+    mkdirSync(join(pkg, 'build/Release'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'old-addon' }));
+    writeFileSync(join(root, 'addon.c'), 'void node_register_module_v1(void) {}\n');
+    const addon = join(pkg, 'build/Release/old.node');
+    execFileSync('cc', ['-shared', '-fPIC', '-o', addon, join(root, 'addon.c')]);
+    const files = await finishPackageFiles([{ treePath: 'node_modules/old-addon/build/Release/old.node', sourcePath: addon, origin: addon, reason: 'test' }], root, process.arch === 'arm64' ? 'aarch64' : 'x86_64');
+    await assert.rejects(alignAddonAbi(files, process.execPath, root, quiet, process.arch === 'arm64' ? 'aarch64' : 'x86_64'), (error: SeabuildError) => {
+      assert.equal(error.code, 'NATIVE_ADDON_ABI_MISMATCH');
+      assert.equal(error.file, addon);
+      assert.match(error.message, /of package old-addon was compiled for NODE_MODULE_VERSION 1, but the executable's node v[\d.]+ needs \d+, and seabuild could not rebuild it: the package ships no binding.gyp/);
+      assert.match(error.fix!, /npm rebuild old-addon/);
+      return true;
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('N-API addons and addons for the target ABI are kept as they are', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'seabuild-abi-'));
+  try {
+    writeFileSync(join(root, 'addon.c'), `void node_register_module_v${process.versions.modules}(void) {}\nvoid* napi_register_module_v1(void) { return 0; }\n`);
+    const addon = join(root, 'same.node');
+    execFileSync('cc', ['-shared', '-fPIC', '-o', addon, join(root, 'addon.c')]);
+    const files = await finishPackageFiles([{ treePath: 'same.node', sourcePath: addon, origin: addon, reason: 'test' }], root, process.arch === 'arm64' ? 'aarch64' : 'x86_64');
+    assert.equal(await alignAddonAbi(files, process.execPath, root, quiet, process.arch === 'arm64' ? 'aarch64' : 'x86_64'), files);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
