@@ -26,7 +26,7 @@ async function buildAll(corpus: string, label: string, node: string, image: bool
   for (const e of entries.filter((x) => !x.build)) {
     const cwd = join(corpus, e.dir ?? '.');
     const out = join(corpus, `dist-${label}`, e.name);
-    const args = ['build', '--entry', e.entry, '--name', e.name, '--out-dir', out, '--node', node, ...(e.cli ? ['--cli'] : []), ...(image ? ['--context', join(out, 'context'), '--no-verify'] : ['--no-image'])];
+    const args = ['build', '--entry', e.entry, '--name', e.name, '--out-dir', out, '--node', node, ...(e.cli ? ['--cli'] : []), ...(image ? ['--context', join(out, 'context'), '--no-verify', '--compression', 'zstd'] : ['--no-image'])];
     const built = await execa(node24, [seabuildBin, ...args], { cwd, reject: false, all: true, env: { SOURCE_DATE_EPOCH: '1700000000' } });
     assert.equal(built.exitCode, 0, `${e.name}: ${built.all}`);
     logs.set(e.name, built.all ?? '');
