@@ -1,6 +1,6 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
@@ -13,6 +13,7 @@ import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -47,6 +48,8 @@ export interface BuildResult {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
   const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
+  // Fail before minutes of work when the output folder cannot be written.
+  await ensureWritableDir(config.outDir);
   const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
   try {
     logger.info(`bundling ${config.entry}`);
@@ -56,18 +59,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it.
     const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
-    const executable = await buildSea({
+    // Made in the work folder and published only once the image (and its smoke run) passed: a
+    // failing build leaves no new executable at the output path, and the previous one intact.
+    const staged = await buildSea({
       node,
       bundlePath: bundled.path,
       assets: embedded.seaAssets,
-      output: join(config.outDir, config.name),
+      output: join(workDir, 'out', config.name),
       workDir,
     });
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
+    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: staged, workDir, logger }) : undefined;
     const image = config.image && imageTree
       ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger })
       : undefined;
+    const executable = await publishExecutable(staged, join(config.outDir, config.name));
     if (image && config.push) {
       logger.info(`pushing ${config.image!.reference}`);
       image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
@@ -79,4 +85,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Links the staged executable to `target` (atomically; a copy when the work folder is on another filesystem). */
+async function publishExecutable(staged: SeaExecutable, target: string): Promise<SeaExecutable> {
+  await writeAtomically(target, async (temp) => {
+    try {
+      await link(staged.path, temp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(staged.path, temp);
+      await chmod(temp, 0o755);
+    }
+  });
+  return { ...staged, path: target, stagedPath: staged.path };
 }

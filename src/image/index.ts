@@ -70,7 +70,7 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
     const runtime = imageRuntimeConfig(config);
     verification = await verifyRootfs({
       rootfsDir, appPath: config.image.appPath, commands, subject: executable.path,
-      ...(boot ? { boot: { env: { ...runtime.env, ...config.verify.env }, port: config.port, timeoutMs: config.verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
+      ...(boot ? { boot: { env: { ...runtime.env, ...config.verify.env }, args: config.verify.args, port: config.port, timeoutMs: config.verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
     });
   }
   const layers: Layer[] = [];

@@ -28,6 +28,8 @@ export interface SeaExecutable {
   sha256: string;
   node: PreparedNode;
   blobBytes: number;
+  /** Where it was made, when it was then published to `path` (the image's files name that path). */
+  stagedPath?: string;
 }
 
 /** Checks the node binary and strips a copy (cached by its sha256). */
