@@ -39,7 +39,10 @@ after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
-const describeCase = (args: string[], stdin?: string) => `${args.map((arg) => JSON.stringify(arg)).join(' ')}${stdin === undefined ? '' : ' < stdin'}`;
+type Labelled = CliResult & { command: string };
+/** `PREFIX "arg" "arg" < stdin`: names a case in a failure. */
+const label = (prefix: string, each: { args: string[]; stdin?: string }) =>
+  `${prefix} ${each.args.map((arg) => JSON.stringify(arg)).join(' ')}${each.stdin === undefined ? '' : ' < stdin'}`;
 
 /** `docker run --rm [-i] IMAGE ARGS` against the private daemon, stdin fed when given. */
 async function dockerRun(engine: Dockerd, reference: string, args: string[], stdin?: string): Promise<CliResult> {
@@ -62,11 +65,14 @@ describe('real command-line programs, unchanged (test/corpus)', { concurrency: 2
         expected.push(comparableCli(plain, each.stackTrace));
       }
 
+      // Every case is run before comparing, so that a failure shows all the cases that differ.
       await t.test('standalone', async () => {
-        for (const [index, each] of entry.cases.entries()) {
-          const actual = await runCommand(build.executable, each.args, { cwd: app.dir, env, stdin: each.stdin });
-          assert.deepEqual(comparableCli(actual, each.stackTrace), expected[index], `./tool ${describeCase(each.args, each.stdin)}`);
+        const actual: Labelled[] = [];
+        for (const each of entry.cases) {
+          const result = await runCommand(build.executable, each.args, { cwd: app.dir, env, stdin: each.stdin });
+          actual.push({ command: label('./tool', each), ...comparableCli(result, each.stackTrace) });
         }
+        assert.deepEqual(actual, entry.cases.map((each, index) => ({ command: label('./tool', each), ...expected[index]! })));
       });
 
       await t.test('image: docker run', async (t) => {
@@ -74,11 +80,13 @@ describe('real command-line programs, unchanged (test/corpus)', { concurrency: 2
         dockerd ??= startDockerd();
         const engine = await dockerd;
         const reference = await loadSlot(() => dockerLoad(engine.docker, build.archive));
+        const actual: Labelled[] = [];
         for (const index of entry.inImage) {
           const each = entry.cases[index]!;
-          const actual = await dockerRun(engine, reference, each.args, each.stdin);
-          assert.deepEqual(comparableCli(actual, each.stackTrace), expected[index], `docker run IMAGE ${describeCase(each.args, each.stdin)}`);
+          const result = await dockerRun(engine, reference, each.args, each.stdin);
+          actual.push({ command: label('docker run IMAGE', each), ...comparableCli(result, each.stackTrace) });
         }
+        assert.deepEqual(actual, entry.inImage.map((index) => ({ command: label('docker run IMAGE', entry.cases[index]!), ...expected[index]! })));
       });
     });
   }

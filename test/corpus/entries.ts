@@ -152,15 +152,15 @@ export const clis: CliEntry[] = [
     inImage: [0, 2],
   },
   {
-    dir: 'cli-uglify-js',
-    entry: 'node_modules/uglify-js/bin/uglifyjs',
+    dir: 'cli-markdown-it',
+    entry: 'node_modules/markdown-it/bin/markdown-it.js',
     cases: [
       { args: ['--version'] }, { args: ['--help'] },
-      { args: ['-c', '-m'], stdin: 'function add(first, second) { return first + second; }\nconsole.log(add(1, 2));\n' },
-      { args: ['-b'], stdin: 'var a=1;if(a){console.log("x")}' }, { args: ['--no-such-option'] },
-      { args: [], stdin: 'var = ;', stackTrace: true },
+      { args: [], stdin: '# Title\n\nSome *text*, a [link](http://x.test) and `code`.\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n' },
+      { args: ['-l', '-t'], stdin: '"Smart" quotes -- and www.example.test (c)\n' }, { args: ['--no-html', '-'], stdin: '<b>raw</b>\n' },
+      { args: ['missing.md'] }, { args: ['--no-such-option'] }, { args: ['help'] },
     ],
-    inImage: [2, 5],
+    inImage: [2, 6],
   },
   {
     dir: 'cli-cowsay',
