@@ -42,7 +42,7 @@ export function requireRoot(t: TestContext, why: string): boolean {
 
 /** A private dockerd. */
 export interface Dockerd {
-  /** The daemon's socket, `unix://…` (DOCKER_HOST for a client the test runs itself). */
+  /** DOCKER_HOST of this daemon (unix://…), for a client run another way (with stdin, say). */
   host: string;
   /** `docker ARGS` against this daemon. */
   docker(args: string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
