@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { services, type ServiceEntry } from './corpus/entries.ts';
 import { buildApp, configureApp, executableArgs, installApp, limit, removeApp, type CorpusApp, type CorpusBuild } from './helpers/corpus.ts';
-import { askAll, dockerLoad, runCommand, runEnv, startService, waitForHttp, type Ended, type RecordedAnswer } from './helpers/corpus-run.ts';
+import { askAll, dockerLoad, firstWebSocketMessage, runCommand, runEnv, startService, waitForHttp, type Ended, type RecordedAnswer } from './helpers/corpus-run.ts';
 import { requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
 import { node24 } from './helpers/fixture.ts';
 import { freePort } from './helpers/http.ts';
@@ -60,11 +60,18 @@ after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
+/** The HTTP answers, then the first WebSocket message when the entry names a path. */
+async function ask(port: number, entry: ServiceEntry): Promise<RecordedAnswer[]> {
+  const answers = await askAll(port, entry.requests((await upstream).port));
+  if (entry.websocket) answers.push({ request: `WebSocket ${entry.websocket}`, status: 101, headers: {}, body: await firstWebSocketMessage(port, entry.websocket) });
+  return answers;
+}
+
 /** One run of a service (plain node or the executable) on `port`: its answers and how SIGTERM ended it. */
 async function serveAndAsk(command: string, args: string[], app: CorpusApp, entry: ServiceEntry, port: number): Promise<{ answers: RecordedAnswer[]; ended: Ended }> {
   const env = runEnv({ PORT: String(port), HOST: '127.0.0.1', XDG_CACHE_HOME: cache, ...entry.env });
   const service = await startService(command, args, { cwd: app.dir, env, port });
-  const answers = await askAll(port, entry.requests((await upstream).port)).finally(() => service.terminate());
+  const answers = await ask(port, entry).finally(() => service.terminate());
   return { answers, ended: await service.terminate() };
 }
 
@@ -109,7 +116,7 @@ describe('real services, unchanged (test/corpus)', { concurrency: 3 }, () => {
         const inspect = async (format: string) => (await engine.docker(['inspect', '--format', format, id])).stdout.trim();
         try {
           await waitForHttp(port, () => true, 30_000, () => 'see docker logs');
-          assert.deepEqual(await askAll(port, entry.requests((await upstream).port)), plain.answers);
+          assert.deepEqual(await ask(port, entry), plain.answers);
           let health = '';
           for (let attempt = 0; attempt < 60 && health !== 'healthy'; attempt++) {
             health = await inspect('{{.State.Health.Status}}');

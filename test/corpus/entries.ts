@@ -26,6 +26,8 @@ export interface ServiceEntry {
   /** Config for the build beyond --entry, with the reason (README.md); undefined for zero config. */
   config?: { seabuild: Record<string, unknown>; why: string };
   requests: (upstreamPort: number) => CorpusRequest[];
+  /** A WebSocket path whose first message is compared too. */
+  websocket?: string;
   /** True when the app installs its own SIGTERM handler (then the runtime stays out of the way). */
   handlesSigterm: boolean;
 }
@@ -111,6 +113,19 @@ export const services: ServiceEntry[] = [
       { path: `/127.0.0.1:${upstream}/missing`, headers: { 'x-requested-with': 'test' } },
     ],
     handlesSigterm: false,
+  },
+  {
+    dir: 'peer',
+    entry: 'node_modules/peer/dist/bin/peerjs.js',
+    // Reads PORT itself; without --host it listens on every interface.
+    args: () => ['--host', '127.0.0.1', '--allow_discovery'],
+    requests: (): CorpusRequest[] => [
+      { path: '/' }, { path: '/peerjs/peers' }, { path: '/', headers: { origin: 'http://example.test' } },
+      { path: '/peerjs/peers', method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-method': 'GET' } },
+      { path: '/nope' },
+    ],
+    websocket: '/peerjs?key=peerjs&id=corpus&token=t1',
+    handlesSigterm: true,
   },
   {
     dir: 'express-ejs',

@@ -107,3 +107,13 @@ export async function dockerLoad(docker: (args: string[]) => Promise<CliResult>,
   if (loaded.exitCode !== 0 || !reference) throw new Error(`docker load ${archive} failed:\n${loaded.stdout}\n${loaded.stderr}`);
   return reference;
 }
+
+/** Opens a WebSocket to 127.0.0.1:port/path (Node's own client) and returns the first message it gets. */
+export function firstWebSocketMessage(port: number, path: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+    const timer = setTimeout(() => { socket.close(); reject(new Error(`no WebSocket message on ${path} within ${timeoutMs} ms`)); }, timeoutMs);
+    socket.addEventListener('message', (event) => { clearTimeout(timer); socket.close(); resolve(String(event.data)); });
+    socket.addEventListener('error', () => { clearTimeout(timer); reject(new Error(`WebSocket ${path} failed`)); });
+  });
+}
