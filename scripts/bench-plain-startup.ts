@@ -2,7 +2,7 @@
 // heard of seabuild), its executable against `node ENTRY` in the same folder, alternated in one run
 // so that machine noise hits both sides alike. NODE_EXTRA_CA_CERTS is removed from both sides'
 // environment (it adds ~55 ms to every Node start here, ENVIRONMENT.md).
-// Usage: node_modules/.bin/node scripts/bench-plain-startup.ts [runs=20] [corpus folder=express-ejs]
+// Usage: node_modules/.bin/node scripts/bench-plain-startup.ts [runs=20] [corpus folder=json-server]
 import { spawn } from 'node:child_process';
 import { services } from '../test/corpus/entries.ts';
 import { buildApp, executableArgs, installApp, removeApp } from '../test/helpers/corpus.ts';
@@ -10,7 +10,7 @@ import { node24 } from '../test/helpers/fixture.ts';
 import { freePort, httpRequest } from '../test/helpers/http.ts';
 
 const runs = Number(process.argv[2] ?? 20);
-const folder = process.argv[3] ?? 'express-ejs';
+const folder = process.argv[3] ?? 'json-server';
 const entry = services.find((each) => each.dir === folder);
 if (!entry) throw new Error(`no corpus service ${folder} (test/corpus/entries.ts)`);
 
