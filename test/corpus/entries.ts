@@ -47,8 +47,8 @@ const production = { NODE_ENV: 'production' };
 // Files served from the executable's embedded tree carry the build's time (deterministic builds),
 // not the checkout's mtime: validators computed from it differ from plain node's by design.
 const embeddedStatic = ['last-modified', 'etag'];
-// The JSON in the image's built-in commands needs none of the app: a lighter smoke run for apps that
-// cannot start without arguments naming their data (the build's smoke run passes none).
+// The lighter smoke run (version and native addons, no boot) for programs that cannot start without
+// arguments naming their data: the build's smoke run boots the entry with none.
 const noBoot = { verify: { boot: false } };
 
 export const services: ServiceEntry[] = [
@@ -88,6 +88,19 @@ export const services: ServiceEntry[] = [
       { path: '/missing' }, { path: '/', headers: { 'accept-encoding': 'gzip' } },
     ],
     handlesSigterm: true,
+  },
+  {
+    dir: 'sirv',
+    entry: 'node_modules/sirv-cli/bin.js',
+    // Reads PORT and HOST itself.
+    args: () => ['public', '--etag', '--cors'],
+    data: ['public'],
+    requests: () => [
+      { path: '/' }, { path: '/css/site.css' }, { path: '/notes.txt' }, { path: '/missing' },
+      { path: '/notes.txt', method: 'HEAD' }, { path: '/notes.txt', headers: { range: 'bytes=5-9' } },
+      { path: '/', headers: { origin: 'http://example.test' } },
+    ],
+    handlesSigterm: false,
   },
   {
     dir: 'ipx',
