@@ -95,7 +95,7 @@ export const services: ServiceEntry[] = [
     // Reads PORT and HOST itself.
     args: () => ['public', '--etag', '--cors'],
     data: ['public'],
-    requests: () => [
+    requests: (): CorpusRequest[] => [
       { path: '/' }, { path: '/css/site.css' }, { path: '/notes.txt' }, { path: '/missing' },
       { path: '/notes.txt', method: 'HEAD' }, { path: '/notes.txt', headers: { range: 'bytes=5-9' } },
       { path: '/', headers: { origin: 'http://example.test' } },
