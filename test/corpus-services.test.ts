@@ -30,10 +30,8 @@ function prepare(entry: ServiceEntry): Promise<Prepared> {
       const app = await installApp(entry.dir);
       apps.push(app);
       let zeroConfig: CorpusBuild | undefined;
-      if (entry.config && entry.dir === 'json-server') {
-        zeroConfig = await buildApp(app, entry.entry, [], 'dist-zero-config');
-        await configureApp(app, entry.config.seabuild);
-      }
+      if (entry.dir === 'json-server') zeroConfig = await buildApp(app, entry.entry, [], 'dist-zero-config');
+      if (entry.config) await configureApp(app, entry.config.seabuild);
       return { app, build: await buildApp(app, entry.entry), zeroConfig };
     })());
   }
