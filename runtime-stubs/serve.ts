@@ -3,6 +3,7 @@
 // without handlers ignores SIGTERM and `docker stop` waits its whole timeout (measured).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AppModule, AssetStore, ServeContext } from './contract.ts';
+import { lingerAfterEarlyAnswer } from './linger.ts';
 
 export interface ServeOptions {
   port: number;
@@ -22,6 +23,7 @@ export async function serveApp(app: AppModule, base: Omit<ServeContext, 'signal'
   const appListeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    lingerAfterEarlyAnswer(req, res);
     if (draining) res.setHeader('Connection', 'close');
     if (isHealthz(req)) {
       res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json' }).end(`{"status":"${draining ? 'draining' : 'ok'}"}`);
