@@ -1,7 +1,6 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
@@ -13,6 +12,7 @@ import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -47,7 +47,7 @@ export interface BuildResult {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
   const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
-  const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
+  const workDir = await createWorkDir();
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await bundle(config, workDir);
