@@ -1,7 +1,7 @@
 // The shape of a report file, checked field by field before any reader touches it: a report is
 // read back from disk (`seabuild report`, `--compare`, the previous build's), and a hand-edited,
 // truncated or foreign file must end in one REPORT_INVALID naming the field, not in a TypeError
-// deep inside the diff or a renderer (fuzzing found eight such crashes).
+// deep inside the diff or a renderer (fuzzing found seven such crashes).
 
 /** Returns undefined when `value` fits, else what it should have been. */
 type Check = (value: unknown) => string | undefined;

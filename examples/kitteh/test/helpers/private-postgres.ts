@@ -1,43 +1,32 @@
-// A PostgreSQL cluster of one test's own (initdb in a temp folder, run as the postgres user, on a
-// free port of 127.0.0.1), so that a test can stop and start it without touching the shared 15/main.
+// A PostgreSQL cluster of one test's own (test/helpers/postgres.ts createTemporaryCluster: initdb
+// in a temp folder, a free loopback port), which the test may stop and start again under load
+// without touching the shared 15/main.
 import { execFile } from 'node:child_process';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../../../test/helpers/http.ts';
+import { createTemporaryCluster } from '../../../../test/helpers/postgres.ts';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
 
 /** A running private cluster. */
 export interface PrivatePostgres {
   url: string;
+  /** A fast shutdown (pg_ctl -m fast): sessions are ended, open transactions rolled back. */
   stop(): Promise<void>;
+  /** Starts it again and waits until it accepts connections. */
   start(): Promise<void>;
   remove(): Promise<void>;
 }
 
-const asPostgres = (command: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(BIN, command), ...args], { timeout: 60_000 });
-
-/** initdb (trust auth for user app on loopback), then start. */
+/** Creates and starts the cluster; resolves once it accepts connections. */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const root = await mkdtemp(join(tmpdir(), 'kitteh-pg-'));
-  await chown(root, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-  const data = join(root, 'data');
-  const port = await freePort();
-  await asPostgres('initdb', ['-D', data, '-U', 'app', '--auth=trust', '--no-sync']);
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = async (): Promise<void> => { await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(root, 'log'), '-w', 'start']); };
-  const stop = async (): Promise<void> => { await asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']); };
-  await start();
+  const cluster = await createTemporaryCluster();
+  const pgCtl = (args: string[]) => run('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', join(cluster.dir, 'data'), '-l', join(cluster.dir, 'log'), ...args], { timeout: 60_000 });
+  await pgCtl(['-w', 'start']);
   return {
-    url: `postgres://app@127.0.0.1:${port}/postgres`,
-    stop,
-    start,
-    remove: async () => {
-      await stop().catch(() => {});
-      await rm(root, { recursive: true, force: true });
-    },
+    url: `postgres://postgres@127.0.0.1:${cluster.port}/postgres`,
+    stop: async () => { await pgCtl(['-m', 'fast', '-w', 'stop']); },
+    start: async () => { await pgCtl(['-w', 'start']); },
+    remove: () => cluster.stop(),
   };
 }
