@@ -1,7 +1,6 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { chmod, copyFile, link, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, link, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
@@ -14,6 +13,7 @@ import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
+import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -50,7 +50,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
   // Fail before minutes of work when the output folder cannot be written.
   await ensureWritableDir(config.outDir);
-  const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
+  const workDir = await createWorkDir();
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await bundle(config, workDir);

@@ -36,7 +36,7 @@ export interface SeaExecutable {
 export async function prepareNode(nodeBinary: string, cacheDir: string, logger: Logger): Promise<PreparedNode> {
   const node = await inspectNodeBinary(nodeBinary);
   logger.debug(`node ${node.version} at ${node.path}`);
-  const stripped = await stripNodeBinary(node, cacheDir);
+  const stripped = await stripNodeBinary(node, cacheDir, (message) => logger.warn(`seabuild: warning: ${message}`));
   return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes };
 }
 
