@@ -140,6 +140,8 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...(result.image ? [
       `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
       ...(result.image.push ? [`  pushed      ${result.image.push.reference}@${result.image.push.manifestDigest} (${result.image.push.uploadedBlobs.length} blobs uploaded, ${result.image.push.existingBlobs.length} already there)`] : []),
+      ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
+      ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
       `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method})` : '; smoke run skipped'}`,
     ] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image/reference.ts';
+import type { SbomFormat } from './sbom/index.ts';
 
 /** The one configuration value every stage receives. Paths are absolute. */
 export interface ResolvedConfig {
@@ -38,6 +39,10 @@ export interface ResolvedConfig {
   /** package.json `repository` URL, when set. */
   repository?: string;
   push?: { insecure: boolean; credentials?: { username: string; password: string } };
+  /** SBOM formats to write beside the image (empty: none). */
+  sbom: SbomFormat[];
+  /** Where to write the pushed references (`--image-refs`). */
+  imageRefs?: string;
 }
 
 export interface ResolveInput {
@@ -172,7 +177,10 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     env: imageOptions.env ?? {},
     ports: imageOptions.ports ?? [port],
     compression: imageOptions.compression ?? 'gzip',
+    tags: imageOptions.tags && imageOptions.tags.length > 0 ? imageOptions.tags : [imageOptions.tag ?? version],
   };
+  if (image) image.tag = image.tags[0]!;
+  for (const tag of image?.tags ?? []) imageReferenceOf(image!.name, tag, configFiles.at(-1) ?? pkgPath);
   return {
     root, packageName, version, configFiles, entry, name,
     outDir: resolve(root, o.outDir ?? 'dist'),
@@ -186,10 +194,24 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     verify: o.verify ?? true,
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
+    sbom: sbomFormats(o.sbom, configFiles.at(-1) ?? pkgPath),
+    ...(o.imageRefs ? { imageRefs: resolve(root, o.imageRefs) } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
     ...(commit ? { commit } : {}),
   };
+}
+
+/** `"spdx,cyclonedx"` → both; `"none"` → none; anything else names the option and the file. */
+function sbomFormats(option: string | undefined, file: string): SbomFormat[] {
+  if (option === undefined) return ['spdx', 'cyclonedx'];
+  if (option === 'none') return [];
+  const formats = option.split(',').map((part) => part.trim());
+  const bad = formats.find((format) => format !== 'spdx' && format !== 'cyclonedx');
+  if (bad !== undefined || formats.length === 0) {
+    throw new SeabuildError({ code: 'CONFIG_INVALID_SBOM', message: `option "sbom" must be spdx, cyclonedx, both comma-separated, or none; got "${option}"`, file, fix: 'set "sbom" to "spdx,cyclonedx" (the default), "spdx", "cyclonedx" or "none"' });
+  }
+  return [...new Set(formats as SbomFormat[])];
 }
 
 /** A configured folder must exist; the default folder is used only when present. */
