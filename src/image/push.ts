@@ -18,6 +18,8 @@ export interface PushOptions {
   extraTags?: string[];
   /** Where unfinished uploads are remembered, so that a rerun after an interruption resumes them. */
   statePath?: string;
+  /** Bytes per PATCH (default 8 MiB): what an interrupted push keeps. */
+  chunkBytes?: number;
 }
 
 /** What the push did. */
@@ -55,7 +57,7 @@ export async function pushImage(image: Image, reference: string, options: PushOp
     if (await hasBlob(session, blob.digest)) { result.existingBlobs.push(blob.digest); continue; }
     logger.info(`pushing ${blob.digest.slice(0, 19)} (${blob.sizeBytes} bytes)`);
     const source: BlobSource = 'json' in blob ? { bytes: blob.json.bytes } : { path: blob.layer.blobPath };
-    result.uploadedBytes += await uploadBlob(session, blob.digest, source, blob.sizeBytes, state);
+    result.uploadedBytes += await uploadBlob(session, blob.digest, source, blob.sizeBytes, state, options.chunkBytes);
     result.uploadedBlobs.push(blob.digest);
   }
   for (const each of tags) await putManifest(session, each, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);

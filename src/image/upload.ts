@@ -36,8 +36,16 @@ export class UploadState {
   }
 }
 
-/** Uploads one blob, resuming the session `state` remembers for it; returns the bytes sent. */
-export async function uploadBlob(session: RegistrySession, digest: string, source: BlobSource, sizeBytes: number, state: UploadState): Promise<number> {
+/** Bytes per PATCH: the unit of progress a rerun keeps (the session's URL is saved after each). */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Uploads one blob in chunks, resuming the session `state` remembers for it; returns the bytes sent.
+ * distribution 2.8 resumes only at a chunk boundary: a session whose stored size differs from its
+ * last URL's offset (a cut inside a chunk) is cancelled on the next request
+ * (registry/handlers/blobupload.go ResumeBlobUpload), and that blob starts over in a new session.
+ */
+export async function uploadBlob(session: RegistrySession, digest: string, source: BlobSource, sizeBytes: number, state: UploadState, chunkBytes = UPLOAD_CHUNK_BYTES): Promise<number> {
   const key = `${session.base.host}/${session.repository}@${digest}`;
   let location: string | undefined;
   let offset = 0;
@@ -45,8 +53,11 @@ export async function uploadBlob(session: RegistrySession, digest: string, sourc
   if (remembered) {
     const status = await registryRequest(session, 'GET', remembered);
     const range = /^0-(\d+)$/.exec(String(status.headers.range ?? ''));
-    // 204 with the stored range: resume. Anything else (expired, purged): a new session.
-    if (status.status === 204) { location = String(status.headers.location ?? remembered); offset = range ? Number(range[1]) + 1 : 0; }
+    // 204 with the stored range: resume there. Anything else (cancelled, expired): a new session.
+    if (status.status === 204) {
+      location = new URL(String(status.headers.location ?? remembered), session.base).href;
+      offset = range && Number(range[1]) > 0 ? Number(range[1]) + 1 : 0;
+    }
   }
   if (!location) {
     const opened = await registryRequest(session, 'POST', `/v2/${session.repository}/blobs/uploads/`);
@@ -55,22 +66,24 @@ export async function uploadBlob(session: RegistrySession, digest: string, sourc
   }
   await state.set(key, location);
   let sent = 0;
-  if (offset < sizeBytes) {
-    const remaining = sizeBytes - offset;
-    const body = 'bytes' in source ? source.bytes.subarray(offset) : () => createReadStream(source.path, { start: offset }) as Readable;
+  while (offset < sizeBytes) {
+    const end = Math.min(sizeBytes, offset + chunkBytes);
+    const start = offset;
+    const body = 'bytes' in source ? source.bytes.subarray(start, end) : () => createReadStream(source.path, { start, end: end - 1 }) as Readable;
     const patched = await registryRequest(session, 'PATCH', location, {
-      headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${sizeBytes - 1}` },
-      body, sizeBytes: remaining,
+      headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}` },
+      body, sizeBytes: end - start,
     });
     if (patched.status !== 202) throw registryError('REGISTRY_PUSH_FAILED', session, `PATCH blob ${digest}`, patched, 'check the registry logs; the upload was refused');
-    sent = remaining;
-    if (patched.headers.location) { location = new URL(patched.headers.location, session.base).href; await state.set(key, location); }
+    sent += end - start;
+    offset = end;
+    if (patched.headers.location) location = new URL(patched.headers.location, session.base).href;
+    await state.set(key, location);
   }
   const url = new URL(location);
   url.searchParams.set('digest', digest);
   const done = await registryRequest(session, 'PUT', url, { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(0) });
-  if (done.status !== 201) await state.set(key, undefined);
-  if (done.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, `PUT blob ${digest}`, done, 'the registry did not accept the uploaded bytes; rerun the push to start this blob again');
   await state.set(key, undefined);
+  if (done.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, `PUT blob ${digest}`, done, 'the registry did not accept the uploaded bytes; rerun the push to start this blob again');
   return sent;
 }

@@ -12,6 +12,8 @@ export interface TcpProxy {
   reset(): void;
   /** Changes the cut for connections' next bytes (undefined: never cut). */
   setCut(cutAfterUpBytes: number | undefined): void;
+  /** Cuts, once `afterUpBytes` went up, right before the next request line starting with `method ` (a clean boundary). */
+  setCutBeforeRequest(method: string | undefined, afterUpBytes?: number): void;
   stop(): Promise<void>;
 }
 
@@ -20,16 +22,28 @@ export async function startTcpProxy(target: string, options: { cutAfterUpBytes?:
   let up = 0;
   let down = 0;
   let cutAt = options.cutAfterUpBytes;
+  let cutBefore: { method: string; afterUpBytes: number } | undefined;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = createConnection({ host, port });
     sockets.add(client); sockets.add(upstream);
     const close = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    let cutHere = false; // once cut, nothing more of this connection goes through
     client.on('data', (chunk: Buffer) => {
+      if (cutHere) return;
+      const at = cutBefore && up >= cutBefore.afterUpBytes ? chunk.indexOf(`${cutBefore.method} /v2/`) : -1;
+      if (at >= 0) {
+        up += at;
+        cutBefore = undefined;
+        cutHere = true;
+        upstream.write(chunk.subarray(0, at), () => setTimeout(close, 200));
+        return;
+      }
       const cut = cutAt;
       if (cut !== undefined && up + chunk.byteLength >= cut) {
         const allowed = Math.max(0, cut - up);
         up += allowed;
+        cutHere = true;
         upstream.write(chunk.subarray(0, allowed), () => setTimeout(close, 200));
         return;
       }
@@ -51,6 +65,7 @@ export async function startTcpProxy(target: string, options: { cutAfterUpBytes?:
     downBytes: () => down,
     reset: () => { up = 0; down = 0; },
     setCut: (cutAfterUpBytes) => { cutAt = cutAfterUpBytes; },
+    setCutBeforeRequest: (method, afterUpBytes = 0) => { cutBefore = method ? { method, afterUpBytes } : undefined; },
     stop: () => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); server.close(() => resolve()); }),
   };
 }
