@@ -7,6 +7,7 @@ import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning, type Warning } from './errors.ts';
 import { createLogger } from './log.ts';
 import { runTraceCommand } from './trace/cli.ts';
+import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify/archive.ts';
 
@@ -17,6 +18,8 @@ const usage = `Usage: seabuild <command> [options]
 Commands:
   build        bundle the app into one executable (and its image)
   report       print a size report, or compare two (seabuild report --help)
+  resolve -f FILE|DIR
+               build and push each seabuild://PATH app of Kubernetes YAML; print it with digests (seabuild resolve --help)
   trace        run the app under node and add the package files it opens to "include" (seabuild trace --help)
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
@@ -166,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
+    if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {
