@@ -2,7 +2,7 @@
 // names, once however often it is named, and returns the manifests with `registry/name@sha256:…`
 // in place of each reference, every other byte as it was. Building is passed in (the CLI gives
 // the library's build), so this module composes stages without being one.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import { SeabuildError } from '../errors.ts';
@@ -42,17 +42,20 @@ export async function resolveManifests(input: ResolveInput): Promise<Resolved> {
     for (const span of spans) checkApp(resolvePath(input.cwd, span.path), path, span);
     found.push({ path, text, spans });
   }
+  // By real path: one app named through two paths (a symlink) is built once, and the build gets
+  // the folder itself (a build through a symlinked folder mis-resolves seabuild's own files).
+  const appDir = (span: ImageReferenceSpan): string => realpathSync(resolvePath(input.cwd, span.path));
   const images = new Map<string, string>();
   for (const { spans } of found) {
     for (const span of spans) {
-      const dir = resolvePath(input.cwd, span.path);
+      const dir = appDir(span);
       if (!images.has(dir)) images.set(dir, await input.buildAndPush(dir));
     }
   }
   const files = found.map(({ path, text, spans }) => ({
     path,
-    text: replaceSpans(text, spans, (span) => images.get(resolvePath(input.cwd, span.path))!),
-    references: spans.map((span) => ({ path: span.path, line: span.line, image: images.get(resolvePath(input.cwd, span.path))! })),
+    text: replaceSpans(text, spans, (span) => images.get(appDir(span))!),
+    references: spans.map((span) => ({ path: span.path, line: span.line, image: images.get(appDir(span))! })),
   }));
   return { files, images, text: joinStreams(files.map((file) => file.text)) };
 }
