@@ -72,7 +72,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
     const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
     const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, workDir, logger })
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir, logger })
       : undefined;
     const sboms = image && config.sbom.length > 0
       ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)

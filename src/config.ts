@@ -178,6 +178,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ports: imageOptions.ports ?? [port],
     compression: imageOptions.compression ?? 'gzip',
     tags: imageOptions.tags && imageOptions.tags.length > 0 ? imageOptions.tags : [imageOptions.tag ?? version],
+    layout: imageLayout(imageOptions.layout, configFiles.at(-1) ?? pkgPath),
   };
   if (image) image.tag = image.tags[0]!;
   for (const tag of image?.tags ?? []) imageReferenceOf(image!.name, tag, configFiles.at(-1) ?? pkgPath);
@@ -200,6 +201,11 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     sourceDateEpoch,
     ...(commit ? { commit } : {}),
   };
+}
+
+function imageLayout(option: string | undefined, file: string): 'executable' | 'split' {
+  if (option === undefined || option === 'executable' || option === 'split') return option ?? 'executable';
+  throw new SeabuildError({ code: 'CONFIG_INVALID_TYPE', message: `option "image.layout" must be "executable" or "split", got "${option}"`, file, fix: 'set "image.layout" to "executable" (default) or "split"' });
 }
 
 /** `"spdx,cyclonedx"` → both; `"none"` → none; anything else names the option and the file. */

@@ -17,6 +17,12 @@ export interface ImageOptions {
   compression?: 'gzip' | 'zstd';
   /** Tags to push (each gets the same manifest); default: [tag]. The archive is named with the first. */
   tags?: string[];
+  /**
+   * `executable` (default): /app is the single executable. `split`: the stripped node binary in a
+   * layer of its own and the bundle and embedded files as plain files in the app layer, so a code or
+   * asset change ships only those (the smoke run is skipped: there is no executable to run).
+   */
+  layout?: 'executable' | 'split';
 }
 
 /** Everything a user can set. All optional: an app with package.json `main` needs none of it. */
@@ -92,4 +98,5 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   'image.ports': { type: 'number[]', flag: 'image-port', help: 'port the image exposes (repeatable)' },
   'image.compression': { type: 'compression', flag: 'compression', help: 'layer compression: gzip or zstd' },
   'image.tags': { type: 'string[]', flag: 'tag', help: 'tag to push (repeatable; default: the image tag)' },
+  'image.layout': { type: 'string', flag: 'image-layout', help: 'executable (default) or split: node in its own layer, the app as files (small pulls)' },
 };

@@ -11,6 +11,7 @@ import type { SbomInput } from './index.ts';
 import { hashFile, hashBytes, type FileHashes } from './hash.ts';
 import { debPurl, genericPurl, npmPurl, ociPurl } from './purl.ts';
 import { SEABUILD_ROOT } from '../report/javascript.ts';
+import { SPLIT_NODE_PATH, splitBundlePath } from '../image/split.ts';
 
 /** One package of the inventory. `id` is stable and unique within the document. */
 export interface InventoryPackage {
@@ -79,7 +80,11 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
   ];
   const relations: InventoryRelation[] = [{ from: 'image', to: 'app', kind: 'contains' }, { from: 'image', to: 'node', kind: 'contains' }];
   for (const file of files) relations.push({ from: 'image', to: `file:${file.path}`, kind: 'contains' });
-  relations.push({ from: `file:${appPath}`, to: 'node', kind: 'contains' }, { from: `file:${appPath}`, to: 'app', kind: 'contains' });
+  // The split layout has no single executable: node is its own file, the bundle another.
+  const single = files.some((file) => file.path === appPath);
+  const nodeFile = single ? appPath : SPLIT_NODE_PATH;
+  const bundleFile = single ? appPath : splitBundlePath(appPath);
+  relations.push({ from: `file:${nodeFile}`, to: 'node', kind: 'contains' }, { from: `file:${bundleFile}`, to: 'app', kind: 'contains' });
 
   const lock = readLockfile(config.root);
   const npm = new Map<string, InventoryPackage>(); // package dir → package
@@ -96,7 +101,7 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
   };
   for (const dir of bundledPackageDirs(input)) {
     const pkg = addNpm(dir, 'bundled');
-    if (pkg) relations.push({ from: `file:${appPath}`, to: pkg.id, kind: 'contains' });
+    if (pkg) relations.push({ from: `file:${bundleFile}`, to: pkg.id, kind: 'contains' });
   }
   // Package files laid out in the image (native addons): the file belongs to its innermost package.
   const imagePathOf = new Map(entries.flatMap((entry) => ('path' in entry.source ? [[entry.source.path, entry.path] as const] : [])));
@@ -105,7 +110,7 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
     const pkg = dir ? addNpm(dir, 'files') : undefined;
     if (!pkg) continue;
     const imagePath = imagePathOf.get(file.sourcePath);
-    relations.push(imagePath ? { from: pkg.id, to: `file:${imagePath}`, kind: 'contains' } : { from: `file:${appPath}`, to: pkg.id, kind: 'contains' });
+    relations.push(imagePath ? { from: pkg.id, to: `file:${imagePath}`, kind: 'contains' } : { from: `file:${bundleFile}`, to: pkg.id, kind: 'contains' });
   }
   const npmPackages = [...npm.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
   // Ids by position in purl order: stable across checkouts (no host paths in the document).
