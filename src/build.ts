@@ -58,7 +58,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     logger.info(`bundling ${config.entry}`);
     const bundled = await bundle(config, workDir);
     const tree = await collectTree(config, bundled, logger);
-    const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } });
+    const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch);
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it.
     const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
@@ -72,7 +72,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
     const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
     const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir, logger })
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir, logger })
       : undefined;
     const sboms = image && config.sbom.length > 0
       ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)

@@ -43,6 +43,8 @@ export interface ImageInput {
   extraElfFiles?: string[];
   /** With image.layout "split": the bundle and assets that become the app layer. */
   split?: SplitApp;
+  /** The entry calls runApp(): the smoke run also runs its selftest. */
+  runApp: boolean;
   workDir: string;
   logger: Logger;
 }
@@ -73,8 +75,14 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   if (split && config.verify) logger.info('smoke run skipped: the split layout has no single executable to run (image.layout "split")');
   if (config.verify && !split) {
     await writeRootfsToDir(rootfs, rootfsDir);
-    logger.info('smoke run inside the image rootfs: version, selftest');
-    verification = await verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path });
+    const commands = ['version --json', 'load-addons', ...(input.runApp ? ['selftest'] : [])];
+    const boot = config.mode === 'service' && config.verify.boot;
+    logger.info(`smoke run inside the image rootfs: ${commands.map((c) => c.split(' ')[0]).join(', ')}${boot ? `, then serve on PORT=${config.port} until SIGTERM` : ''}`);
+    const runtime = imageRuntimeConfig(config);
+    verification = await verifyRootfs({
+      rootfsDir, appPath: config.image.appPath, commands, subject: executable.path,
+      ...(boot ? { boot: { env: { ...runtime.env, ...config.verify.env }, port: config.port, timeoutMs: config.verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
+    });
   }
   const layers: Layer[] = [];
   for (const layer of rootfs.layers) {
@@ -92,14 +100,16 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
 /** Entrypoint, user, ports, env, labels, stop signal and healthcheck from the resolved config. */
 export function imageRuntimeConfig(config: ImageInput['config']) {
   const created = new Date(config.sourceDateEpoch * 1000).toISOString();
+  const service = config.mode === 'service';
   const split = config.image.layout === 'split' ? splitRuntimeConfig(config.image.appPath) : undefined;
   return {
     entrypoint: split?.entrypoint ?? [config.image.appPath],
-    cmd: ['serve'],
+    // A command-line program gets its arguments from `docker run IMAGE ARGS`; a service serves by default.
+    ...(service ? { cmd: ['serve'] } : {}),
     user: '65532:65532',
     // The PATH docker gives every image without one (and distroless sets): same config from Dockerfile.scratch.
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', PORT: String(config.port), ...split?.env, ...config.image.env },
-    exposedPorts: config.image.ports,
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...(service ? { PORT: String(config.port) } : {}), ...split?.env, ...config.image.env },
+    exposedPorts: service ? config.image.ports : [],
     labels: {
       'org.opencontainers.image.title': config.packageName,
       'org.opencontainers.image.version': config.version,
@@ -108,6 +118,6 @@ export function imageRuntimeConfig(config: ImageInput['config']) {
       ...(config.repository ? { 'org.opencontainers.image.source': config.repository } : {}),
     },
     stopSignal: 'SIGTERM',
-    healthcheck: { test: split?.healthcheck ?? ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 },
+    ...(service ? { healthcheck: { test: split?.healthcheck ?? ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 } } : {}),
   };
 }
