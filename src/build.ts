@@ -13,6 +13,8 @@ import { prepareTargets, type Target } from './platform/index.ts';
 import { checkTreeMachine } from './platform/tree-machine.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
+import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
+import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Warning } from './errors.ts';
@@ -43,6 +45,8 @@ export interface PlatformBuild {
 export interface BuildResult {
   /** Every platform, in the order of config.platforms. */
   platforms: PlatformBuild[];
+  /** With several platforms and an image: the archive of their index (`dist/<name>.image.tar`), and its push. */
+  index?: { archive: IndexArchive; push?: IndexPushResult };
   config: ResolvedConfig;
   bundle: Bundle;
   embedded: Embedded;
@@ -54,6 +58,16 @@ export interface BuildResult {
   /** The report that file held before this build, if any (read before it was overwritten). */
   previousReport?: SizeReport;
   warnings: Warning[];
+}
+
+/** The index archive of every platform's image; docker load gets the build machine's (or the first). */
+async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: PlatformBuild[], logger: Logger): Promise<NonNullable<BuildResult['index']>> {
+  const images = platforms.map((p) => p.image!.image);
+  const docker = platforms.find((p) => p.target.host) ?? platforms[0]!;
+  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image!.image });
+  if (!config.push) return { archive };
+  logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
+  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
 }
 
 /** Builds the app into one executable. */
@@ -92,7 +106,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           ...(target.host ? {} : { target }),
         })
         : undefined;
-      if (image && config.push) {
+      if (image && config.push && targets.length === 1) {
         logger.info(`pushing ${config.image!.reference}`);
         image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
       }
@@ -102,9 +116,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       warnings.push(...platformWarnings, ...written.warnings);
       platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
+    const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
     const first = platforms[0]!;
     return {
-      platforms, config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
       report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
     };
   } finally {

@@ -160,6 +160,10 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
   logger.info([
     `built ${result.platforms.map((p) => relative(process.cwd(), p.executable.path) || p.executable.path).join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     ...platformLines,
+    ...(result.index ? [
+      `  index       ${relative(process.cwd(), result.index.archive.path)}  ${result.index.archive.references[0]}  ${result.index.archive.manifests.map((m) => m.platform).join(' + ')}: ${mb(result.index.archive.totalBlobBytes)} of distinct blobs; index ${result.index.archive.indexDigest.slice(0, 19)}; docker load gets ${result.index.archive.dockerPlatform}`,
+      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${result.index.push.uploadedBlobs.length} blobs uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
+    ] : []),
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
     `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,

@@ -4,6 +4,7 @@
 // come from a Debian arm64 sysroot, and its smoke run (boot included) runs under qemu-user.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { nodeFromPackage } from '../src/platform/node-package.ts';
 import { platformNamed } from '../src/platform/platforms.ts';
 import { copyFixture, node24, removeFixture } from './helpers/fixture.ts';
 import { runSeabuild } from './helpers/cli.ts';
-import { findTool } from './helpers/engines.ts';
+import { createPodman, findTool, run, startRegistry, type Podman, type Registry } from './helpers/engines.ts';
 import { freePort, httpRequest } from './helpers/http.ts';
 import { nodeBinary } from './helpers/node-versions.ts';
 
@@ -25,14 +26,22 @@ const noQemuEnv = { ...env, PATH: '/nonexistent' };
 const arm64 = platformNamed('linux/arm64')!;
 let dir: string;
 let result: BuildResult;
+let registry: Registry;
+let podman: Podman;
+let reference: string;
 
 before(async () => {
-  const missing = ['qemu-aarch64-static', 'aarch64-linux-gnu-strip', 'apt-get', 'dpkg-deb'].filter((tool) => !findTool(tool));
+  const missing = ['qemu-aarch64-static', 'aarch64-linux-gnu-strip', 'apt-get', 'dpkg-deb', 'skopeo', 'podman', 'docker-registry'].filter((tool) => !findTool(tool));
   if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run .ci/run (qemu-user-static, binutils-aarch64-linux-gnu, dpkg --add-architecture arm64)`);
+  registry = await startRegistry();
+  podman = await createPodman();
   dir = await copyFixture('plain/service');
-  result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'] });
+  reference = `${registry.address}/plain-service:2.0.0`;
+  result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'], image: { name: `${registry.address}/plain-service` }, push: true, insecureRegistry: true });
 });
 after(async () => {
+  await podman?.remove();
+  await registry?.stop();
   if (dir) await removeFixture(dir);
 });
 
@@ -86,6 +95,59 @@ describe('one build for linux/amd64 and linux/arm64', () => {
   });
 });
 
+describe('the image index of both platforms', () => {
+  const archive = () => result.index!.archive.path;
+
+  test('dist/<name>.image.tar is an OCI layout whose image is the index of both platforms (skopeo inspect --raw)', async () => {
+    assert.equal(archive(), join(dir, 'dist/plain-service.image.tar'));
+    const raw = await run('skopeo', ['inspect', '--raw', `oci-archive:${archive()}`]);
+    assert.equal(raw.exitCode, 0, raw.stderr);
+    const index = JSON.parse(raw.stdout);
+    assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
+    assert.deepEqual(index.manifests.map((m: any) => [m.platform.architecture, m.platform.variant, m.digest]), [
+      ['amd64', undefined, result.platforms[0]!.image!.archive.manifestDigest],
+      ['arm64', 'v8', armBuild().image!.archive.manifestDigest],
+    ]);
+    assert.equal(sha256(raw.stdout), result.index!.archive.indexDigest);
+  });
+
+  test('its docker-archive part holds the build machine\'s platform (what docker load here can run)', async () => {
+    const inspected = await run('skopeo', ['inspect', `docker-archive:${archive()}`]);
+    assert.equal(inspected.exitCode, 0, inspected.stderr);
+    assert.equal(JSON.parse(inspected.stdout).Architecture, 'amd64');
+    assert.equal(result.index!.archive.dockerPlatform, 'linux/amd64');
+  });
+
+  test('--push pushed the index; skopeo copy --all into the registry and back keeps every platform', async () => {
+    const pushed = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reference}`]);
+    assert.equal(pushed.exitCode, 0, pushed.stderr);
+    assert.equal(sha256(pushed.stdout), result.index!.archive.indexDigest);
+    assert.equal(result.index!.push?.indexDigest, result.index!.archive.indexDigest);
+    const copied = `${registry.address}/copied:1`;
+    const into = await run('skopeo', ['copy', '--all', '--dest-tls-verify=false', `oci-archive:${archive()}`, `docker://${copied}`]);
+    assert.equal(into.exitCode, 0, into.stderr);
+    const back = await mkdtemp(join(tmpdir(), 'seabuild-index-back-'));
+    try {
+      const out = await run('skopeo', ['copy', '--all', '--src-tls-verify=false', `docker://${copied}`, `oci:${back}:copied`]);
+      assert.equal(out.exitCode, 0, out.stderr);
+      const raw = await run('skopeo', ['inspect', '--raw', `oci:${back}:copied`]);
+      assert.equal(sha256(raw.stdout), result.index!.archive.indexDigest);
+      const arm = await run('skopeo', ['inspect', '--override-arch', 'arm64', `oci:${back}:copied`]);
+      assert.equal(JSON.parse(arm.stdout).Architecture, 'arm64');
+    } finally {
+      await rm(back, { recursive: true, force: true });
+    }
+  });
+
+  test('podman pull --arch arm64 from the registry gets the arm64 image', async () => {
+    const pulled = await podman.podman(['pull', '--tls-verify=false', '--arch', 'arm64', reference], { timeoutMs: 300_000 });
+    assert.equal(pulled.exitCode, 0, pulled.stderr);
+    // Podman records the index digest as the image's Digest; the image itself (its ID, the config digest) is the arm64 one.
+    const inspected = await podman.podman(['image', 'inspect', '--format', '{{.Architecture}} {{.Id}}', reference]);
+    assert.equal(inspected.stdout.trim(), `arm64 ${armBuild().image!.archive.imageId.replace('sha256:', '')}`);
+  });
+});
+
 describe('bad input', () => {
   test('an unknown platform, from package.json and from the command line', async () => {
     await assert.rejects(resolveConfig({ cwd: dir, flags: { platforms: ['linux/amd64', 'linux/s390x'] }, env }), { code: 'PLATFORM_UNKNOWN', message: 'unknown platform "linux/s390x"' });
@@ -129,6 +191,10 @@ describe('bad input', () => {
     assert.equal(skipped.image!.archive.manifestDigest, armBuild().image!.archive.manifestDigest);
   });
 });
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
 
 async function waitForAnswer(port: number): Promise<string> {
   for (let attempt = 0; attempt < 300; attempt++) {

@@ -53,13 +53,13 @@ export async function pushImage(image: Image, reference: string, options: PushOp
   return result;
 }
 
-async function hasBlob(session: RegistrySession, digest: string): Promise<boolean> {
+export async function hasBlob(session: RegistrySession, digest: string): Promise<boolean> {
   const answer = await registryRequest(session, 'HEAD', `/v2/${session.repository}/blobs/${digest}`);
   return answer.status === 200;
 }
 
-/** distribution spec: POST opens an upload session, one PUT with `?digest=` completes it ("monolithic"). */
-async function uploadBlob(session: RegistrySession, digest: string, body: Buffer | (() => Readable), sizeBytes: number): Promise<void> {
+/** distribution spec (also used by push-index.ts): POST opens an upload session, one PUT with `?digest=` completes it ("monolithic"). */
+export async function uploadBlob(session: RegistrySession, digest: string, body: Buffer | (() => Readable), sizeBytes: number): Promise<void> {
   const opened = await registryRequest(session, 'POST', `/v2/${session.repository}/blobs/uploads/`);
   const location = opened.headers.location;
   if (opened.status !== 202 || !location) throw registryError('REGISTRY_PUSH_FAILED', session, 'POST blob upload', opened, 'check that you may push to this repository');
