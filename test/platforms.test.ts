@@ -14,6 +14,7 @@ import { resolveConfig } from '../src/config.ts';
 import { readElfFile } from '../src/image/elf.ts';
 import { nodeFromPackage } from '../src/platform/node-package.ts';
 import { platformNamed } from '../src/platform/platforms.ts';
+import { checkTreeMachine } from '../src/platform/tree-machine.ts';
 import { copyFixture, node24, removeFixture } from './helpers/fixture.ts';
 import { runSeabuild } from './helpers/cli.ts';
 import { createPodman, findTool, run, startRegistry, type Podman, type Registry } from './helpers/engines.ts';
@@ -40,6 +41,7 @@ before(async () => {
   result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'], image: { name: `${registry.address}/plain-service` }, push: true, insecureRegistry: true });
 });
 after(async () => {
+  await (await import('./fixtures/elf/npm-pack.ts')).removePackedPackages();
   await podman?.remove();
   await registry?.stop();
   if (dir) await removeFixture(dir);
@@ -174,6 +176,15 @@ describe('bad input', () => {
     const node22 = await nodeBinary('22.23.3');
     const armNode = (await nodeFromPackage(arm64, 'v24.21.0', join(process.env.HOME ?? '/root', '.cache/seabuild'))).path;
     await assert.rejects(build({ cwd: dir, env, node: node22, platforms: ['linux/arm64'], nodes: { 'linux/arm64': armNode }, outDir: 'dist-bad' }), (error: any) => error.code === 'NODE_VERSION_MISMATCH' && error.file === armNode);
+  });
+
+  test('an addon with no arm64 build (sharp\'s x64 addon in the tree) fails naming the package', async () => {
+    const { packNpmPackages, SHARP_X64 } = await import('./fixtures/elf/npm-pack.ts');
+    const addon = join(await packNpmPackages(SHARP_X64), 'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node');
+    const file = { treePath: 'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node', sourcePath: addon, package: '@img/sharp-linux-x64', kind: 'addon' as const, sizeBytes: 0, sha256: '', mode: 0o644, reason: 'test' };
+    const embedded = { packageFiles: { files: [file], totalBytes: 0, elfFiles: [addon], id: '' } } as unknown as Parameters<typeof checkTreeMachine>[0];
+    await assert.rejects(checkTreeMachine(embedded, arm64), (error: any) => error.code === 'ADDON_NO_TARGET_BUILD' && error.file === addon && /package @img\/sharp-linux-x64 carries .* built for x86_64: there is no linux\/arm64 build/.test(error.message));
+    await checkTreeMachine(embedded, platformNamed('linux/amd64')!);
   });
 
   test('no qemu-user with an explicit --verify: the build fails before any work', async () => {
