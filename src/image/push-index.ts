@@ -4,7 +4,7 @@
 import { silentLogger } from '../log.ts';
 import { imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
 import { imageIndexBlob, indexBlobs } from './index-archive.ts';
-import { hasBlob, type PushOptions } from './push.ts';
+import { hasBlob, putManifest, type PushOptions } from './push.ts';
 import { UploadState, uploadBlob } from './upload.ts';
 import { parseReference } from './reference.ts';
 import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
@@ -41,12 +41,3 @@ export async function pushImageIndex(images: readonly Image[], reference: string
   return result;
 }
 
-async function putManifest(session: RegistrySession, target: string, mediaType: string, bytes: Buffer, digest: string): Promise<void> {
-  const request = `PUT manifest ${target}`;
-  const answer = await registryRequest(session, 'PUT', `/v2/${session.repository}/manifests/${target}`, { headers: { 'content-type': mediaType }, body: bytes });
-  if (answer.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, request, answer, 'check that the registry accepts OCI manifests and indexes, and that you may push to this repository');
-  const confirmed = answer.headers['docker-content-digest'];
-  if (confirmed !== undefined && confirmed !== digest) {
-    throw registryError('REGISTRY_PUSH_FAILED', session, `${request}: the registry stored ${String(confirmed)}, we sent ${digest}`, answer, 'the registry rewrote the manifest; push to a registry that stores manifests as sent');
-  }
-}
