@@ -7,7 +7,7 @@ import { imageIndexBlob, indexBlobs } from './index-archive.ts';
 import { hasBlob, putManifest, type PushOptions } from './push.ts';
 import { UploadState, uploadBlob } from './upload.ts';
 import { parseReference } from './reference.ts';
-import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
+import type { RegistrySession } from './registry-http.ts';
 
 /** What the index push did. */
 export interface IndexPushResult {
