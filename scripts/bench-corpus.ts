@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFixture, node24, removeFixture, seabuildBin } from '../test/helpers/fixture.ts';
-import { copyCorpus, corpusEntries } from '../test/helpers/corpus.ts';
+import { copyCorpus, corpusEntries } from '../test/helpers/packages-corpus.ts';
 
 const node = process.argv[2] ?? node24;
 const env = { SOURCE_DATE_EPOCH: '1700000000' };

@@ -1,18 +1,25 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmod, copyFile, link, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
+import { prepareTargets, type Target } from './platform/index.ts';
+import { checkTreeMachine } from './platform/tree-machine.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
-import { pushImage } from './image/push.ts';
+import { publishImage, type Publication } from './image/publish.ts';
+import { writeSboms, type Sboms } from './sbom/index.ts';
+import { SEABUILD_VERSION } from './report/create.ts';
+import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
+import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
+import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -28,14 +35,31 @@ export interface BuildOptions extends SeabuildOptions {
   keepWorkDir?: boolean;
 }
 
-/** Everything a build produced and what went into it. */
+/** What one platform of the build produced. */
+export interface PlatformBuild {
+  target: Target;
+  executable: SeaExecutable;
+  image?: ImageBuild;
+  report: SizeReport;
+  previousReport?: SizeReport;
+}
+
+/** Everything a build produced and what went into it; the top-level fields are the first platform's. */
 export interface BuildResult {
+  /** Every platform, in the order of config.platforms. */
+  platforms: PlatformBuild[];
+  /** With several platforms and an image: the archive of their index (`dist/<name>.image.tar`), and its push. */
+  index?: { archive: IndexArchive; push?: IndexPushResult };
   config: ResolvedConfig;
   bundle: Bundle;
   embedded: Embedded;
   executable: SeaExecutable;
   /** Absent with `image: false`. */
   image?: ImageBuild;
+  /** The SBOMs written beside the image archive (absent without an image or with sbom "none"). */
+  sboms?: Sboms;
+  /** What --push did: tags, digest, attached SBOMs. */
+  publication?: Publication;
   /** The size report, also written to `<outDir>/<name>.report.json`. */
   report: SizeReport;
   /** The report that file held before this build, if any (read before it was overwritten). */
@@ -43,40 +67,112 @@ export interface BuildResult {
   warnings: Warning[];
 }
 
+/** The index archive of every platform's image; docker load gets the build machine's (or the first). */
+async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: PlatformBuild[], logger: Logger): Promise<NonNullable<BuildResult['index']>> {
+  const images = platforms.map((p) => p.image!.image);
+  const docker = platforms.find((p) => p.target.host) ?? platforms[0]!;
+  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image!.image });
+  if (!config.push) return { archive };
+  logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
+  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
+}
+
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
   const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
-  const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
+  // Fail before minutes of work when the output folder cannot be written.
+  await ensureWritableDir(config.outDir);
+  const workDir = await createWorkDir();
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await bundle(config, workDir);
     const tree = await collectTree(config, bundled, logger);
     const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch);
     logger.info(`building the executable with node at ${config.nodeBinary}`);
-    // Inspected and stripped once: the image's executable variant reuses it.
+    // Inspected and stripped once: the image's executable variant reuses it; it also makes every other platform's blob.
     const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
-    const executable = await buildSea({
-      node,
-      bundlePath: bundled.path,
-      assets: embedded.seaAssets,
-      output: join(config.outDir, config.name),
-      workDir,
-    });
-    // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
-    const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger })
-      : undefined;
-    if (image && config.push) {
-      logger.info(`pushing ${config.image!.reference}`);
-      image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
+    const targets = await prepareTargets(config, node, logger);
+    const platforms: PlatformBuild[] = [];
+    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
+    let sboms: Sboms | undefined;
+    let publication: Publication | undefined;
+    for (const target of targets) {
+      if (!target.host) await checkTreeMachine(embedded, target.platform);
+      const platformConfig = { ...config, artifactName: target.artifactName };
+      const platformDir = join(workDir, target.platform.suffix);
+      // Made in the work folder and published only once the image (and its smoke run) passed: a
+      // failing build leaves no new executable at the output path, and the previous one intact.
+      const staged = await buildSea({
+        node: target.node,
+        bundlePath: bundled.path,
+        assets: embedded.seaAssets,
+        output: join(platformDir, 'out', target.artifactName),
+        workDir,
+      });
+      if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
+      // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
+      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger }) : undefined;
+      const image = config.image && imageTree
+        ? await buildImage({
+          config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp,
+          split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir: platformDir, logger,
+          ...(target.host ? {} : { target }),
+        })
+        : undefined;
+      const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
+      if (image && targets.length === 1) {
+        // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
+        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
+        publication = config.push ? await publish(config, image, sboms, logger) : undefined;
+        if (publication) { image.push = publication; warnings.push(...publication.warnings); }
+      }
+      const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
+      const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
+      const written = await writeBuildReport(artifacts);
+      warnings.push(...platformWarnings, ...written.warnings);
+      platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
-    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings, ...tree.warnings] };
-    const written = await writeBuildReport(artifacts);
-    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings] };
+    const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
+    const first = platforms[0]!;
+    return {
+      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
+      report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+    };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Links the staged executable to `target` (atomically; a copy when the work folder is on another filesystem). */
+async function publishExecutable(staged: SeaExecutable, target: string): Promise<SeaExecutable> {
+  await writeAtomically(target, async (temp) => {
+    try {
+      await link(staged.path, temp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(staged.path, temp);
+      await chmod(temp, 0o755);
+    }
+  });
+  return { ...staged, path: target, stagedPath: staged.path };
+}
+
+/** --push: every tag, the SBOMs attached, --image-refs written; an interrupted push resumes from `<outDir>/.<name>.push-state.json`. */
+function publish(config: ResolvedConfig, image: ImageBuild, sboms: Sboms | undefined, logger: Logger): Promise<Publication> {
+  const { tags } = config.image!;
+  const references = tags.map((tag) => `${config.image!.reference.slice(0, config.image!.reference.lastIndexOf(':'))}:${tag}`);
+  logger.info(`pushing ${references.join(', ')}`);
+  return publishImage({
+    image: image.image,
+    references,
+    push: config.push!,
+    sboms: (sboms?.documents ?? []).map((doc) => ({ format: doc.format, mediaType: doc.mediaType, bytes: doc.bytes, fileName: basename(doc.path) })),
+    created: new Date(config.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
+    statePath: join(config.outDir, `.${config.name}.push-state.json`),
+    ...(config.imageRefs ? { imageRefsPath: config.imageRefs } : {}),
+    logger,
+  });
 }

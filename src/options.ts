@@ -15,6 +15,14 @@ export interface ImageOptions {
   ports?: number[];
   /** Layer compression; default gzip. */
   compression?: 'gzip' | 'zstd';
+  /** Tags to push (each gets the same manifest); default: [tag]. The archive is named with the first. */
+  tags?: string[];
+  /**
+   * `executable` (default): /app is the single executable. `split`: the stripped node binary in a
+   * layer of its own and the bundle and embedded files as plain files in the app layer, so a code or
+   * asset change ships only those (the smoke run is skipped: there is no executable to run).
+   */
+  layout?: 'executable' | 'split';
 }
 
 /** The smoke run inside the built rootfs. */
@@ -25,6 +33,8 @@ export interface VerifyOptions {
   env?: Record<string, string>;
   /** How long the boot may take to answer HTTP; default 20000. */
   timeoutMs?: number;
+  /** Arguments of the booted executable; default none (serve). E.g. ["serve", "--migrate"] for a runApp app with an embedded database. */
+  args?: string[];
 }
 
 /** Everything a user can set. All optional: an app with package.json `main` needs none of it. */
@@ -41,8 +51,12 @@ export interface SeabuildOptions {
   assetPrefix?: string;
   /** Folder of SQL migrations; default `migrations` when it exists; false for none. */
   migrations?: string | false;
-  /** Node binary to build with (same platform); default: the Node running seabuild. */
+  /** Node binary of the build machine (it makes the blob; the host platform's executable is made of it); default: the Node running seabuild. */
   node?: string;
+  /** Target platforms, e.g. `["linux/amd64", "linux/arm64"]`; default: the build machine's. */
+  platforms?: string[];
+  /** Node binary per other platform (`{ "linux/arm64": "/opt/node-arm64/bin/node" }`); default: `node-linux-<cpu>@<version of node>` from npm, cached. */
+  nodes?: Record<string, string>;
   /** Default port of `serve` (PORT overrides it at run time); default 3000. */
   port?: number;
   /** Minify the bundle; default false (readable stack traces). */
@@ -66,6 +80,10 @@ export interface SeabuildOptions {
   push?: boolean;
   /** Talk plain HTTP to the registry (a local test registry). */
   insecureRegistry?: boolean;
+  /** SBOM formats written beside the image and attached on push: "spdx,cyclonedx" (default), "spdx", "cyclonedx" or "none". */
+  sbom?: string;
+  /** After --push, write the pushed `registry/name@sha256:…` here, for the next step of a release script. */
+  imageRefs?: string;
 }
 
 /** Typed identity for `seabuild.config.ts`: `export default defineConfig({ … })`. */
@@ -84,24 +102,31 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   assetPrefix: { type: 'string', flag: 'asset-prefix', help: 'URL path of assets (default: /assets/)' },
   migrations: { type: 'string|false', flag: 'migrations', help: 'SQL migrations folder (default: migrations if present)' },
   node: { type: 'string', flag: 'node', help: 'node binary to build with (default: the running node)' },
+  platforms: { type: 'string[]', flag: 'platform', help: 'target platforms, comma-separated: linux/amd64,linux/arm64 (default: this machine\'s)' },
+  nodes: { type: 'record', flag: 'node-for', help: 'PLATFORM=PATH: the node binary for another platform (default: from npm, cached)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },
-  verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
+  verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true; explicit: fail when a platform cannot be run)' },
   'verify.boot': { type: 'boolean', flag: 'verify-boot', help: 'boot the service in the smoke run (default: true; --no-verify-boot)' },
   'verify.env': { type: 'record', flag: 'verify-env', help: 'KEY=VALUE for the smoke run\'s boot (repeatable)' },
+  'verify.args': { type: 'string[]', flag: 'verify-arg', help: 'argument of the booted service in the smoke run (repeatable; default: none)' },
   'verify.timeoutMs': { type: 'number', flag: 'verify-timeout-ms', help: 'how long the booted service may take to answer (default: 20000)' },
   cli: { type: 'boolean', flag: 'cli', help: 'a command-line program: every argument goes to it (default: when the entry is a bin)' },
   healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
+  sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },
+  imageRefs: { type: 'string', flag: 'image-refs', help: 'after --push, write the pushed name@sha256:… to this file' },
   'image.name': { type: 'string', flag: 'image-name', help: 'image repository (default: package name)' },
   'image.tag': { type: 'string', flag: 'image-tag', help: 'image tag (default: package version)' },
   'image.appPath': { type: 'string', flag: 'app-path', help: 'path of the executable in the image (default: /app)' },
   'image.env': { type: 'record', flag: 'image-env', help: 'KEY=VALUE baked into the image (repeatable)' },
   'image.ports': { type: 'number[]', flag: 'image-port', help: 'port the image exposes (repeatable)' },
   'image.compression': { type: 'compression', flag: 'compression', help: 'layer compression: gzip or zstd' },
+  'image.tags': { type: 'string[]', flag: 'tag', help: 'tag to push (repeatable; default: the image tag)' },
+  'image.layout': { type: 'string', flag: 'image-layout', help: 'executable (default) or split: node in its own layer, the app as files (small pulls)' },
 };

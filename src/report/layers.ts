@@ -22,7 +22,7 @@ export async function imagePieces(result: ReportInput, image: ImageBuild): Promi
     const files = rootfsLayer.entries.filter((entry): entry is FileEntry => entry.type === 'file');
     const layerPieces = files.flatMap((entry): Piece[] => {
       if (entry.path === appPath) {
-        const standalone = 'path' in entry.source && entry.source.path === result.executable.path;
+        const standalone = 'path' in entry.source && entry.source.path === (result.executable.stagedPath ?? result.executable.path);
         return executablePieces(result, rootfsLayer.name, standalone ? undefined : { sizeBytes: entry.sizeBytes });
       }
       return [filePiece(entry, rootfsLayer.name, libraries)];
@@ -54,7 +54,7 @@ async function libraryComponents(image: ImageBuild): Promise<Map<string, Piece['
   ];
   // dpkg lists a file under the name it installed (libc6: /lib/x86_64-linux-gnu/libc.so.6), which may be
   // the path ld.so opens or the file behind its symlinks: ask for both.
-  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]));
+  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]), image.dpkgDir ? { dpkgDir: image.dpkgDir } : {});
   const components = new Map<string, Piece['component']>();
   for (const library of wanted) {
     const owner = owners.get(library.path) ?? owners.get(library.realPath) ?? owners.get(library.hostPath);

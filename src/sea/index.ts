@@ -9,9 +9,10 @@ import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
-import { sha256File, stripNodeBinary } from './strip.ts';
+import { sha256File, stripNodeBinary, type StripTool } from './strip.ts';
 
 export type { NodeBinary } from './node-binary.ts';
+export type { StripTool } from './strip.ts';
 
 /** A checked node binary with its stripped copy: made once per build, shared by every executable of it. */
 export interface PreparedNode extends NodeBinary {
@@ -19,6 +20,12 @@ export interface PreparedNode extends NodeBinary {
   sha256: string;
   strippedPath: string;
   strippedBytes: number;
+  /**
+   * For a binary of another machine: the host node of the same version that makes the blob (a blob
+   * without code cache and snapshot is platform-independent), and the command prefix that runs the
+   * executable for its check (qemu-user with the target's sysroot); without a prefix the check is skipped.
+   */
+  foreign?: { blobMaker: NodeBinary; runPrefix?: string[] };
 }
 
 /** The finished executable and what it is made of. */
@@ -28,14 +35,22 @@ export interface SeaExecutable {
   sha256: string;
   node: PreparedNode;
   blobBytes: number;
+  /** Where it was made, when it was then published to `path` (the image's files name that path). */
+  stagedPath?: string;
 }
 
 /** Checks the node binary and strips a copy (cached by its sha256). */
 export async function prepareNode(nodeBinary: string, cacheDir: string, logger: Logger): Promise<PreparedNode> {
   const node = await inspectNodeBinary(nodeBinary);
   logger.debug(`node ${node.version} at ${node.path}`);
-  const stripped = await stripNodeBinary(node, cacheDir);
+  const stripped = await stripNodeBinary(node, cacheDir, (message) => logger.warn(`seabuild: warning: ${message}`));
   return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes };
+}
+
+/** Like prepareNode for a node binary of another machine, already checked (src/platform), stripped by that machine's strip. */
+export async function prepareForeignNode(node: NodeBinary, cacheDir: string, strip: StripTool, foreign: NonNullable<PreparedNode['foreign']>): Promise<PreparedNode> {
+  const stripped = await stripNodeBinary(node, cacheDir, () => {}, strip);
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, foreign };
 }
 
 export interface SeaInput {
@@ -54,12 +69,12 @@ const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js
 /** Builds the executable at `input.output` (atomically). */
 export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
   const { node } = input;
-  const blobPath = await makeBlob(node, input);
+  const blobPath = await makeBlob(node.foreign?.blobMaker ?? node, input);
   return writeAtomically(input.output, async (temp) => {
     await copyFile(node.strippedPath, temp);
     await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
     await chmod(temp, 0o755);
-    if (input.check !== false) await checkExecutable(temp, node, input.output, input.workDir);
+    if (input.check !== false && (!node.foreign || node.foreign.runPrefix)) await checkExecutable(temp, node, input.output, input.workDir);
     return {
       path: input.output,
       sizeBytes: (await stat(temp)).size,
@@ -86,9 +101,10 @@ async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
  * line reaches), so no code of the app runs; in an empty folder, so nothing lands in the app's.
  * A blob the binary cannot read crashes here, not in production.
  */
-async function checkExecutable(path: string, node: NodeBinary, output: string, workDir: string): Promise<void> {
+async function checkExecutable(path: string, node: PreparedNode, output: string, workDir: string): Promise<void> {
   const cwd = await mkdtemp(join(workDir, 'check-'));
-  const result = await execa(path, [], { reject: false, timeout: 60_000, cwd, env: { PATH: '/usr/bin:/bin', SEABUILD_COMMAND: 'version --json' }, extendEnv: false, all: true });
+  const prefix = node.foreign?.runPrefix ?? [];
+  const result = await execa(prefix[0] ?? path, [...prefix.slice(1), ...(prefix.length > 0 ? [path] : [])], { reject: false, timeout: 60_000, cwd, env: { PATH: '/usr/bin:/bin', SEABUILD_COMMAND: 'version --json' }, extendEnv: false, all: true });
   let reported: { node?: string } = {};
   try { reported = JSON.parse(result.stdout); } catch { /* reported below */ }
   if (result.exitCode === 0 && reported.node === node.version) return;

