@@ -13,6 +13,7 @@ import { buildImage, type ImageBuild } from './image/index.ts';
 import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { createTimings, type StageTiming } from './timings.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -41,40 +42,44 @@ export interface BuildResult {
   /** The report that file held before this build, if any (read before it was overwritten). */
   previousReport?: SizeReport;
   warnings: Warning[];
+  /** Wall time of each stage, in order (`seabuild build --timings` prints them). */
+  timings: StageTiming[];
 }
 
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
-  const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
+  const timings = createTimings();
+  const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
   const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
   try {
     logger.info(`bundling ${config.entry}`);
-    const bundled = await bundle(config, workDir);
-    const tree = await collectTree(config, bundled, logger);
-    const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } });
+    const bundled = await timings.time('bundle', () => bundle(config, workDir));
+    const tree = await timings.time('package files', () => collectTree(config, bundled, logger));
+    const embedded = await timings.time('embed', () => embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }));
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it.
-    const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
+    const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
     const executable = await buildSea({
       node,
       bundlePath: bundled.path,
       assets: embedded.seaAssets,
       output: join(config.outDir, config.name),
       workDir,
+      timings,
     });
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger }) : undefined;
+    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger, timings }) : undefined;
     const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, workDir, logger })
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, workDir, logger, timings })
       : undefined;
     if (image && config.push) {
       logger.info(`pushing ${config.image!.reference}`);
-      image.push = await pushImage(image.image, config.image!.reference, { ...config.push, logger });
+      image.push = await timings.time('push', () => pushImage(image.image, config.image!.reference, { ...config.push!, logger }));
     }
     const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings, ...tree.warnings] };
-    const written = await writeBuildReport(artifacts);
-    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings] };
+    const written = await timings.time('report', () => writeBuildReport(artifacts));
+    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings], timings: timings.stages() };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });

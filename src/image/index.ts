@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { untimed, type Timings } from '../timings.ts';
 import type { SeaExecutable } from '../sea/index.ts';
 import { verifyRootfs, type Verification } from '../verify/index.ts';
 import { readElfFile } from './elf.ts';
@@ -42,13 +43,15 @@ export interface ImageInput {
   extraElfFiles?: string[];
   workDir: string;
   logger: Logger;
+  /** Records closure, smoke run, layers and archive as `image: …`. */
+  timings?: Timings;
 }
 
 /** Builds, verifies and writes the image of `executable`. */
 export async function buildImage(input: ImageInput): Promise<ImageBuild> {
-  const { config, executable, logger } = input;
+  const { config, executable, logger, timings = untimed } = input;
   const machine = (await readElfFile(executable.path)).machine;
-  const closure = await resolveClosure([executable.path, ...(input.extraElfFiles ?? [])], { machine });
+  const closure = await timings.time('image: closure', () => resolveClosure([executable.path, ...(input.extraElfFiles ?? [])], { machine }));
   logger.debug(`closure: ${closure.libraries.map((l) => l.soname).join(', ')}`);
   const rootfs = layoutRootfs({
     executablePath: executable.path,
@@ -61,19 +64,19 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   const rootfsDir = join(input.workDir, 'rootfs');
   let verification: Verification | undefined;
   if (config.verify) {
-    await writeRootfsToDir(rootfs, rootfsDir);
+    await timings.time('image: rootfs folder', () => writeRootfsToDir(rootfs, rootfsDir));
     logger.info('smoke run inside the image rootfs: version, selftest');
-    verification = await verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path });
+    verification = await timings.time('image: smoke run', () => verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path }));
   }
   const layers: Layer[] = [];
   for (const layer of rootfs.layers) {
-    layers.push(await createLayer(layer.entries, { compression: config.image.compression, sourceDateEpoch: config.sourceDateEpoch, workDir: join(input.workDir, 'layers') }));
+    layers.push(await timings.time(`image: ${layer.name} layer`, () => createLayer(layer.entries, { compression: config.image.compression, sourceDateEpoch: config.sourceDateEpoch, workDir: join(input.workDir, 'layers'), blockCacheDir: join(config.cacheDir, 'blocks', `${config.name}-${layer.name}`) })));
   }
   const image = withConfig(
     appendLayers(emptyImage({ machine, sourceDateEpoch: config.sourceDateEpoch }), layers, rootfs.layers.map((l) => ({ createdBy: `seabuild: ${l.name} layer`, comment: `${l.entries.length} entries` }))),
     imageRuntimeConfig(config),
   );
-  const archive = await writeImageArchive(image, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference] });
+  const archive = await timings.time('image: archive', () => writeImageArchive(image, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference] }));
   if (config.context) await writeDockerContext({ dir: config.context, rootfs, config: imageRuntimeConfig(config) });
   return { machine, closure, rootfs, layers, image, archive, ...(verification ? { verification } : {}) };
 }

@@ -8,8 +8,10 @@ import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
+import { untimed, type Timings } from '../timings.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
 import { sha256File, stripNodeBinary } from './strip.ts';
+import { injectFromTemplate, prepareInjectTemplate, type InjectTemplate } from './inject.ts';
 
 export type { NodeBinary } from './node-binary.ts';
 
@@ -19,6 +21,8 @@ export interface PreparedNode extends NodeBinary {
   sha256: string;
   strippedPath: string;
   strippedBytes: number;
+  /** postject's output for this node, reused for every blob (inject.ts); path null: postject runs each time. */
+  injectTemplate: InjectTemplate;
 }
 
 /** The finished executable and what it is made of. */
@@ -35,7 +39,9 @@ export async function prepareNode(nodeBinary: string, cacheDir: string, logger: 
   const node = await inspectNodeBinary(nodeBinary);
   logger.debug(`node ${node.version} at ${node.path}`);
   const stripped = await stripNodeBinary(node, cacheDir);
-  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes };
+  const injectTemplate = await prepareInjectTemplate(stripped.path, (executable, blobPath) => runPostject(executable, blobPath, node.path));
+  if (injectTemplate.path === null) logger.debug(`postject runs for every executable of this node: ${injectTemplate.reason}`);
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, injectTemplate };
 }
 
 export interface SeaInput {
@@ -47,23 +53,30 @@ export interface SeaInput {
   workDir: string;
   /** Run the new executable once (`version --json`); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
   check?: boolean;
+  /** Records the blob, inject and check steps as `<label>: …` (label default: executable). */
+  timings?: Timings;
+  label?: string;
 }
 
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
 
 /** Builds the executable at `input.output` (atomically). */
 export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
-  const { node } = input;
-  const blobPath = await makeBlob(node, input);
+  const { node, timings = untimed, label = 'executable' } = input;
+  const blobPath = await timings.time(`${label}: blob`, () => makeBlob(node, input));
   return writeAtomically(input.output, async (temp) => {
-    await copyFile(node.strippedPath, temp);
-    await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
+    await timings.time(`${label}: inject`, async () => {
+      const template = node.injectTemplate;
+      if (template.path !== null) return injectFromTemplate(template, blobPath, (await stat(blobPath)).size, temp);
+      await copyFile(node.strippedPath, temp);
+      await runPostject(temp, blobPath, input.output);
+    });
     await chmod(temp, 0o755);
-    if (input.check !== false) await checkExecutable(temp, node, input.output);
+    if (input.check !== false) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output));
     return {
       path: input.output,
       sizeBytes: (await stat(temp)).size,
-      sha256: await sha256File(temp),
+      sha256: await timings.time(`${label}: hash`, () => sha256File(temp)),
       node,
       blobBytes: (await stat(blobPath)).size,
     };
@@ -95,6 +108,10 @@ async function checkExecutable(path: string, node: NodeBinary, output: string): 
       cause: result,
     });
   }
+}
+
+async function runPostject(executable: string, blobPath: string, subject: string): Promise<void> {
+  await run('postject', [process.execPath, [postjectCli, executable, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], subject);
 }
 
 /** Runs a tool; a failure keeps the tool's own output (execa's error) as the cause. */

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import type { Timings } from '../../timings.ts';
 import type { RootfsEntry } from '../../image/types.ts';
 import { buildSea, type SeaExecutable } from '../../sea/index.ts';
 import { withTreeLayout, type Embedded } from '../index.ts';
@@ -33,6 +34,7 @@ export async function prepareImageTree(input: {
   workDir: string;
   logger: Logger;
   root?: string;
+  timings?: Timings;
 }): Promise<ImageTree> {
   const files = input.embedded.packageFiles;
   if (!files || files.elfFiles.length === 0) return { executable: input.standalone, extraAppFiles: [], extraElfFiles: [] };
@@ -47,6 +49,8 @@ export async function prepareImageTree(input: {
     output: join(workDir, input.config.name),
     workDir,
     check: false,
+    ...(input.timings ? { timings: input.timings } : {}),
+    label: 'image executable',
   });
   return { executable, root, extraAppFiles: packageFilesRootfsEntries(files, root), extraElfFiles: files.elfFiles };
 }
