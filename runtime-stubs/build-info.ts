@@ -16,6 +16,14 @@ export interface BuildInfo {
   /** SEA asset key of the migrations JSON, when the app has migrations. */
   migrationsKey?: string;
   defaultPort: number;
+  /** `service` (the default): built-in commands, then the app; `cli`: every argument goes to the app. */
+  mode?: 'service' | 'cli';
+  /** True when the entry calls runApp() (it imports seabuild/runtime): the app owns its commands. */
+  runApp?: boolean;
+  /** The entry's path in the tree (what `process.argv[1]` is), e.g. `src/main.js`. */
+  entry?: string;
+  /** The path `healthcheck` requests, when configured. */
+  healthcheckPath?: string;
 }
 
 /** Reads bytes of an embedded file by key. */

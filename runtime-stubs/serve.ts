@@ -3,11 +3,12 @@
 // without handlers ignores SIGTERM and `docker stop` waits its whole timeout (measured).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AppModule, AssetStore, ServeContext } from './contract.ts';
+import { createDrain } from './drain.ts';
 
 export interface ServeOptions {
   port: number;
   host: string;
-  graceMs: number;
+  drain: { graceMs: number; delayMs: number };
   assets: AssetStore;
   log: (line: string) => void;
 }
@@ -15,20 +16,20 @@ export interface ServeOptions {
 /** Runs `app.serve` until a signal drains it; resolves with the exit code. */
 export async function serveApp(app: AppModule, base: Omit<ServeContext, 'signal' | 'port' | 'host' | 'assets'>, options: ServeOptions): Promise<number> {
   const controller = new AbortController();
-  let draining = false;
+  const drain = createDrain({ ...options.drain, log: options.log });
   const ctx: ServeContext = { ...base, port: options.port, host: options.host, assets: options.assets, signal: controller.signal };
   const answer = await app.serve(ctx);
   const server = typeof answer === 'function' ? createServer(answer as RequestListener) : answer;
   const appListeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (draining) res.setHeader('Connection', 'close');
     if (isHealthz(req)) {
-      res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json' }).end(`{"status":"${draining ? 'draining' : 'ok'}"}`);
+      res.writeHead(drain.draining ? 503 : 200, { 'Content-Type': 'application/json' }).end(`{"status":"${drain.draining ? 'draining' : 'ok'}"}`);
     } else if (!options.assets.handle(req, res)) {
       for (const listener of appListeners) listener(req, res);
     }
   });
+  drain.track(server);
   if (!server.listening) await listen(server, options.port, options.host);
   const address = server.address();
   const shown = typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address);
@@ -36,21 +37,8 @@ export async function serveApp(app: AppModule, base: Omit<ServeContext, 'signal'
 
   return new Promise<number>((resolveExit) => {
     const stop = (signal: string): void => {
-      if (draining) return;
-      draining = true;
-      options.log(`${signal}: draining in-flight requests (up to ${options.graceMs} ms)`);
       controller.abort();
-      const forceTimer = setTimeout(() => {
-        options.log(`grace period over: closing ${signal === 'SIGINT' ? '' : 'remaining '}connections`);
-        server.closeAllConnections();
-        resolveExit(1);
-      }, options.graceMs);
-      forceTimer.unref();
-      // close() stops accepting and waits for in-flight requests; idle keep-alive sockets are closed
-      // now, and busy ones when their response ends (Connection: close above).
-      server.close(() => { clearTimeout(forceTimer); resolveExit(0); });
-      server.closeIdleConnections();
-      server.on('request', (_req: IncomingMessage, res: ServerResponse) => res.on('finish', () => server.closeIdleConnections()));
+      drain.stop(signal).then(resolveExit);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

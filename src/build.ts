@@ -56,7 +56,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     logger.info(`bundling ${config.entry}`);
     const bundled = await timings.time('bundle', () => bundle(config, workDir));
     const tree = await timings.time('package files', () => collectTree(config, bundled, logger));
-    const embedded = await timings.time('embed', () => embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }));
+    const embedded = await timings.time('embed', () => embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch));
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it.
     const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
@@ -71,7 +71,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
     const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger, timings }) : undefined;
     const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, workDir, logger, timings })
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger, timings })
       : undefined;
     if (image && config.push) {
       logger.info(`pushing ${config.image!.reference}`);

@@ -29,6 +29,7 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
   --no-verify        skip the smoke run inside the built rootfs
+  --no-verify-boot   smoke-run without booting the service (version, native addons, selftest only)
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
@@ -46,7 +47,7 @@ const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' ||
 
 const parseOptions: ParseArgsConfig['options'] = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
-  'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' },
+  'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' },
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
@@ -58,6 +59,7 @@ function usageError(message: string): SeabuildError {
 function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
   const options: Record<string, unknown> = {};
   const image: Record<string, unknown> = {};
+  const verify: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(optionTable)) {
     const raw = values[spec.flag];
     if (raw === undefined) continue;
@@ -68,11 +70,14 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
     if (spec.type === 'globs') value = groupKeyValues(spec.flag, raw as string[]);
     if (spec.type === 'compression' && raw !== 'gzip' && raw !== 'zstd') throw usageError(`--${spec.flag} must be gzip or zstd, got "${raw}"`);
     if (key.startsWith('image.')) image[key.slice(6)] = value;
+    else if (key.startsWith('verify.')) verify[key.slice(7)] = value;
     else options[key] = value;
   }
   if (values['no-assets']) options.assets = false;
   if (values['no-migrations']) options.migrations = false;
+  if (values['no-verify-boot']) verify.boot = false;
   if (values['no-verify']) options.verify = false;
+  else if (Object.keys(verify).length > 0) options.verify = verify;
   if (values['no-image']) options.image = false;
   else if (Object.keys(image).length > 0) options.image = image;
   return options as SeabuildOptions;
@@ -142,7 +147,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...(result.image ? [
       `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
       ...(result.image.push ? [`  pushed      ${result.image.push.reference}@${result.image.push.manifestDigest} (${result.image.push.uploadedBlobs.length} blobs uploaded, ${result.image.push.existingBlobs.length} already there)`] : []),
-      `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method})` : '; smoke run skipped'}`,
+      `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method}${result.image.verification.boot ? `, served HTTP ${result.image.verification.boot.status} in ${result.image.verification.boot.answeredMs} ms, stopped in ${result.image.verification.boot.stopMs} ms` : ''})` : '; smoke run skipped'}`,
     ] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
     ...formatBuildSummary(result.report, {
@@ -164,7 +169,7 @@ function formatTimings(stages: StageTiming[], totalMs: number): string {
 async function runVerify(paths: string[]): Promise<number> {
   if (paths.length !== 1) throw usageError('verify takes one image archive: seabuild verify dist/<name>.image.tar');
   const verification = await verifyArchive(paths[0]!);
-  for (const command of verification.commands) process.stdout.write(`ok  ${command.args.join(' ')}  (${command.durationMs} ms)\n`);
+  for (const command of verification.commands) process.stdout.write(`ok  ${command.command}  (${command.durationMs} ms)\n`);
   process.stdout.write(`${paths[0]}${verification.reference ? ` (${verification.reference})` : ''}: smoke run passed (${verification.method})\n`);
   return 0;
 }

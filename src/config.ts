@@ -28,7 +28,11 @@ export interface ResolvedConfig {
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
   image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
-  verify: boolean;
+  /** The smoke run: undefined when off (--no-verify). */
+  verify?: { boot: boolean; env: Record<string, string>; timeoutMs: number };
+  /** `cli`: every argument goes to the app; `service`: built-in commands first, serve by default. */
+  mode: 'service' | 'cli';
+  healthcheckPath?: string;
   context?: string;
   /** Where stripped node binaries are cached between builds. */
   cacheDir: string;
@@ -95,8 +99,8 @@ function readJsonFile(file: string): Record<string, any> {
 export function validateOptions(value: unknown, file: string, keyPrefix: string): SeabuildOptions {
   if (!isPlainObject(value)) throw typeError(`${keyPrefix || '(config)'}`, 'an object', value, file);
   for (const [key, v] of Object.entries(value)) {
-    if (key === 'image' && isPlainObject(v)) {
-      for (const [imageKey, iv] of Object.entries(v)) checkOption(`image.${imageKey}`, iv, file, keyPrefix);
+    if ((key === 'image' || key === 'verify') && isPlainObject(v)) {
+      for (const [subKey, sv] of Object.entries(v)) checkOption(`${key}.${subKey}`, sv, file, keyPrefix);
     } else if (key === 'image' && v === false) {
       continue;
     } else {
@@ -123,12 +127,13 @@ function checkOption(key: string, value: unknown, file: string, keyPrefix: strin
     record: isPlainObject(value) && Object.values(value).every((x) => typeof x === 'string'),
     globs: isPlainObject(value) && Object.values(value).every((x) => Array.isArray(x) && x.every((g) => typeof g === 'string' && g !== '')),
     compression: value === 'gzip' || value === 'zstd',
+    path: typeof value === 'string' && value.startsWith('/'),
   }[spec.type];
   if (!ok) throw typeError(shown, describeType(spec.type), value, file);
 }
 
 function describeType(type: string): string {
-  return ({ 'string|false': 'a path or false', 'string[]': 'an array of strings', 'number[]': 'an array of integers', record: 'an object of strings', globs: 'an object of package name → array of globs', compression: '"gzip" or "zstd"' } as Record<string, string>)[type] ?? `a ${type}`;
+  return ({ 'string|false': 'a path or false', 'string[]': 'an array of strings', 'number[]': 'an array of integers', record: 'an object of strings', globs: 'an object of package name → array of globs', compression: '"gzip" or "zstd"', path: 'a URL path starting with /' } as Record<string, string>)[type] ?? `a ${type}`;
 }
 
 function typeError(key: string, expected: string, value: unknown, file: string): SeabuildError {
@@ -142,10 +147,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function mergeOptions(layers: SeabuildOptions[]): SeabuildOptions {
   const merged: SeabuildOptions = {};
   for (const layer of layers) {
-    const { image, ...rest } = layer;
+    const { image, verify, ...rest } = layer;
     Object.assign(merged, rest);
     if (image === false) merged.image = false;
     else if (image) merged.image = { ...(merged.image || {}), ...image };
+    if (typeof verify === 'boolean') merged.verify = verify;
+    else if (verify) merged.verify = { ...(typeof merged.verify === 'object' ? merged.verify : {}), ...verify };
   }
   return merged;
 }
@@ -154,8 +161,17 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
   const packageName = typeof pkg.name === 'string' && pkg.name ? pkg.name : undefined;
   if (!packageName) throw new SeabuildError({ code: 'PACKAGE_NAME_MISSING', message: 'package.json has no "name"', file: pkgPath, fix: 'add a "name" (it names the executable and the image)' });
   const version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  const entryOption = o.entry ?? (typeof pkg.main === 'string' ? pkg.main : undefined);
-  if (!entryOption) throw new SeabuildError({ code: 'ENTRY_MISSING', message: 'no entry: package.json has no "main" and no "entry" option is set', file: pkgPath, fix: 'add "main": "src/main.ts" to package.json, or pass --entry' });
+  const bins = binsOf(pkg);
+  // A package with no main but one bin is that program (a CLI package as npm publishes it).
+  const entryOption = o.entry ?? (typeof pkg.main === 'string' ? pkg.main : bins.length === 1 ? bins[0] : undefined);
+  if (!entryOption) {
+    throw new SeabuildError({
+      code: 'ENTRY_MISSING',
+      message: bins.length > 1 ? `no entry: package.json has no "main" and ${bins.length} "bin" entries` : 'no entry: package.json has no "main" and no "entry" option is set',
+      file: pkgPath,
+      fix: bins.length > 1 ? `pass the program to build: --entry ${bins.join(' or --entry ')}` : 'add "main": "src/main.ts" to package.json, or pass --entry',
+    });
+  }
   const entry = resolve(root, entryOption);
   if (!existsSync(entry) || !statSync(entry).isFile()) {
     throw new SeabuildError({ code: 'ENTRY_NOT_FOUND', message: `entry file not found: ${relative(root, entry)}`, file: entry, fix: 'check "main" in package.json or the "entry" option' });
@@ -183,13 +199,21 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     port, minify: o.minify ?? false, external: o.external ?? [], include: o.include ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
-    verify: o.verify ?? true,
+    ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, ...(typeof o.verify === 'object' ? o.verify : {}) } }),
+    mode: (o.cli ?? bins.some((bin) => resolve(root, bin) === entry)) ? 'cli' : 'service',
+    ...(o.healthcheckPath ? { healthcheckPath: o.healthcheckPath } : {}),
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
     ...(commit ? { commit } : {}),
   };
+}
+
+/** package.json's `bin` entries (a string or an object of name → path): an entry among them is a command-line program. */
+function binsOf(pkg: Record<string, any>): string[] {
+  const bins: unknown[] = typeof pkg.bin === 'string' ? [pkg.bin] : isPlainObject(pkg.bin) ? Object.values(pkg.bin) : [];
+  return [...new Set(bins.filter((bin): bin is string => typeof bin === 'string' && bin !== ''))];
 }
 
 /** A configured folder must exist; the default folder is used only when present. */

@@ -17,6 +17,16 @@ export interface ImageOptions {
   compression?: 'gzip' | 'zstd';
 }
 
+/** The smoke run inside the built rootfs. */
+export interface VerifyOptions {
+  /** Boot the service (serve, an HTTP answer on PORT, SIGTERM, a clean exit); default true for services. */
+  boot?: boolean;
+  /** Environment of the smoke run's boot (e.g. a DATABASE_URL the app needs to start). */
+  env?: Record<string, string>;
+  /** How long the boot may take to answer HTTP; default 20000. */
+  timeoutMs?: number;
+}
+
 /** Everything a user can set. All optional: an app with package.json `main` needs none of it. */
 export interface SeabuildOptions {
   /** The app's entry module; default: package.json `main`. */
@@ -44,7 +54,11 @@ export interface SeabuildOptions {
   /** Build the image; false builds only the executable. */
   image?: ImageOptions | false;
   /** Run the smoke test inside the built rootfs; default true. */
-  verify?: boolean;
+  verify?: boolean | VerifyOptions;
+  /** A command-line program: `./tool ARGS` is `node ENTRY ARGS` for every ARGS; default: true when the entry is a package.json `bin`. */
+  cli?: boolean;
+  /** The path `./app healthcheck` requests; default `/healthz` for runApp apps, `/` for the others. */
+  healthcheckPath?: string;
   /** Also write the rootfs and Dockerfile.scratch here, for `docker build`. */
   context?: string;
   /** Push the image to its registry after the build (credentials: SEABUILD_REGISTRY_USERNAME/PASSWORD). */
@@ -58,7 +72,7 @@ export function defineConfig(options: SeabuildOptions): SeabuildOptions {
   return options;
 }
 
-export type OptionType = 'string' | 'number' | 'boolean' | 'string|false' | 'string[]' | 'number[]' | 'record' | 'globs' | 'compression';
+export type OptionType = 'string' | 'number' | 'boolean' | 'string|false' | 'string[]' | 'number[]' | 'record' | 'globs' | 'compression' | 'path';
 
 /** The schema: key → type, flag and help. Nested `image.*` keys use the flag names shown. */
 export const optionTable: Record<string, { type: OptionType; flag: string; help: string }> = {
@@ -74,6 +88,11 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
+  'verify.boot': { type: 'boolean', flag: 'verify-boot', help: 'boot the service in the smoke run (default: true; --no-verify-boot)' },
+  'verify.env': { type: 'record', flag: 'verify-env', help: 'KEY=VALUE for the smoke run\'s boot (repeatable)' },
+  'verify.timeoutMs': { type: 'number', flag: 'verify-timeout-ms', help: 'how long the booted service may take to answer (default: 20000)' },
+  cli: { type: 'boolean', flag: 'cli', help: 'a command-line program: every argument goes to it (default: when the entry is a bin)' },
+  healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },

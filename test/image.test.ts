@@ -156,7 +156,7 @@ test('bad input: a library that cannot be found names it and who needs it', asyn
   try {
     const needy = join(repoRoot, 'test/fixtures/elf/bin/needs-missing');
     await assert.rejects(
-      buildImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: result.executable, extraElfFiles: [needy], workDir: work, logger: silentLogger }),
+      buildImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: result.executable, extraElfFiles: [needy], runApp: true, workDir: work, logger: silentLogger }),
       (error: any) => error.code === 'LIB_NOT_FOUND' && /libdoesnotexist\.so\.1/.test(error.message) && error.file === needy,
     );
   } finally {
@@ -201,7 +201,7 @@ test('seabuild verify: passes on the built archive; a rootfs without libstdc++ f
     const rootfs = result.image!.rootfs;
     const without = { layers: rootfs.layers.map((l) => ({ ...l, entries: l.entries.filter((e) => !e.path.includes('libstdc++')) })) };
     await writeRootfsToDir(without, work);
-    await assert.rejects(verifyRootfs({ rootfsDir: work, appPath: '/app', commands: [['version']], subject: 'test-image' }), (error: any) => {
+    await assert.rejects(verifyRootfs({ rootfsDir: work, appPath: '/app', commands: ['version --json'], subject: 'test-image' }), (error: any) => {
       assert.equal(error.code, 'VERIFY_MISSING_LIBRARY');
       assert.match(error.message, /\/app needs libstdc\+\+\.so\.6/);
       return true;

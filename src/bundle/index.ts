@@ -10,6 +10,8 @@ import { runtimeEntry, stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
+import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
+import { treePathOf } from './tree-paths.ts';
 import type { FileReference } from './references.ts';
 
 export type { BundledEntry } from './entries.ts';
@@ -26,6 +28,16 @@ export interface Bundle {
   tree: BundleTree;
   /** Bytes of the banner (the tree's bootstrap) at the top of the bundle: seabuild's runtime, not in the metafile. */
   bannerBytes: number;
+  /** How the runtime starts the app. */
+  launch: BundleLaunch;
+}
+
+/** What the launcher needs to know about the app's entry. */
+export interface BundleLaunch {
+  /** The entry's tree path (`process.argv[1]` inside the executable), e.g. `src/main.js`. */
+  entry: string;
+  /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
+  runApp: boolean;
 }
 
 /** Files the bundled code needs at run time besides the bundle itself. */
@@ -40,15 +52,17 @@ export interface BundleTree {
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
 // the executable), so `new URL('.', import.meta.url)` keeps working.
-const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename;';
+const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename, __seabuild_import_meta_main = false;';
 
 /** Bundles `config.entry` into `workDir/bundle.cjs`. */
 export async function bundle(config: ResolvedConfig, workDir: string): Promise<Bundle> {
   const outfile = join(workDir, 'bundle.cjs');
   const scan = createTreeScan();
+  const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
   const banner = `${await vfsBanner()}\n${importMetaBanner}`;
   const options: BuildOptions = {
-    entryPoints: [config.entry],
+    // The runtime's launcher first; it requires the app's entry only when the command needs it.
+    entryPoints: [launcherSpecifier],
     absWorkingDir: config.root,
     outfile,
     bundle: true,
@@ -67,8 +81,8 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     // The tree's bootstrap first: it must patch fs and require before any package module runs.
     banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
-    define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename' },
-    plugins: [stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), treePlugin(config.root, scan)],
+    define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
+    plugins: [launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), treePlugin(config.root, scan, config.entry)],
   };
   let result;
   let entries: BundledEntry[];
@@ -87,6 +101,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...result.warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries },
+    launch: { entry: entryTreePath, runApp: usesRunApp(result.metafile!, config.root) },
   };
 }
 

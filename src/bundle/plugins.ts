@@ -17,14 +17,14 @@ export function stubPlugin(options: { hasMigrations: boolean; appRoot: string })
         const target = replacements.get(resolve(args.resolveDir, args.path));
         return target ? { path: target } : undefined;
       });
-      // The runtime asks for pg; it comes from the app's dependencies, or a stub that explains its absence.
+      // The runtime asks for pg (migrate with DATABASE_URL): the app's own when it depends on it (one
+      // copy in the bundle), else seabuild's, so migrate works whether or not the app uses pg.
       build.onResolve({ filter: /^pg$/ }, (args) => {
         if (!args.resolveDir.startsWith(runtimeDir)) return undefined;
-        try {
-          return { path: createRequire(join(options.appRoot, 'package.json')).resolve('pg') };
-        } catch {
-          return { path: join(runtimeDir, 'stubs/no-pg.ts') };
+        for (const from of [join(options.appRoot, 'package.json'), import.meta.filename]) {
+          try { return { path: createRequire(from).resolve('pg') }; } catch { /* try the next */ }
         }
+        return { path: join(runtimeDir, 'stubs/no-pg.ts') };
       });
     },
   };

@@ -5,18 +5,24 @@
 //   require.resolve(x)                       → __seabuild.resolve(dir, x)
 //   require(expr), import(expr) (computed)   → __seabuild.requireFrom / __seabuild.import
 //   require('bindings')                      → __seabuild.bindings(dir)
+//   require.main                             → __seabuild.main (the entry's module object)
+// In the entry, a CommonJS module hands its `module` to the runtime first (require.main === module),
+// and import.meta.main is true there, false elsewhere.
 // Literal require()/import() are left to esbuild, which bundles them (and globs `'./x/' + y`).
 import { posix } from 'node:path';
 import type { LexedSource } from './js-lexer.ts';
 
 interface Edit { start: number; end: number; text: string }
 
-const usesLocation = /\b(__dirname|__filename|import\.meta|require\.resolve|require\s*\(|import\s*\()/;
+const usesLocation = /\b(__dirname|__filename|import\.meta|require\.resolve|require\.main|require\s*\(|import\s*\()/;
+// A top-level import/export statement: the module is ESM, and has no CommonJS `module` to hand over.
+const esmSyntax = /(?:^|[;}\n])\s*(?:import\s*(?:[\w$*{]|['"])|export\s*(?:[\w$*{]|default\b))/;
 
 /** Rewrites one module; `fileRel` is its tree path (e.g. `node_modules/figlet/dist/node-figlet.cjs`). Undefined when nothing changes. */
-export function rewriteModule(lexed: LexedSource, fileRel: string): string | undefined {
+export function rewriteModule(lexed: LexedSource, fileRel: string, options: { entry?: boolean } = {}): string | undefined {
   const { source, masked } = lexed;
-  if (!usesLocation.test(masked)) return undefined;
+  const entry = options.entry === true;
+  if (!entry && !usesLocation.test(masked)) return undefined;
   const dirRel = JSON.stringify(posix.dirname(fileRel) === '.' ? '' : posix.dirname(fileRel));
   const edits: Edit[] = [];
   const replaceAll = (pattern: RegExp, text: (m: RegExpExecArray) => string): void => {
@@ -33,6 +39,7 @@ export function rewriteModule(lexed: LexedSource, fileRel: string): string | und
     }
   }
   replaceAll(/(?<![\w$.])require\.resolve\(/g, () => `__seabuild.resolve(${dirRel}, `);
+  for (const m of masked.matchAll(/(?<![\w$.])require\.main\b/g)) edits.push({ start: m.index, end: m.index + m[0].length, text: '__seabuild.main' });
   replaceAll(/(?<![\w$.]|function\s)require\((?=\s*[^\s'"`)])/g, () => `__seabuild.requireFrom(${dirRel}, `);
   replaceAll(/(?<![\w$.])import\((?=\s*[^\s'"`)])/g, () => `__seabuild.import(${dirRel}, `);
   const declarations: string[] = [];
@@ -43,7 +50,10 @@ export function rewriteModule(lexed: LexedSource, fileRel: string): string | und
   if (/\bimport\.meta\b/.test(masked)) {
     declarations.push(`__seabuild_import_meta_url = __seabuild.url(${JSON.stringify(fileRel)})`);
     declarations.push(`__seabuild_import_meta_dirname = __seabuild.dir(${dirRel})`, `__seabuild_import_meta_filename = __seabuild.dir(${JSON.stringify(fileRel)})`);
+    declarations.push(`__seabuild_import_meta_main = ${entry}`);
   }
+  // runtime-stubs/launch.ts gives __seabuild a setMain before it requires the entry.
+  if (entry && !esmSyntax.test(masked) && !/\.(mjs|mts)$/.test(fileRel)) declarations.push(`__seabuild_main_module = __seabuild.setMain(module)`);
   if (edits.length === 0 && declarations.length === 0) return undefined;
   let out = '';
   let at = 0;

@@ -32,7 +32,7 @@ export function createTreeScan(): TreeScan {
 const loaders: Record<string, Loader> = { ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', jsx: 'jsx' };
 
 /** Rewrites and scans the modules of the app at `appRoot`, recording into `scan`. */
-export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
+export function treePlugin(appRoot: string, scan: TreeScan, entry?: string): Plugin {
   return {
     name: 'seabuild-tree',
     setup(build) {
@@ -50,7 +50,7 @@ export function treePlugin(appRoot: string, scan: TreeScan): Plugin {
         const pkg = packageOf(rel);
         scan.references.push(...findReferences(lexed, args.path, packageDirOf(args.path, appRoot)));
         scan.warnings.push(...findShellOuts(lexed, args.path, pkg === 'the app' ? undefined : pkg));
-        const contents = rewriteModule(lexed, rel);
+        const contents = rewriteModule(lexed, rel, { entry: args.path === entry });
         if (contents === undefined) return undefined;
         return { contents, loader: loaders[args.path.slice(args.path.lastIndexOf('.') + 1)] ?? 'js', resolveDir: dirname(args.path) };
       });

@@ -25,8 +25,15 @@ export interface Embedded {
   seaAssets: Record<string, string>;
 }
 
+/** How the runtime starts the app (the bundle stage knows it). */
+export interface LaunchInfo {
+  /** The entry's tree path. */
+  entry: string;
+  runApp: boolean;
+}
+
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
-export async function embed(config: ResolvedConfig, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }): Promise<Embedded> {
+export async function embed(config: ResolvedConfig, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }, launch?: LaunchInfo): Promise<Embedded> {
   const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
   const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
   const info: BuildInfo = {
@@ -38,6 +45,9 @@ export async function embed(config: ResolvedConfig, workDir: string, tree?: { fi
     assets: assets?.records ?? [],
     ...(migrations ? { migrationsKey } : {}),
     defaultPort: config.port,
+    mode: config.mode,
+    ...(launch ? { runApp: launch.runApp, entry: launch.entry } : {}),
+    ...(config.healthcheckPath ? { healthcheckPath: config.healthcheckPath } : {}),
   };
   const files: Record<string, string> = { ...(assets?.files ?? {}) };
   files[buildInfoKey] = join(workDir, 'build.json');

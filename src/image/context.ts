@@ -21,7 +21,9 @@ export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; c
 /** Fills the template's ARG defaults and app-specific lines from the image's runtime config. */
 export function renderDockerfile(template: string, config: RuntimeConfig): string {
   const labels = config.labels ?? {};
-  const { PORT: port = '3000', PATH: _defaultPath, ...otherEnv } = config.env ?? {};
+  const { PORT: port, PATH: _defaultPath, ...otherEnv } = config.env ?? {};
+  // A command-line program's image has no PORT, ports, healthcheck or default command.
+  const service = port !== undefined;
   const args: Record<string, string | undefined> = {
     TITLE: labels['org.opencontainers.image.title'],
     VERSION: labels['org.opencontainers.image.version'],
@@ -41,6 +43,8 @@ export function renderDockerfile(template: string, config: RuntimeConfig): strin
       if (label && label[1]! in args && args[label[1]!] === undefined) return [];
       if (line === '# seabuild:env') return Object.keys(otherEnv).sort().map((name) => `ENV ${name}=${quote(otherEnv[name]!)}`);
       if (line === 'EXPOSE $PORT') return (config.exposedPorts ?? [Number(port)]).map((p) => `EXPOSE ${p}`);
+      if (!service && (line === 'ENV PORT=$PORT' || line.startsWith('HEALTHCHECK ') || line.startsWith('CMD '))) return [];
+      if (!config.healthcheck && line.startsWith('HEALTHCHECK ')) return [];
       return [line.replaceAll('"/app"', quote(appPath))];
     })
     .join('\n');

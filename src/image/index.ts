@@ -41,6 +41,8 @@ export interface ImageInput {
   /** More app files (e.g. native addons laid out in place) and the ELF files among them. */
   extraAppFiles?: RootfsEntry[];
   extraElfFiles?: string[];
+  /** The entry calls runApp(): the smoke run also runs its selftest. */
+  runApp: boolean;
   workDir: string;
   logger: Logger;
   /** Records closure, smoke run, layers and archive as `image: …`. */
@@ -63,10 +65,17 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   });
   const rootfsDir = join(input.workDir, 'rootfs');
   let verification: Verification | undefined;
-  if (config.verify) {
+  const verify = config.verify;
+  if (verify) {
     await timings.time('image: rootfs folder', () => writeRootfsToDir(rootfs, rootfsDir));
-    logger.info('smoke run inside the image rootfs: version, selftest');
-    verification = await timings.time('image: smoke run', () => verifyRootfs({ rootfsDir, appPath: config.image.appPath, commands: [['version'], ['selftest']], subject: executable.path }));
+    const commands = ['version --json', 'load-addons', ...(input.runApp ? ['selftest'] : [])];
+    const boot = config.mode === 'service' && verify.boot;
+    logger.info(`smoke run inside the image rootfs: ${commands.map((c) => c.split(' ')[0]).join(', ')}${boot ? `, then serve on PORT=${config.port} until SIGTERM` : ''}`);
+    const runtime = imageRuntimeConfig(config);
+    verification = await timings.time('image: smoke run', () => verifyRootfs({
+      rootfsDir, appPath: config.image.appPath, commands, subject: executable.path,
+      ...(boot ? { boot: { env: { ...runtime.env, ...verify.env }, port: config.port, timeoutMs: verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
+    }));
   }
   const layers: Layer[] = [];
   for (const layer of rootfs.layers) {
@@ -84,13 +93,15 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
 /** Entrypoint, user, ports, env, labels, stop signal and healthcheck from the resolved config. */
 export function imageRuntimeConfig(config: ImageInput['config']) {
   const created = new Date(config.sourceDateEpoch * 1000).toISOString();
+  const service = config.mode === 'service';
   return {
     entrypoint: [config.image.appPath],
-    cmd: ['serve'],
+    // A command-line program gets its arguments from `docker run IMAGE ARGS`; a service serves by default.
+    ...(service ? { cmd: ['serve'] } : {}),
     user: '65532:65532',
     // The PATH docker gives every image without one (and distroless sets): same config from Dockerfile.scratch.
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', PORT: String(config.port), ...config.image.env },
-    exposedPorts: config.image.ports,
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...(service ? { PORT: String(config.port) } : {}), ...config.image.env },
+    exposedPorts: service ? config.image.ports : [],
     labels: {
       'org.opencontainers.image.title': config.packageName,
       'org.opencontainers.image.version': config.version,
@@ -99,6 +110,6 @@ export function imageRuntimeConfig(config: ImageInput['config']) {
       ...(config.repository ? { 'org.opencontainers.image.source': config.repository } : {}),
     },
     stopSignal: 'SIGTERM',
-    healthcheck: { test: ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 },
+    ...(service ? { healthcheck: { test: ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 } } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Stage 3: the single executable. The blob is made by the target node itself (a blob from another
 // version segfaults — measured), the binary is stripped BEFORE injection (stripping after breaks the
 // injected section — measured), then postject injects the blob and the result is renamed into place.
-import { chmod, copyFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { execa, type Result } from 'execa';
@@ -51,7 +51,7 @@ export interface SeaInput {
   assets: Record<string, string>;
   output: string;
   workDir: string;
-  /** Run the new executable once (`version --json`); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
+  /** Run the new executable once (SEABUILD_COMMAND='version --json'); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
   check?: boolean;
   /** Records the blob, inject and check steps as `<label>: …` (label default: executable). */
   timings?: Timings;
@@ -72,7 +72,7 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
       await runPostject(temp, blobPath, input.output);
     });
     await chmod(temp, 0o755);
-    if (input.check !== false) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output));
+    if (input.check !== false) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output, input.workDir));
     return {
       path: input.output,
       sizeBytes: (await stat(temp)).size,
@@ -94,20 +94,30 @@ async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
   return blobPath;
 }
 
-/** Runs the new executable once: a blob the binary cannot read crashes here, not in production. */
-async function checkExecutable(path: string, node: NodeBinary, output: string): Promise<void> {
-  const result = await execa(path, ['version', '--json'], { reject: false, timeout: 60_000, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+/**
+ * Runs the new executable once, through the runtime's channel (SEABUILD_COMMAND, which no command
+ * line reaches), so no code of the app runs; in an empty folder, so nothing lands in the app's.
+ * A blob the binary cannot read crashes here, not in production.
+ */
+async function checkExecutable(path: string, node: NodeBinary, output: string, workDir: string): Promise<void> {
+  const cwd = await mkdtemp(join(workDir, 'check-'));
+  const result = await execa(path, [], { reject: false, timeout: 60_000, cwd, env: { PATH: '/usr/bin:/bin', SEABUILD_COMMAND: 'version --json' }, extendEnv: false, all: true });
   let reported: { node?: string } = {};
   try { reported = JSON.parse(result.stdout); } catch { /* reported below */ }
-  if (result.exitCode !== 0 || reported.node !== node.version) {
-    throw new SeabuildError({
-      code: 'SEA_CHECK_FAILED',
-      message: `the new executable does not start (${result.signal ?? `exit ${result.exitCode}`}): ${(result.stderr || result.stdout).split('\n')[0] ?? ''}`,
-      file: output,
-      fix: 'the blob and the binary must come from the same node; rerun with --debug and report it if it persists',
-      cause: result,
-    });
-  }
+  if (result.exitCode === 0 && reported.node === node.version) return;
+  const output3 = (result.all ?? '').split('\n').filter(Boolean).slice(0, 3).join(' / ');
+  // A blob from another node version dies on a signal before any JavaScript runs (measured: SIGSEGV).
+  const crashed = result.signal === 'SIGSEGV' || result.signal === 'SIGBUS' || result.signal === 'SIGILL' || result.signal === 'SIGABRT';
+  const how = result.timedOut ? 'did not answer within 60 s' : result.signal ? `was killed by ${result.signal}` : `exited ${result.exitCode}`;
+  throw new SeabuildError({
+    code: 'SEA_CHECK_FAILED',
+    message: `the new executable ${how} when asked for its version${reported.node ? ` (it reports node ${reported.node}, built with ${node.version})` : ''}${output3 ? `: ${output3}` : ''}`,
+    file: output,
+    fix: crashed
+      ? `the blob and the binary must come from the same node (${node.path} is ${node.version}); rerun with --debug and report it if it persists`
+      : 'rerun with --debug to keep the work folder, and run SEABUILD_COMMAND="version --json" on the executable there to see the whole output',
+    cause: result,
+  });
 }
 
 async function runPostject(executable: string, blobPath: string, subject: string): Promise<void> {

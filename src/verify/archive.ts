@@ -25,7 +25,7 @@ export async function verifyArchive(archivePath: string): Promise<Verification &
       // GNU tar as root keeps owners and modes, as a container engine's unpack does.
       await execa('tar', ['-x', ...(decompress ? [decompress] : []), '--same-owner', '-p', '-f', join(work, 'blobs/sha256', layer.digest.slice('sha256:'.length)), '-C', rootfsDir]);
     }
-    const verification = await verifyRootfs({ rootfsDir, appPath: entrypoint[0], commands: [['version'], ['selftest']], subject: archivePath });
+    const verification = await verifyRootfs({ rootfsDir, appPath: entrypoint[0], commands: ['version --json', 'load-addons', 'selftest'], subject: archivePath });
     return { ...verification, ...(image.references[0] ? { reference: image.references[0] } : {}) };
   } finally {
     await rm(work, { recursive: true, force: true });

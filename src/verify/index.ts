@@ -1,14 +1,22 @@
 // Stage: the smoke run. Runs the executable inside exactly the files of the built rootfs — chroot as
-// root, an unprivileged user namespace otherwise — with an empty environment, so a missing library or
-// a crash fails the build instead of the first request in production (the article's Erlang mismatch).
+// root, an unprivileged user namespace otherwise — with an empty environment: the runtime's own
+// commands (version, every native addon loaded, a runApp app's selftest), then the service booted for
+// real (boot.ts), so a missing library or a crash fails the build instead of the first upload in
+// production (the article's missing mogrify, the Erlang mismatch).
 import { existsSync } from 'node:fs';
 import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
+import { bootService, type BootResult } from './boot.ts';
+
+export type { BootResult } from './boot.ts';
 
 /** What the smoke run proved. */
 export interface Verification {
   rootfsDir: string;
-  commands: Array<{ args: string[]; exitCode: number; durationMs: number; stdout: string }>;
+  /** The runtime commands run (through SEABUILD_COMMAND: no app argument can reach them). */
+  commands: Array<{ command: string; exitCode: number; durationMs: number; stdout: string }>;
+  /** The service's boot, when it was booted. */
+  boot?: BootResult;
   method: 'chroot' | 'unshare';
 }
 
@@ -16,27 +24,38 @@ export interface VerifyInput {
   rootfsDir: string;
   /** Path of the executable inside the rootfs, e.g. `/app`. */
   appPath: string;
-  /** Commands to run, e.g. [['version'], ['selftest']]. */
-  commands: string[][];
+  /** Runtime commands to run, e.g. ['version --json', 'load-addons']. */
+  commands: string[];
+  /** Boot the service (serve): with the image's environment, on its PORT. */
+  boot?: { env: Record<string, string>; port: number; timeoutMs: number; graceMs: number; user?: string };
   /** Where the rootfs came from, for messages (the archive or the build output). */
   subject: string;
 }
 
-/** Runs each command inside the rootfs; throws VERIFY_FAILED with the loader's message on failure. */
+/** Runs each command inside the rootfs, then boots the service; throws VERIFY_* with the cause on failure. */
 export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   const method = process.getuid?.() === 0 ? 'chroot' : 'unshare';
   const chroot = findTool('chroot');
   const prefix = method === 'chroot' ? [chroot, input.rootfsDir] : [findTool('unshare'), '--user', '--map-root-user', chroot, input.rootfsDir];
   const commands: Verification['commands'] = [];
-  for (const args of input.commands) {
+  for (const command of input.commands) {
     const started = performance.now();
-    const result = await execa(prefix[0]!, [...prefix.slice(1), input.appPath, ...args], {
-      reject: false, env: {}, extendEnv: false, timeout: 120_000, all: true,
+    const result = await execa(prefix[0]!, [...prefix.slice(1), input.appPath], {
+      reject: false, env: { SEABUILD_COMMAND: command }, extendEnv: false, timeout: 120_000, all: true,
     });
-    if (result.exitCode !== 0) throw verifyError(input, args, result, method);
-    commands.push({ args, exitCode: 0, durationMs: Math.round(performance.now() - started), stdout: result.stdout });
+    if (result.exitCode !== 0) throw verifyError(input, command, result, method);
+    commands.push({ command, exitCode: 0, durationMs: Math.round(performance.now() - started), stdout: result.stdout });
   }
-  return { rootfsDir: input.rootfsDir, commands, method };
+  if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method };
+  const { boot } = input;
+  // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
+  const command = method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : []), input.rootfsDir, input.appPath] : [chroot, input.rootfsDir, input.appPath];
+  const namespace = method === 'chroot' ? [findTool('unshare'), '--net'] : [findTool('unshare'), '--user', '--map-root-user', '--net'];
+  const booted = await bootService({
+    command, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,
+    timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject,
+  });
+  return { rootfsDir: input.rootfsDir, commands, boot: booted, method };
 }
 
 /** An absolute path: the smoke run's environment is empty, so the child has no PATH to search. */
@@ -44,14 +63,14 @@ function findTool(name: string): string {
   return ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((dir) => `${dir}/${name}`).find((path) => existsSync(path)) ?? name;
 }
 
-function verifyError(input: VerifyInput, args: string[], result: Result, method: string): SeabuildError {
+function verifyError(input: VerifyInput, command: string, result: Result, method: string): SeabuildError {
   const output = String(result.all ?? '').trim();
   // ld.so(8): "<object>: error while loading shared libraries: <lib>: cannot open shared object file"
   const loader = /^(.*?): error while loading shared libraries: ([^:]+): (.*)$/m.exec(output);
   if (loader) {
     return new SeabuildError({
       code: 'VERIFY_MISSING_LIBRARY',
-      message: `smoke run of ${input.appPath} ${args.join(' ')} failed: ${loader[1]} needs ${loader[2]} (${loader[3]})`,
+      message: `smoke run of ${input.appPath} (${command}) failed: ${loader[1]} needs ${loader[2]} (${loader[3]})`,
       file: input.subject,
       fix: `the image lacks ${loader[2]}: install the package that provides it on the build machine, or add its folder to the library search path`,
       cause: result,
@@ -63,9 +82,9 @@ function verifyError(input: VerifyInput, args: string[], result: Result, method:
     code: notRunnable ? 'VERIFY_UNAVAILABLE' : 'VERIFY_FAILED',
     message: notRunnable
       ? `cannot run the smoke test with ${method}: ${output.split('\n')[0] ?? result.shortMessage}`
-      : `smoke run of ${input.appPath} ${args.join(' ')} inside the image ${how}: ${output.split('\n').slice(-3).join(' / ')}`,
+      : `smoke run of ${input.appPath} (${command}) inside the image ${how}: ${output.split('\n').slice(-3).join(' / ')}`,
     file: input.subject,
-    fix: notRunnable ? 'run the build as root or allow unprivileged user namespaces; or skip with --no-verify' : 'run the command from the rootfs by hand (seabuild build --context DIR, then chroot DIR/rootfs) to see the whole output',
+    fix: notRunnable ? 'run the build as root or allow unprivileged user namespaces; or skip with --no-verify' : `run it from the rootfs by hand to see the whole output: seabuild build --context DIR, then SEABUILD_COMMAND='${command}' chroot DIR/rootfs ${input.appPath}`,
     cause: result,
   });
 }

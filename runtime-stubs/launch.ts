@@ -1,0 +1,111 @@
+// The first code of every executable after the tree's bootstrap (the bundle's entry is a launcher
+// module that calls `launch`, see src/bundle/launcher.ts). It decides what runs before any module of
+// the app is loaded, and loads the app only for what needs it. Everything past the decision is
+// imported lazily: every byte and millisecond here ships in every start.
+import { getAsset, isSea } from 'node:sea';
+import { buildInfoKey, type BuildInfo } from './build-info.ts';
+
+/** What the generated launcher module passes: the app's entry, required only when it must run. */
+export interface LaunchInput {
+  loadEntry: () => unknown;
+}
+
+/**
+ * The channel the build uses to talk to an executable without any command line: the words of a
+ * runtime command (`SEABUILD_COMMAND='version --json'`). Taken out of the environment first, so
+ * neither the app nor its child processes ever see it.
+ */
+export const commandVariable = 'SEABUILD_COMMAND';
+/** A module of the tree to run as the main module instead of the entry (a fork()ed child). */
+export const runModuleVariable = 'SEABUILD_RUN_MODULE';
+
+/** Runs the executable: a runtime command, a module of the tree, or the app. */
+export function launch(input: LaunchInput): void {
+  const command = takeVariable(commandVariable);
+  const runModule = takeVariable(runModuleVariable);
+  if (runModule) {
+    (globalThis as any).__seabuild.runMain(runModule);
+    return;
+  }
+  const info = readBuildInfo();
+  const args = process.argv.slice(2);
+  const entryPath = prepareMain(info);
+  if (command !== undefined) {
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, command.split(/\s+/).filter(Boolean), input.loadEntry)));
+    return;
+  }
+  if (info.mode === 'cli') {
+    runEntry(info, input, entryPath, args);
+    return;
+  }
+  const [first, ...rest] = args;
+  if (info.runApp) {
+    // The app's module calls runApp(), which hands itself to the dispatcher: it owns the commands.
+    finish(import('./host.ts').then((m) => m.dispatchRunApp(input.loadEntry, args)));
+  } else if (first === 'serve') {
+    runEntry(info, input, entryPath, rest);
+  } else if (first !== undefined && plainBuiltins.has(first)) {
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, args, input.loadEntry)));
+  } else {
+    runEntry(info, input, entryPath, args);
+  }
+}
+
+/** The words a plain service reserves as its first argument; everything else goes to the app. */
+const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthcheck']);
+
+/** `node ENTRY ARGS`, with the runtime's drain on SIGTERM/SIGINT for the HTTP servers a service opens. */
+function runEntry(info: BuildInfo, input: LaunchInput, entryPath: string, args: string[]): void {
+  process.argv.splice(1, process.argv.length - 1, entryPath, ...args);
+  if (info.mode !== 'cli') {
+    const { watchServers } = require('./plain.ts') as typeof import('./plain.ts');
+    watchServers({ graceMs: Number(process.env.SHUTDOWN_GRACE_MS ?? 10000), delayMs: Number(process.env.SHUTDOWN_DELAY_MS ?? 0) });
+  }
+  input.loadEntry();
+}
+
+/**
+ * The entry's path in the tree, and `__seabuild.setMain`, which the entry (a CommonJS module) calls
+ * first (src/bundle/rewrite.ts): its module object becomes require.main, as under `node ENTRY`.
+ */
+function prepareMain(info: BuildInfo): string {
+  const runtime = (globalThis as any).__seabuild;
+  const entryPath: string = runtime.dir(info.entry ?? 'index.js');
+  runtime.setMain = (module: any) => {
+    const Module = process.getBuiltinModule('node:module') as any;
+    const dir = entryPath.slice(0, entryPath.lastIndexOf('/')) || '/';
+    Object.assign(module, { id: '.', filename: entryPath, path: dir, loaded: false, children: [], paths: Module._nodeModulePaths(dir) });
+    if (typeof module.require !== 'function') module.require = Module.createRequire(entryPath);
+    runtime.main = module;
+    process.mainModule = module;
+    return module;
+  };
+  return entryPath;
+}
+
+function readBuildInfo(): BuildInfo {
+  if (isSea()) return JSON.parse(getAsset(buildInfoKey, 'utf8'));
+  // A bundle run under plain node with its SEA assets as files (runtime-stubs/stubs/dev-source.ts).
+  const dir = process.env.SEABUILD_EMBED_DIR;
+  if (!dir) throw new Error('seabuild: this bundle runs inside its executable (or with SEABUILD_EMBED_DIR set to its embedded files)');
+  const fs = process.getBuiltinModule('node:fs');
+  return JSON.parse(fs.readFileSync(`${dir}/${buildInfoKey}`, 'utf8'));
+}
+
+function takeVariable(name: string): string | undefined {
+  const value = process.env[name];
+  delete process.env[name];
+  return value;
+}
+
+/** Exits with the command's code once it is done (pools and timers of a command may stay open). */
+function finish(done: Promise<number>): void {
+  done.then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.SEABUILD_DEBUG) process.stderr.write(`${String((error as Error)?.stack)}\n`);
+      process.exitCode = 1;
+    },
+  ).finally(() => setImmediate(() => process.exit()));
+}

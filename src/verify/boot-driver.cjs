@@ -1,0 +1,75 @@
+// The smoke run's boot, run by the build's node inside a fresh network namespace (src/verify/boot.ts
+// starts it with unshare): start the service inside the rootfs, wait for an HTTP answer on PORT,
+// send SIGTERM, wait for the exit. Prints one JSON line: what happened, and the app's output.
+// Plain CommonJS with Node builtins only: it runs as a separate process, outside any bundle.
+'use strict';
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const http = require('node:http');
+
+const plan = JSON.parse(process.argv[2]);
+const started = Date.now();
+const keptBytes = 16 * 1024;
+let output = '';
+const keep = (chunk) => { if (output.length < keptBytes) output += chunk.toString('utf8').slice(0, keptBytes - output.length); };
+
+const child = spawn(plan.command[0], plan.command.slice(1), { env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
+child.stdout.on('data', keep);
+child.stderr.on('data', keep);
+let exited;
+const exit = new Promise((resolve) => child.once('exit', (code, signal) => { exited = { code, signal, atMs: Date.now() - started }; resolve(exited); }));
+child.once('error', (error) => { exited = { code: null, signal: null, error: error.message, atMs: Date.now() - started }; });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const done = (result) => { process.stdout.write(`${JSON.stringify({ ...result, output })}\n`); process.exit(0); };
+
+function probe() {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: plan.port, path: '/', timeout: 2000, agent: false, headers: { 'user-agent': 'seabuild-smoke-run' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/** TCP ports listening in this network namespace (only the app's: the namespace is new). */
+function listeningPorts() {
+  const ports = new Set();
+  for (const file of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let text = '';
+    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A') ports.add(parseInt(fields[1].split(':').pop(), 16)); // 0A: TCP_LISTEN
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+async function main() {
+  let status;
+  while (status === undefined) {
+    if (exited) return done({ phase: 'exited-early', ...exited });
+    if (Date.now() - started > plan.timeoutMs) {
+      const listening = listeningPorts();
+      child.kill('SIGKILL');
+      await exit;
+      return done({ phase: 'no-answer', listening });
+    }
+    status = await probe();
+    if (status === undefined) await sleep(100);
+  }
+  const answeredMs = Date.now() - started;
+  child.kill('SIGTERM');
+  const stopped = await Promise.race([exit, sleep(plan.stopTimeoutMs).then(() => undefined)]);
+  if (!stopped) {
+    child.kill('SIGKILL');
+    await exit;
+    return done({ phase: 'did-not-stop', status, answeredMs });
+  }
+  return done({ phase: 'stopped', status, answeredMs, ...stopped, stopMs: stopped.atMs - answeredMs });
+}
+
+main();

@@ -1,0 +1,84 @@
+// The smoke run's boot: the service started for real inside the rootfs, in a network namespace of
+// its own (so its port collides with nothing on the build machine and nothing outside can reach
+// it), asked over HTTP, stopped with SIGTERM. boot-driver.cjs does the asking inside the namespace.
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { SeabuildError } from '../errors.ts';
+
+/** How the service is booted. */
+export interface BootPlan {
+  /** The command that starts the service inside the rootfs (chroot …). */
+  command: string[];
+  /** Prefix that enters a new network namespace (unshare …). */
+  namespace: string[];
+  /** `ip`, to bring the namespace's loopback up. */
+  ip: string;
+  env: Record<string, string>;
+  port: number;
+  timeoutMs: number;
+  /** How long the service may take to exit after SIGTERM. */
+  stopTimeoutMs: number;
+  subject: string;
+}
+
+/** What the boot proved. */
+export interface BootResult {
+  /** HTTP status of the first answer on PORT. */
+  status: number;
+  answeredMs: number;
+  stopMs: number;
+}
+
+interface DriverReport {
+  phase: 'exited-early' | 'no-answer' | 'did-not-stop' | 'stopped';
+  code?: number | null;
+  signal?: string | null;
+  error?: string;
+  status?: number;
+  answeredMs?: number;
+  stopMs?: number;
+  listening?: number[];
+  output: string;
+}
+
+const driver = fileURLToPath(new URL('./boot-driver.cjs', import.meta.url));
+
+/** Boots, probes and stops the service; throws VERIFY_BOOT_FAILED saying what went wrong. */
+export async function bootService(plan: BootPlan): Promise<BootResult> {
+  const driverPlan = JSON.stringify({ command: plan.command, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs });
+  const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
+    reject: false, all: true, extendEnv: false, env: {}, timeout: plan.timeoutMs + plan.stopTimeoutMs + 30_000,
+  });
+  let report: DriverReport | undefined;
+  try { report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? ''); } catch { /* below */ }
+  if (!report) {
+    throw new SeabuildError({
+      code: 'VERIFY_UNAVAILABLE',
+      message: `cannot boot the service in a network namespace of its own: ${(result.all ?? result.shortMessage).split('\n').slice(0, 2).join(' / ')}`,
+      file: plan.subject,
+      fix: 'run the build as root or allow unprivileged user namespaces (with iproute2 installed); or skip the boot with --no-verify-boot',
+      cause: result,
+    });
+  }
+  if (report.phase === 'stopped' && report.code === 0) return { status: report.status!, answeredMs: report.answeredMs!, stopMs: report.stopMs! };
+  throw bootError(plan, report, result);
+}
+
+function bootError(plan: BootPlan, report: DriverReport, cause: unknown): SeabuildError {
+  const lines = report.output.split('\n').filter((line) => line.trim() !== '');
+  const shown = lines.length === 0 ? ' (it printed nothing)' : `; its output:\n    ${lines.slice(0, 8).join('\n    ')}${lines.length > 8 ? `\n    … (${lines.length - 8} more lines)` : ''}`;
+  const how = report.signal ? `was killed by ${report.signal}` : report.error ? `could not start (${report.error})` : `exited ${report.code}`;
+  const outsideState = 'if it needs outside state to start (a database), give the smoke run what it needs with verify.env (--verify-env KEY=VALUE), or skip the boot with --no-verify-boot';
+  const seconds = `${(plan.timeoutMs / 1000).toFixed(0)} s`;
+  const other = report.listening?.filter((port) => port !== plan.port) ?? [];
+  const [message, fix] = report.phase === 'exited-early'
+    ? [`the service ${how} before it answered HTTP on port ${plan.port}`, outsideState]
+    : report.phase === 'no-answer' && other.length > 0
+      ? [`the service listens on port ${other.join(', ')}, not on PORT=${plan.port}, and did not answer there within ${seconds}`, `make the app listen on process.env.PORT, or set the config "port" to ${other[0]} (the port the image's PORT and healthcheck use)`]
+      : report.phase === 'no-answer'
+        ? [`the service did not answer HTTP on port ${plan.port} within ${seconds}`, `make it listen on process.env.PORT; a slow start can have more time with verify.timeoutMs; ${outsideState}`]
+        : report.phase === 'did-not-stop'
+          ? [`the service did not exit within ${(plan.stopTimeoutMs / 1000).toFixed(0)} s of SIGTERM`, 'let it exit on SIGTERM: without a handler of its own the runtime drains its HTTP servers and exits 0']
+          : [`the service ${how} after SIGTERM (a clean stop exits 0)`, 'exit 0 from the app\'s SIGTERM handler, or install none and let the runtime drain its HTTP servers'];
+  return new SeabuildError({ code: 'VERIFY_BOOT_FAILED', message: `smoke run: ${message}${shown}`, file: plan.subject, fix, cause });
+}
