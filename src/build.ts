@@ -66,6 +66,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       assets: embedded.seaAssets,
       output: join(config.outDir, config.name),
       workDir,
+      codeCache: config.codeCache,
       timings,
     });
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).

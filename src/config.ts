@@ -24,6 +24,7 @@ export interface ResolvedConfig {
   nodeBinary: string;
   port: number;
   minify: boolean;
+  codeCache: boolean;
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
@@ -196,7 +197,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     assetPrefix: o.assetPrefix ?? '/assets/',
     ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
     nodeBinary: resolve(root, o.node ?? process.execPath),
-    port, minify: o.minify ?? false, external: o.external ?? [], include: o.include ?? {},
+    port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, ...(typeof o.verify === 'object' ? o.verify : {}) } }),

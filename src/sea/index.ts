@@ -12,6 +12,7 @@ import { untimed, type Timings } from '../timings.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
 import { sha256File, stripNodeBinary } from './strip.ts';
 import { injectFromTemplate, prepareInjectTemplate, type InjectTemplate } from './inject.ts';
+import { fixCodeCacheFlagHash, REPRODUCIBLE_SEED_FLAG } from './code-cache.ts';
 
 export type { NodeBinary } from './node-binary.ts';
 
@@ -53,6 +54,8 @@ export interface SeaInput {
   workDir: string;
   /** Run the new executable once (SEABUILD_COMMAND='version --json'); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
   check?: boolean;
+  /** Add V8's code cache of the bundle (reproducible: code-cache.ts). */
+  codeCache?: boolean;
   /** Records the blob, inject and check steps as `<label>: …` (label default: executable). */
   timings?: Timings;
   label?: string;
@@ -86,11 +89,16 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
 async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
   const blobPath = join(input.workDir, 'sea-prep.blob');
   const configPath = join(input.workDir, 'sea-config.json');
-  // No code cache or snapshot: both vary between runs unless V8 is seeded, and the blob must be reproducible.
+  // No snapshot; the code cache only when asked for, made reproducible (code-cache.ts): the blob must be the same every build.
   // Paths relative to the work folder: the blob records `main` as given, and a temp path would differ per build.
-  const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: input.assets };
+  const codeCache = input.codeCache === true;
+  const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: codeCache, assets: input.assets };
   await writeFile(configPath, JSON.stringify(seaConfig, null, 2));
-  await run('node --experimental-sea-config', [node.path, ['--experimental-sea-config', configPath]], node.path, input.workDir);
+  const makeSeaBlob = async (nodeFlags: string[], config: string, cwd: string) => {
+    await run('node --experimental-sea-config', [node.path, [...nodeFlags, '--experimental-sea-config', config]], node.path, cwd);
+  };
+  await makeSeaBlob(codeCache ? [REPRODUCIBLE_SEED_FLAG] : [], configPath, input.workDir);
+  if (codeCache) await fixCodeCacheFlagHash(blobPath, input.workDir, makeSeaBlob);
   return blobPath;
 }
 

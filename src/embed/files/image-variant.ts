@@ -49,6 +49,7 @@ export async function prepareImageTree(input: {
     output: join(workDir, input.config.name),
     workDir,
     check: false,
+    codeCache: input.config.codeCache,
     ...(input.timings ? { timings: input.timings } : {}),
     label: 'image executable',
   });
