@@ -9,7 +9,7 @@ export function runtimeEnv(info: BuildInfo, hasMigrations: boolean): Record<stri
     PORT: { description: info.runApp ? 'TCP port serve listens on (and healthcheck probes)' : 'TCP port healthcheck probes (the app reads it itself)', default: String(info.defaultPort) },
     ...(info.runApp ? { HOST: { description: 'address serve binds', default: '0.0.0.0' } } : {}),
     SHUTDOWN_GRACE_MS: { description: 'how long SIGTERM waits for in-flight requests', default: '10000' },
-    SHUTDOWN_DELAY_MS: { description: 'how long SIGTERM keeps serving (healthcheck failing) before it stops accepting', default: '0' },
+    SHUTDOWN_DELAY_MS: { description: `how long SIGTERM keeps serving${info.runApp ? ' (/healthz answering 503)' : ''} before it stops accepting`, default: '0' },
     HEALTHCHECK_PATH: { description: 'path healthcheck requests', default: healthcheckPathOf(info) },
     HEALTHCHECK_TIMEOUT_MS: { description: 'how long healthcheck waits for an answer', default: '3000' },
     ...(hasMigrations ? { DATABASE_URL: { description: 'PostgreSQL URL for migrate (embedded database when unset, if the app has one)' } } : {}),

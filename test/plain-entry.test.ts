@@ -3,7 +3,7 @@
 // test/fixtures/plain, each compared with plain node 24; real apps are in test/corpus.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { request, Agent } from 'node:http';
@@ -12,6 +12,7 @@ import { copyFixture, node24, removeFixture } from './helpers/fixture.ts';
 import { runSeabuild } from './helpers/cli.ts';
 import { freePort, httpRequest, startServer } from './helpers/http.ts';
 import { createTestDatabase, ensurePostgres } from './helpers/postgres.ts';
+import { findTool, requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
 
 const noCa = { NODE_EXTRA_CA_CERTS: '', NODE_OPTIONS: '' };
 
@@ -206,5 +207,75 @@ describe('the smoke run boots the service inside the image rootfs', { skip: proc
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /listens on port 4123, not on PORT=3000/);
     assert.match(result.stderr, /"port" to 4123/);
+  });
+});
+
+describe('plain images under a real dockerd', () => {
+  let docker: Dockerd | undefined;
+  const dirs: string[] = [];
+  before(async () => {
+    if (!findTool('dockerd')) return;
+    docker = await startDockerd();
+  });
+  after(async () => {
+    await docker?.stop();
+    for (const d of dirs) await removeFixture(d);
+  });
+
+  async function load(fixture: string): Promise<string> {
+    const dir = await built(fixture, []);
+    dirs.push(dir);
+    const archive = readdirSync(join(dir, 'dist')).find((f) => f.endsWith('.image.tar'))!;
+    const loaded = await docker!.docker(['load', '-i', join(dir, 'dist', archive)]);
+    assert.equal(loaded.exitCode, 0, loaded.stderr);
+    return /Loaded image: (\S+)/.exec(loaded.stdout)![1]!;
+  }
+
+  test('a plain service: docker run serves and is healthy, migrate migrates, docker stop drains and exits 0', async (t) => {
+    if (!requireTools(t, ['dockerd', 'runc'], 'plain images under docker')) return;
+    const available = await ensurePostgres();
+    if (!available.ok) throw new Error(available.reason);
+    const image = await load('service');
+    const db = await createTestDatabase();
+    try {
+      const migrated = await docker!.docker(['run', '--rm', '--network', 'host', '-e', `DATABASE_URL=${db.url}`, image, 'migrate']);
+      assert.equal(migrated.exitCode, 0, migrated.stderr);
+      assert.deepEqual(await db.query('select count(*)::int as n from items'), [{ n: 0 }]);
+    } finally {
+      await db.drop();
+    }
+    const port = await freePort();
+    const started = await docker!.docker(['run', '-d', '--read-only', '--cap-drop', 'ALL', '--network', 'host', '-e', `PORT=${port}`, '--health-interval', '1s', '--health-start-period', '1s', image]);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const container = started.stdout.trim();
+    let health = '';
+    for (let i = 0; i < 40 && health !== 'healthy'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      health = (await docker!.docker(['inspect', '-f', '{{.State.Health.Status}}', container])).stdout.trim();
+    }
+    assert.equal(health, 'healthy');
+    const answer = JSON.parse((await httpRequest(port, '/')).body.toString());
+    assert.equal(answer.mainIsEntry, true);
+    const stopStarted = performance.now();
+    assert.equal((await docker!.docker(['stop', '--time', '10', container])).exitCode, 0);
+    const stopMs = performance.now() - stopStarted;
+    const state = (await docker!.docker(['inspect', '-f', '{{.State.ExitCode}}', container])).stdout.trim();
+    const logs = await docker!.docker(['logs', container]);
+    await docker!.docker(['rm', container]);
+    assert.equal(state, '0', logs.stdout + logs.stderr);
+    assert.match(logs.stderr, /SIGTERM: draining/);
+    assert.ok(stopMs < 5000, `docker stop took ${Math.round(stopMs)} ms (a SIGKILL after the timeout would be 10 s)`);
+  });
+
+  test('a command-line program: docker run IMAGE ARGS passes every argument and stdin, with its exit code', async (t) => {
+    if (!requireTools(t, ['dockerd', 'runc'], 'plain images under docker')) return;
+    const image = await load('cli');
+    const config = JSON.parse((await docker!.docker(['inspect', image])).stdout)[0].Config;
+    assert.equal(config.Cmd ?? null, null);
+    assert.equal(config.Healthcheck ?? null, null);
+    assert.equal((await docker!.docker(['run', '--rm', image, '--version'])).stdout, 'plain-cli v0.3.0 (its own answer)');
+    const piped = await execa(existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker', ['run', '--rm', '-i', '--network', 'none', image, '--upper'], { input: 'from stdin\n', reject: false, env: { DOCKER_HOST: docker!.host } });
+    assert.equal(piped.stdout, '11 chars: FROM STDIN');
+    assert.equal((await docker!.docker(['run', '--rm', image, 'fail'])).exitCode, 4);
   });
 });

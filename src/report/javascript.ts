@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
+import { launcherSpecifier } from '../bundle/launcher.ts';
 
 /** seabuild's own folder: the runtime-stubs bundled into every executable live under it. */
 export const SEABUILD_ROOT = resolve(import.meta.dirname, '../..');
@@ -56,6 +57,8 @@ interface Classified { info: ComponentInfo; shownPath: string }
 
 /** Which component a metafile input belongs to, and the stable path to show for it. */
 function classifyInput(inputPath: string, root: string, versions: Map<string, string | undefined>): Classified {
+  // The generated launcher module (src/bundle/launcher.ts) is seabuild's runtime.
+  if (inputPath === launcherSpecifier) return { info: componentOf('js:seabuild-runtime', 'seabuild-runtime', 'seabuild runtime'), shownPath: 'seabuild/launch' };
   // Namespaced inputs (`(disabled):fs`, `<define:…>`, plugin namespaces) are not files.
   if (/^[(<]|^[a-z-]+:/.test(inputPath)) return { info: componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild module wrappers)'), shownPath: inputPath };
   const absolute = isAbsolute(inputPath) ? inputPath : resolve(root, inputPath);

@@ -42,6 +42,8 @@ export function requireRoot(t: TestContext, why: string): boolean {
 
 /** A private dockerd. */
 export interface Dockerd {
+  /** DOCKER_HOST of this daemon (unix://…), for a client run another way (with stdin, say). */
+  host: string;
   /** `docker ARGS` against this daemon. */
   docker(args: string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -65,7 +67,7 @@ export async function startDockerd(): Promise<Dockerd> {
     await removeTempDir(dir);
   };
   for (let attempt = 0; attempt < 60; attempt++) {
-    if ((await docker(['info'])).exitCode === 0) return { docker, stop };
+    if ((await docker(['info'])).exitCode === 0) return { host, docker, stop };
     if (daemon.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
