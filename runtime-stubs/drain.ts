@@ -12,6 +12,7 @@
 // 4. At `graceMs` whatever is left is destroyed, and the exit code says so (1).
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { lingerAfterEarlyAnswer } from './linger.ts';
 
 export interface DrainOptions {
   graceMs: number;
@@ -50,6 +51,8 @@ export function createDrain(options: DrainOptions): Drain {
     // https emits the TLS socket (what req.socket is) as secureConnection; plain http as connection.
     server.on(typeof (server as any).addContext === 'function' ? 'secureConnection' : 'connection', add);
     server.prependListener('request', (req, res) => {
+      // An early answer (a 413 while the body still arrives) must reach the client: linger.ts.
+      lingerAfterEarlyAnswer(req, res);
       const connection = connections.get(req.socket);
       if (connection) connection.active++;
       if (draining && !res.headersSent) res.setHeader('Connection', 'close');

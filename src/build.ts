@@ -1,7 +1,6 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, link, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
@@ -14,6 +13,8 @@ import { pushImage } from './image/push.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createTimings, type StageTiming } from './timings.ts';
+import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
+import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
 import type { SeabuildOptions } from './options.ts';
 
@@ -51,7 +52,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
   const timings = createTimings();
   const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
-  const workDir = await mkdtemp(join(tmpdir(), 'seabuild-'));
+  // Fail before minutes of work when the output folder cannot be written.
+  await ensureWritableDir(config.outDir);
+  const workDir = await createWorkDir();
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await timings.time('bundle', () => bundle(config, workDir));
@@ -60,20 +63,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it.
     const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
-    const executable = await buildSea({
+    // Made in the work folder and published only once the image (and its smoke run) passed: a
+    // failing build leaves no new executable at the output path, and the previous one intact.
+    const staged = await buildSea({
       node,
       bundlePath: bundled.path,
       assets: embedded.seaAssets,
-      output: join(config.outDir, config.name),
+      output: join(workDir, 'out', config.name),
       workDir,
       codeCache: config.codeCache,
       timings,
     });
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: executable, workDir, logger, timings }) : undefined;
+    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: staged, workDir, logger, timings }) : undefined;
     const image = config.image && imageTree
       ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger, timings })
       : undefined;
+    const executable = await publishExecutable(staged, join(config.outDir, config.name));
     if (image && config.push) {
       logger.info(`pushing ${config.image!.reference}`);
       image.push = await timings.time('push', () => pushImage(image.image, config.image!.reference, { ...config.push!, logger }));
@@ -85,4 +91,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Links the staged executable to `target` (atomically; a copy when the work folder is on another filesystem). */
+async function publishExecutable(staged: SeaExecutable, target: string): Promise<SeaExecutable> {
+  await writeAtomically(target, async (temp) => {
+    try {
+      await link(staged.path, temp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(staged.path, temp);
+      await chmod(temp, 0o755);
+    }
+  });
+  return { ...staged, path: target, stagedPath: staged.path };
 }

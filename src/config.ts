@@ -30,7 +30,7 @@ export interface ResolvedConfig {
   include: Record<string, string[]>;
   image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
   /** The smoke run: undefined when off (--no-verify). */
-  verify?: { boot: boolean; env: Record<string, string>; timeoutMs: number };
+  verify?: { boot: boolean; env: Record<string, string>; timeoutMs: number; args: string[] };
   /** `cli`: every argument goes to the app; `service`: built-in commands first, serve by default. */
   mode: 'service' | 'cli';
   healthcheckPath?: string;
@@ -200,7 +200,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
-    ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, ...(typeof o.verify === 'object' ? o.verify : {}) } }),
+    ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, args: [], ...(typeof o.verify === 'object' ? o.verify : {}) } }),
     mode: (o.cli ?? bins.some((bin) => resolve(root, bin) === entry)) ? 'cli' : 'service',
     ...(o.healthcheckPath ? { healthcheckPath: o.healthcheckPath } : {}),
     ...(o.context ? { context: resolve(root, o.context) } : {}),

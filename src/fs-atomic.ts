@@ -1,11 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SeabuildError } from './errors.ts';
+import { isAlive } from './work-dir.ts';
 
-/** A temporary sibling path of `target`, so the final rename stays on one filesystem. */
+/**
+ * A temporary sibling path of `target`, so the final rename stays on one filesystem. It carries
+ * the writer's pid, so that a later build can tell a temp of a killed build from one of a build
+ * still running beside it.
+ */
 export function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+// A build killed with SIGKILL (or a machine that lost power) cannot remove its temps: the next
+// writer of the same target removes those whose process is gone. Those of a live process, a build
+// running at the same time, are left alone.
+async function removeStaleTemporaries(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.tmp-`;
+  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await rm(join(dirname(target), name), { force: true, recursive: true });
+  }
 }
 
 /**
@@ -14,6 +31,7 @@ export function temporaryPathFor(target: string): string {
  */
 export async function writeAtomically<T>(target: string, write: (tempPath: string) => Promise<T>): Promise<T> {
   await ensureWritableDir(dirname(target));
+  await removeStaleTemporaries(target);
   const temp = temporaryPathFor(target);
   try {
     const result = await write(temp);
@@ -23,8 +41,21 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
     return result;
   } catch (error) {
     await rm(temp, { force: true, recursive: true });
-    throw error;
+    throw outOfSpace(error, target) ?? error;
   }
+}
+
+// A full disk is the user's to fix, not a seabuild bug: say which file and folder, not "internal error".
+function outOfSpace(error: unknown, target: string): SeabuildError | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new SeabuildError({
+    code: 'OUTPUT_NO_SPACE',
+    message: `no space left on the device (${code}) while writing ${basename(target)}; nothing was replaced`,
+    file: dirname(target),
+    fix: 'free space on that disk, or choose another --out-dir (SEABUILD_CACHE_DIR for the cache)',
+    cause: error,
+  });
 }
 
 /** Writes bytes atomically. */

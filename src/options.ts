@@ -25,6 +25,8 @@ export interface VerifyOptions {
   env?: Record<string, string>;
   /** How long the boot may take to answer HTTP; default 20000. */
   timeoutMs?: number;
+  /** Arguments of the booted executable; default none (serve). E.g. ["serve", "--migrate"] for a runApp app with an embedded database. */
+  args?: string[];
 }
 
 /** Everything a user can set. All optional: an app with package.json `main` needs none of it. */
@@ -96,6 +98,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
   'verify.boot': { type: 'boolean', flag: 'verify-boot', help: 'boot the service in the smoke run (default: true; --no-verify-boot)' },
   'verify.env': { type: 'record', flag: 'verify-env', help: 'KEY=VALUE for the smoke run\'s boot (repeatable)' },
+  'verify.args': { type: 'string[]', flag: 'verify-arg', help: 'argument of the booted service in the smoke run (repeatable; default: none)' },
   'verify.timeoutMs': { type: 'number', flag: 'verify-timeout-ms', help: 'how long the booted service may take to answer (default: 20000)' },
   cli: { type: 'boolean', flag: 'cli', help: 'a command-line program: every argument goes to it (default: when the entry is a bin)' },
   healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },

@@ -3,7 +3,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { scanAssetDir } from '../../runtime-stubs/assets/scan.ts';
+import { AssetLinkError, scanAssetDir } from '../../runtime-stubs/assets/scan.ts';
+import { SeabuildError } from '../errors.ts';
 import { isCompressible } from '../../runtime-stubs/assets/mime.ts';
 import type { AssetRecord } from '../../runtime-stubs/assets/manifest.ts';
 
@@ -24,7 +25,7 @@ export interface AssetSet {
 export async function collectAssets(dir: string, prefix: string, workDir: string): Promise<AssetSet> {
   const files: Record<string, string> = {};
   const records: AssetRecord[] = [];
-  for (const scanned of scanAssetDir(dir, prefix)) {
+  for (const scanned of scanAssets(dir, prefix)) {
     const key = `assets/${scanned.url.slice(prefix.length)}`;
     files[key] = scanned.key;
     const record: AssetRecord = { ...scanned, key, variants: {} };
@@ -50,4 +51,13 @@ export async function collectAssets(dir: string, prefix: string, workDir: string
   const totalBytes = records.reduce((n, r) => n + r.sizeBytes, 0);
   const embeddedBytes = totalBytes + records.reduce((n, r) => n + (r.variants.br?.sizeBytes ?? 0) + (r.variants.gzip?.sizeBytes ?? 0), 0);
   return { dir, records, files, totalBytes, embeddedBytes };
+}
+
+function scanAssets(dir: string, prefix: string): AssetRecord[] {
+  try {
+    return scanAssetDir(dir, prefix);
+  } catch (error) {
+    if (!(error instanceof AssetLinkError)) throw error;
+    throw new SeabuildError({ code: error.code, message: error.message, file: error.path, fix: 'replace the link with a copy of the file, or move the file into the asset folder', cause: error });
+  }
 }

@@ -74,7 +74,7 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
     const runtime = imageRuntimeConfig(config);
     verification = await timings.time('image: smoke run', () => verifyRootfs({
       rootfsDir, appPath: config.image.appPath, commands, subject: executable.path,
-      ...(boot ? { boot: { env: { ...runtime.env, ...verify.env }, port: config.port, timeoutMs: verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
+      ...(boot ? { boot: { env: { ...runtime.env, ...verify.env }, args: verify.args, port: config.port, timeoutMs: verify.timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
     }));
   }
   const layers: Layer[] = [];

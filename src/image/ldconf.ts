@@ -73,17 +73,37 @@ async function expandGlob(sysroot: string, pattern: string): Promise<string[]> {
   return matches;
 }
 
+// glob(3) patterns as ldconfig expands them. Every literal character is escaped; a `[` without its
+// `]` is a literal `[`, and a bracket expression the RegExp engine refuses (a range such as `[z-a]`)
+// matches nothing, as fnmatch(3) treats it (fuzzing found both raising a SyntaxError).
 function globToRegExp(part: string): RegExp {
   let source = '';
   for (let i = 0; i < part.length; i += 1) {
     const char = part[i] as string;
+    const end = char === '[' ? part.indexOf(']', i + 2) : -1;
     if (char === '*') source += '[^/]*';
     else if (char === '?') source += '[^/]';
-    else if (char === '[' && part.indexOf(']', i + 1) > i) {
-      const end = part.indexOf(']', i + 1);
-      source += `[${part.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+    else if (end > i) {
+      source += bracketExpression(part.slice(i + 1, end));
       i = end;
-    } else source += char.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    } else source += escapeLiteral(char);
   }
   return new RegExp(`^${source}$`);
+}
+
+function bracketExpression(body: string): string {
+  const negated = body.startsWith('!') || body.startsWith('^');
+  const members = (negated ? body.slice(1) : body).replace(/[\\\]^[]/g, '\\$&');
+  if (members === '') return escapeLiteral(`[${body}]`);
+  const source = `[${negated ? '^' : ''}${members}]`;
+  try {
+    new RegExp(source);
+    return source;
+  } catch {
+    return '(?!)';
+  }
+}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -25,7 +25,7 @@ describe('layoutRootfs', () => {
     assert.deepEqual(rootfs.layers.map((each) => each.name), ['system', 'app']);
     const system = new Map(layer(rootfs, 'system').map((entry) => [entry.path, entry]));
     const expected = new Set([
-      '/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/ssl/certs/ca-certificates.crt', '/tmp', '/home/nonroot',
+      '/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/hosts', '/etc/ssl/certs/ca-certificates.crt', '/tmp', '/home/nonroot',
       ...closure.libraries.map((library) => library.realPath), closure.interpreter!.realPath, ...closure.symlinks.map((link) => link.path),
     ]);
     for (const [path, entry] of system) {
@@ -38,6 +38,7 @@ describe('layoutRootfs', () => {
     assert.match(text(system.get('/etc/passwd')) ?? '', /^nonroot:x:65532:65532:nonroot:\/home\/nonroot:\/sbin\/nologin$/m);
     assert.match(text(system.get('/etc/group')) ?? '', /^nonroot:x:65532:$/m);
     assert.equal(text(system.get('/etc/nsswitch.conf')), 'passwd: files\ngroup: files\nhosts: files dns\n');
+    assert.match(text(system.get('/etc/hosts')) ?? '', /^127\.0\.0\.1\tlocalhost$/m);
     assert.deepEqual(system.get('/tmp'), { type: 'dir', path: '/tmp', mode: 0o1777, uid: 0, gid: 0 });
     assert.deepEqual(system.get('/home/nonroot'), { type: 'dir', path: '/home/nonroot', mode: 0o700, uid: 65532, gid: 65532 });
   });

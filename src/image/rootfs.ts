@@ -62,6 +62,9 @@ function systemFiles(caBundlePath: string): RootfsEntry[] {
     textFile('/etc/group', `root:x:0:\nnobody:x:65534:\nnonroot:x:${id}:\n`),
     // glibc's getaddrinfo and getpwnam read this; without it glibc falls back to compiled-in defaults.
     textFile('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files dns\n'),
+    // Container engines mount their own /etc/hosts over this one; a runtime that does not (the
+    // smoke run's chroot, runc from a bare bundle) still resolves `localhost`, which servers listen on.
+    textFile('/etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'),
     caBundle(caBundlePath),
     { type: 'dir', path: '/tmp', mode: 0o1777, uid: 0, gid: 0 },
     { type: 'dir', path: '/home', mode: 0o755, uid: 0, gid: 0 },

@@ -42,9 +42,9 @@ export async function validateImageArchive(path: string): Promise<ValidatedImage
   const dockerManifest = json('manifest.json') ?? [];
   if (json('oci-layout')?.imageLayoutVersion !== '1.0.0') problems.push('oci-layout: imageLayoutVersion is not "1.0.0"');
   const manifestDescriptor = checkIndex(index, members, problems);
-  const manifest = parseJson(manifestDescriptor && members.get(blobPath(manifestDescriptor.digest))?.bytes, 'manifest', problems) ?? {};
+  const manifest = parseJson(blobOf(manifestDescriptor, members)?.bytes, 'manifest', problems) ?? {};
   checkDescriptor(manifest.config, 'manifest config', members, problems);
-  const config = parseJson(manifest.config && members.get(blobPath(manifest.config.digest))?.bytes, 'config', problems) ?? {};
+  const config = parseJson(blobOf(manifest.config, members)?.bytes, 'config', problems) ?? {};
   const layerDescriptors: Json[] = Array.isArray(manifest.layers) ? manifest.layers : [];
   layerDescriptors.forEach((layer, i) => checkDescriptor(layer, `layer ${i}`, members, problems));
   const layers = problems.length === 0 ? await readLayers(path, layerDescriptors, config, problems) : [];
@@ -62,6 +62,11 @@ export async function validateImageArchive(path: string): Promise<ValidatedImage
 }
 
 interface Member { sizeBytes: number; digest: string; bytes?: Buffer }
+
+/** The member a descriptor points at; none when its digest is not even a string (fuzzing found the TypeError). */
+function blobOf(descriptor: Json | undefined, members: Map<string, Member>): Member | undefined {
+  return typeof descriptor?.digest === 'string' ? members.get(blobPath(descriptor.digest)) : undefined;
+}
 
 /** First pass: hash every member, keep small ones, check each blob's name against its content. */
 async function readMembers(path: string, problems: string[]): Promise<Map<string, Member>> {
@@ -121,7 +126,7 @@ function checkIndex(index: Json, members: Map<string, Member>, problems: string[
   const manifests: Json[] = Array.isArray(index.manifests) ? index.manifests : [];
   if (manifests.length === 0) problems.push('index.json: no manifests');
   manifests.forEach((descriptor, i) => checkDescriptor(descriptor, `index.json manifests[${i}]`, members, problems));
-  const digests = new Set(manifests.map((descriptor) => descriptor.digest));
+  const digests = new Set(manifests.map((descriptor) => descriptor?.digest));
   if (digests.size > 1) problems.push(`index.json: ${digests.size} different manifests; one image per archive expected`);
   if (manifests[0] && manifests[0].mediaType !== MEDIA_TYPES.manifest) problems.push(`index.json manifests[0].mediaType: ${manifests[0].mediaType}, expected ${MEDIA_TYPES.manifest}`);
   return manifests[0];
@@ -138,11 +143,11 @@ function checkDescriptor(descriptor: Json | undefined, what: string, members: Ma
 function checkDockerManifest(dockerManifest: Json[], manifest: Json, index: Json, problems: string[]): void {
   const entry = Array.isArray(dockerManifest) && dockerManifest.length === 1 ? dockerManifest[0] : undefined;
   if (!entry) { problems.push(`manifest.json: expected one entry, found ${Array.isArray(dockerManifest) ? dockerManifest.length : 'none'}`); return; }
-  const expectConfig = manifest.config ? blobPath(manifest.config.digest) : undefined;
+  const expectConfig = typeof manifest.config?.digest === 'string' ? blobPath(manifest.config.digest) : undefined;
   if (entry.Config !== expectConfig) problems.push(`manifest.json Config: ${entry.Config}, index.json's manifest says ${expectConfig}`);
-  const expectLayers = (manifest.layers ?? []).map((layer: Json) => blobPath(layer.digest)).join(', ');
-  if ((entry.Layers ?? []).join(', ') !== expectLayers) problems.push(`manifest.json Layers: [${(entry.Layers ?? []).join(', ')}], index.json's manifest says [${expectLayers}]`);
-  const tags: string[] = entry.RepoTags ?? [];
+  const expectLayers = asArray(manifest.layers).map((layer) => (typeof layer?.digest === 'string' ? blobPath(layer.digest) : String(layer?.digest))).join(', ');
+  if (asArray(entry.Layers).join(', ') !== expectLayers) problems.push(`manifest.json Layers: [${asArray(entry.Layers).join(', ')}], index.json's manifest says [${expectLayers}]`);
+  const tags = asArray(entry.RepoTags);
   const missing = refNames(index).filter((name) => !tags.includes(name));
   if (missing.length > 0) problems.push(`manifest.json RepoTags: [${tags.join(', ')}], index.json ref.name annotations: [${refNames(index).join(', ')}]`);
 }
@@ -150,12 +155,18 @@ function checkDockerManifest(dockerManifest: Json[], manifest: Json, index: Json
 /** config.md: history entries without empty_layer correspond one to one with the layers. */
 function checkHistory(config: Json, layerCount: number, problems: string[]): void {
   const history: Json[] = Array.isArray(config.history) ? config.history : [];
-  const nonEmpty = history.filter((entry) => !entry.empty_layer).length;
+  const nonEmpty = history.filter((entry) => !entry?.empty_layer).length;
   if (history.length > 0 && nonEmpty !== layerCount) problems.push(`config.history: ${nonEmpty} non-empty entries for ${layerCount} layers`);
 }
 
 function refNames(index: Json): string[] {
-  return (index.manifests ?? []).map((descriptor: Json) => descriptor.annotations?.[REF_NAME_ANNOTATION]).filter(Boolean);
+  return asArray(index.manifests).map((descriptor) => descriptor?.annotations?.[REF_NAME_ANNOTATION]).filter((name): name is string => typeof name === 'string' && name !== '');
+}
+
+// The archive's JSON is untrusted: a field that should be a list may be anything (fuzzing found a
+// TypeError from a manifest whose layers were not one).
+function asArray(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function describeMember(header: TarMember): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SeabuildError, type Warning } from '../errors.ts';
 import { writeFileAtomically } from '../fs-atomic.ts';
 import type { ResolvedConfig } from '../config.ts';
+import { findShapeProblem } from './check.ts';
 import { createReport } from './create.ts';
 import type { ReportInput } from './executable.ts';
 import { SCHEMA_VERSION, type SizeReport } from './schema.ts';
@@ -40,9 +41,8 @@ export function checkReport(value: unknown, file: string): SizeReport {
   if (report.schemaVersion !== SCHEMA_VERSION) {
     throw new SeabuildError({ code: 'REPORT_SCHEMA_UNSUPPORTED', message: `report schema version ${String(report.schemaVersion)}; this seabuild reads version ${SCHEMA_VERSION}`, file, fix: 'read it with the seabuild version that wrote it, or rebuild' });
   }
-  if (!Array.isArray(report.components) || !Array.isArray(report.layers) || typeof report.totals?.uncompressedBytes !== 'number' || typeof report.app?.name !== 'string') {
-    throw new SeabuildError({ code: 'REPORT_INVALID', message: 'the report lacks components, layers, totals or app', file, fix: 'rebuild to write the report again' });
-  }
+  const problem = findShapeProblem(report);
+  if (problem) throw new SeabuildError({ code: 'REPORT_INVALID', message: `not a size report this seabuild can read: ${problem}`, file, fix: 'rebuild to write the report again' });
   return report as SizeReport;
 }
 

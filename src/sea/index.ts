@@ -33,13 +33,15 @@ export interface SeaExecutable {
   sha256: string;
   node: PreparedNode;
   blobBytes: number;
+  /** Where it was made, when it was then published to `path` (the image's files name that path). */
+  stagedPath?: string;
 }
 
 /** Checks the node binary and strips a copy (cached by its sha256). */
 export async function prepareNode(nodeBinary: string, cacheDir: string, logger: Logger): Promise<PreparedNode> {
   const node = await inspectNodeBinary(nodeBinary);
   logger.debug(`node ${node.version} at ${node.path}`);
-  const stripped = await stripNodeBinary(node, cacheDir);
+  const stripped = await stripNodeBinary(node, cacheDir, (message) => logger.warn(`seabuild: warning: ${message}`));
   const injectTemplate = await prepareInjectTemplate(stripped.path, (executable, blobPath) => runPostject(executable, blobPath, node.path));
   if (injectTemplate.path === null) logger.debug(`postject runs for every executable of this node: ${injectTemplate.reason}`);
   return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, injectTemplate };

@@ -1,19 +1,26 @@
 // Stripping the official node binary (not stripped upstream: 126.6 MB → 108.5 MB for v24.21.0, measured),
 // cached by the input's sha256 so a rebuild does not strip again.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
-import { writeAtomically } from '../fs-atomic.ts';
+import { writeAtomically, writeFileAtomically } from '../fs-atomic.ts';
 import type { NodeBinary } from './node-binary.ts';
 
-/** A stripped copy of the node binary in the cache, and the sha256 of the original (its cache key). */
-export async function stripNodeBinary(node: NodeBinary, cacheDir: string): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
+/**
+ * A stripped copy of the node binary in the cache, and the sha256 of the original (its cache key).
+ * `warn` hears about a cached copy that no longer matches the sha256 recorded beside it (a cache
+ * folder truncated, half-restored or edited): it is stripped again rather than built into a broken
+ * executable (postject then failed with "Could not find the sentinel", naming nothing of the cache).
+ */
+export async function stripNodeBinary(node: NodeBinary, cacheDir: string, warn: (message: string) => void = () => {}): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
   const digest = await sha256FileCached(node.path, join(cacheDir, 'node', 'digests.json'));
   const path = join(cacheDir, 'node', `${node.version}-${digest.slice(0, 16)}-stripped`);
-  if (!existsSync(path)) {
+  const problem = await cachedCopyProblem(path);
+  if (problem !== undefined) {
+    if (problem !== 'missing') warn(`the cached stripped node ${path} ${problem}: stripping it again`);
     await writeAtomically(path, async (temp) => {
       const result = await execa('strip', ['--strip-all', '-o', temp, node.path], { reject: false, all: true });
       if (result.exitCode !== 0) {
@@ -27,8 +34,18 @@ export async function stripNodeBinary(node: NodeBinary, cacheDir: string): Promi
         });
       }
     });
+    await writeFileAtomically(`${path}.sha256`, `${await sha256File(path)}\n`);
   }
   return { path, sizeBytes: (await stat(path)).size, sourceSha256: digest };
+}
+
+// Hashing the 108 MB copy costs about 0.3 s of a build; building on a damaged one costs the build.
+async function cachedCopyProblem(path: string): Promise<string | undefined> {
+  const recorded = await readFile(`${path}.sha256`, 'utf8').then((text) => text.trim(), () => undefined);
+  const actual = await sha256File(path).catch(() => undefined);
+  if (actual === undefined) return 'missing';
+  if (recorded === undefined) return 'missing'; // written before seabuild recorded it: strip once more, quietly
+  return actual === recorded ? undefined : `has sha256 ${actual.slice(0, 16)}…, not the ${recorded.slice(0, 16)}… recorded when it was written`;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface VerifyInput {
   /** Runtime commands to run, e.g. ['version --json', 'load-addons']. */
   commands: string[];
   /** Boot the service (serve): with the image's environment, on its PORT. */
-  boot?: { env: Record<string, string>; port: number; timeoutMs: number; graceMs: number; user?: string };
+  boot?: { env: Record<string, string>; args?: string[]; port: number; timeoutMs: number; graceMs: number; user?: string };
   /** Where the rootfs came from, for messages (the archive or the build output). */
   subject: string;
 }
@@ -49,7 +49,7 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method };
   const { boot } = input;
   // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
-  const command = method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : []), input.rootfsDir, input.appPath] : [chroot, input.rootfsDir, input.appPath];
+  const command = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, input.appPath, ...(boot.args ?? [])];
   const namespace = method === 'chroot' ? [findTool('unshare'), '--net'] : [findTool('unshare'), '--user', '--map-root-user', '--net'];
   const booted = await bootService({
     command, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,

@@ -4,7 +4,7 @@
 // missing row.
 import type { IncomingMessage } from 'node:http';
 import type { Config } from './config.ts';
-import type { Database } from './db.ts';
+import { DatabaseUnavailableError, type Database } from './db.ts';
 import { HttpError } from './http-error.ts';
 import { insertImage, type ImageRecord } from './images.ts';
 import { generateName, generateToken, pickRandomIndex, type PickIndex } from './names.ts';
@@ -40,9 +40,19 @@ export async function acceptUpload(req: IncomingMessage, deps: UploadDeps): Prom
     };
     return await insertWithFreshName(db, record, deps.pickIndex ?? pickRandomIndex);
   } catch (error) {
-    await removeUpload(config.uploadDir, token);
-    throw error;
+    // When the connection dropped with the insert in flight, the row may exist: its files stay
+    // (an orphan folder is harmless, a row without its files is a broken page).
+    if (!(error instanceof DatabaseUnavailableError && error.inDoubt)) await removeUpload(config.uploadDir, token);
+    throw storageError(error) ?? error;
   }
+}
+
+// The upload folder refusing writes is the operator's to fix: say so, rather than "something went wrong".
+function storageError(error: unknown): HttpError | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new HttpError(507, 'storage_full', 'The picture store is full; nothing was kept', { cause: error });
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return new HttpError(503, 'storage_unavailable', 'The picture store cannot be written right now; nothing was kept', { cause: error });
+  return undefined;
 }
 
 async function insertWithFreshName(db: Database, record: ImageRecord, pick: PickIndex): Promise<ImageRecord> {

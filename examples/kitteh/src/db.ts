@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config.ts';
+import { HttpError } from './http-error.ts';
 
 /** The little Kitteh needs from either database. */
 export interface Database {
@@ -43,9 +44,38 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',
-    query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params)) as unknown as { rows: Row[] },
+    query: async <Row>(text: string, params?: unknown[]) => {
+      try {
+        return (await pool.query(text, params)) as unknown as { rows: Row[] };
+      } catch (error) {
+        throw unavailable(error) ?? error;
+      }
+    },
     close: () => pool.end(),
   };
+}
+
+// Node's socket errors, and the SQLSTATEs of a server going away or not there yet (PostgreSQL
+// appendix A: class 08 connection exception; 57P01-57P03 shutdown and start-up; 53300 too many).
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** A query that failed because the database is not reachable: 503, try again. */
+export class DatabaseUnavailableError extends HttpError {
+  /** The statement may have reached the server and committed before the connection dropped. */
+  readonly inDoubt: boolean;
+  constructor(cause: unknown, inDoubt: boolean) {
+    super(503, 'database_unavailable', 'The database is not reachable right now; nothing was kept, please try again in a moment', { cause, headers: { 'Retry-After': '5' } });
+    this.inDoubt = inDoubt;
+  }
+}
+
+function unavailable(error: unknown): DatabaseUnavailableError | undefined {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  const message = (error as Error)?.message ?? '';
+  // pg says this when the socket closes with the query in flight: it may have committed.
+  if (/^Connection terminated/.test(message)) return new DatabaseUnavailableError(error, true);
+  if (UNREACHABLE.has(code) || code.startsWith('08')) return new DatabaseUnavailableError(error, code === 'ECONNRESET' || code === 'EPIPE');
+  return undefined;
 }
 
 /** Throws a readable error when the tables are missing (`migrate` has not run). */

@@ -125,6 +125,8 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
   const code = known ? (error as HttpError).code : 'internal_error';
   const message = known ? (error as Error).message : 'Something went wrong on our side; the upload was not kept';
   if (!known) deps.log(`error: ${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
+  // A known server-side condition (database or store unavailable) is still the operator's news.
+  else if (status >= 500) deps.log(`error: ${req.method} ${req.url}: ${status} ${code}: ${String((error as Error).cause ?? '')}`);
   if (res.headersSent) {
     res.destroy();
     return;

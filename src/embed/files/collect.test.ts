@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -103,5 +103,30 @@ test('include of a package that is not installed fails; a glob matching nothing 
     assert.deepEqual(warnings.map((w) => [w.code, w.file]), [['INCLUDE_NO_MATCH', join(root, 'node_modules/plugin')]]);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('symbolic links in a package: one to a file inside is embedded as that file; one to outside, or nowhere, fails naming the link; one to a folder is left out', async () => {
+  const root = makeApp();
+  const outside = mkdtempSync(join(tmpdir(), 'seabuild-outside-'));
+  try {
+    writeFileSync(join(outside, 'secret'), 'the build machine\'s secret');
+    symlinkSync('plugin.js', join(root, 'node_modules/plugin/lib/alias.js'));
+    symlinkSync('../lib', join(root, 'node_modules/plugin/lib/again'));
+    const collect = () => collectPackageFiles({ root, tree: noTree, metafile, machine: 'x86_64', include: { plugin: ['lib/**'] }, external: [] });
+    const { files } = await collect();
+    const alias = files.files.find((f) => f.treePath === 'node_modules/plugin/lib/alias.js')!;
+    assert.equal(alias.sizeBytes, 'module.exports = 2'.length);
+    assert.equal(files.files.some((f) => f.treePath.includes('/again')), false);
+
+    for (const [target, code] of [[join(outside, 'secret'), 'EMBED_LINK_OUTSIDE_PACKAGE'], ['../../addon/index.js', 'EMBED_LINK_OUTSIDE_PACKAGE'], ['missing.js', 'EMBED_LINK_BROKEN']] as const) {
+      const link = join(root, 'node_modules/plugin/lib/evil.js');
+      rmSync(link, { force: true });
+      symlinkSync(target, link);
+      await assert.rejects(collect(), (error: SeabuildError) => error.code === code && error.file === link && !error.message.includes('secret\''), `${target}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });

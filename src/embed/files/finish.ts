@@ -1,9 +1,9 @@
 // The last pass over the tree's candidates: ELF files are checked against the target machine and
 // their $ORIGIN libraries added, every package gets its package.json, and each file is hashed.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, sep } from 'node:path';
-import { existsSync } from 'node:fs';
+import { SeabuildError } from '../../errors.ts';
 import type { Machine } from '../../image/types.ts';
 import { packageOf } from '../../../runtime-stubs/vfs/tree.ts';
 import { packageDirOf, treePathOf } from '../../bundle/tree-paths.ts';
@@ -21,7 +21,7 @@ export interface Candidate {
 
 /** Checks, completes and hashes the candidates into the PackageFiles artifact. */
 export async function finishPackageFiles(candidates: Candidate[], root: string, machine: Machine): Promise<PackageFiles> {
-  const byTree = new Map(candidates.map((c) => [c.treePath, c]));
+  const byTree = new Map(candidates.filter((c) => !isLinkToFolder(c, root)).map((c) => [c.treePath, c]));
   const kinds = new Map<string, PackageFileKind>();
   const queue = [...byTree.values()];
   for (let c = queue.shift(); c; c = queue.shift()) {
@@ -68,4 +68,28 @@ function describe(c: Candidate, elfKind: PackageFileKind | undefined): PackageFi
     mode: kind === 'executable' || (kind !== 'addon' && kind !== 'library' && executableBit) ? 0o755 : 0o644,
     reason: c.reason,
   };
+}
+
+// A symbolic link is embedded as the file it points to, and that file must lie inside the link's
+// own package (the app's folder for the app's files): otherwise a link in node_modules could carry
+// any file of the build machine (~/.npmrc, /etc/shadow) into the executable. A link to a folder
+// names no file and is left out; the folder's own files are listed where they are.
+function isLinkToFolder(c: Candidate, root: string): boolean {
+  if (!lstatSync(c.sourcePath).isSymbolicLink()) return false;
+  const packageDir = realpathSync(packageDirOf(c.origin, root));
+  let target: string;
+  try {
+    target = realpathSync(c.sourcePath);
+  } catch (cause) {
+    throw new SeabuildError({ code: 'EMBED_LINK_BROKEN', message: `${c.treePath} is a symbolic link to a file that does not exist (${(cause as NodeJS.ErrnoException).code})`, file: c.sourcePath, fix: 'remove the link, or reinstall the package that ships it', cause });
+  }
+  if (target !== packageDir && !target.startsWith(`${packageDir}${sep}`)) {
+    throw new SeabuildError({
+      code: 'EMBED_LINK_OUTSIDE_PACKAGE',
+      message: `${c.treePath} is a symbolic link to ${target}, outside ${packageDir}: seabuild embeds no file from outside the package that holds the link`,
+      file: c.sourcePath,
+      fix: 'replace the link with a copy of the file, or leave the file out of include',
+    });
+  }
+  return statSync(target).isDirectory();
 }

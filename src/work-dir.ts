@@ -1,0 +1,28 @@
+// The build's scratch folder under the system temp dir. A build killed with SIGKILL leaves its
+// folder behind (the executable, layers and image of one build: a few hundred MB), so each folder
+// is named for its build's pid and the next build removes those whose process is gone.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PREFIX = 'seabuild-build-';
+
+/** Creates this build's scratch folder after removing those of builds that died. */
+export async function createWorkDir(): Promise<string> {
+  const root = tmpdir();
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
+  }
+  return mkdtemp(join(root, `${PREFIX}${process.pid}-`));
+}
+
+/** True while process `pid` exists (EPERM: it exists, owned by someone else). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
