@@ -1,7 +1,7 @@
 // `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
 import { chmod, copyFile, link, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
@@ -9,7 +9,9 @@ import { collectTree } from './embed/files/build-step.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
-import { pushImage } from './image/push.ts';
+import { publishImage, type Publication } from './image/publish.ts';
+import { writeSboms, type Sboms } from './sbom/index.ts';
+import { SEABUILD_VERSION } from './report/create.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createTimings, type StageTiming } from './timings.ts';
@@ -38,6 +40,10 @@ export interface BuildResult {
   executable: SeaExecutable;
   /** Absent with `image: false`. */
   image?: ImageBuild;
+  /** The SBOMs written beside the image archive (absent without an image or with sbom "none"). */
+  sboms?: Sboms;
+  /** What --push did: tags, digest, attached SBOMs. */
+  publication?: Publication;
   /** The size report, also written to `<outDir>/<name>.report.json`. */
   report: SizeReport;
   /** The report that file held before this build, if any (read before it was overwritten). */
@@ -77,14 +83,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
     const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: staged, workDir, logger, timings }) : undefined;
     const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, workDir, logger, timings })
+      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir, logger, timings })
       : undefined;
     const executable = await publishExecutable(staged, join(config.outDir, config.name));
-    if (image && config.push) {
-      logger.info(`pushing ${config.image!.reference}`);
-      image.push = await timings.time('push', () => pushImage(image.image, config.image!.reference, { ...config.push!, logger }));
-    }
-    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), warnings: [...bundled.warnings, ...tree.warnings] };
+    const sboms = image && config.sbom.length > 0
+      ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)
+      : undefined;
+    const publication = image && config.push ? await timings.time('push', () => publish(config, image, sboms, logger)) : undefined;
+    if (image && publication) image.push = publication;
+    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...bundled.warnings, ...tree.warnings, ...(publication?.warnings ?? [])] };
     const written = await timings.time('report', () => writeBuildReport(artifacts));
     return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings], timings: timings.stages() };
   } finally {
@@ -105,4 +112,21 @@ async function publishExecutable(staged: SeaExecutable, target: string): Promise
     }
   });
   return { ...staged, path: target, stagedPath: staged.path };
+}
+
+/** --push: every tag, the SBOMs attached, --image-refs written; an interrupted push resumes from `<outDir>/.<name>.push-state.json`. */
+function publish(config: ResolvedConfig, image: ImageBuild, sboms: Sboms | undefined, logger: Logger): Promise<Publication> {
+  const { tags } = config.image!;
+  const references = tags.map((tag) => `${config.image!.reference.slice(0, config.image!.reference.lastIndexOf(':'))}:${tag}`);
+  logger.info(`pushing ${references.join(', ')}`);
+  return publishImage({
+    image: image.image,
+    references,
+    push: config.push!,
+    sboms: (sboms?.documents ?? []).map((doc) => ({ format: doc.format, mediaType: doc.mediaType, bytes: doc.bytes, fileName: basename(doc.path) })),
+    created: new Date(config.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
+    statePath: join(config.outDir, `.${config.name}.push-state.json`),
+    ...(config.imageRefs ? { imageRefsPath: config.imageRefs } : {}),
+    logger,
+  });
 }

@@ -8,6 +8,7 @@ import { SeabuildError, formatError, formatWarning, type Warning } from './error
 import { createLogger } from './log.ts';
 import type { StageTiming } from './timings.ts';
 import { runTraceCommand } from './trace/cli.ts';
+import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify/archive.ts';
 
@@ -18,6 +19,8 @@ const usage = `Usage: seabuild <command> [options]
 Commands:
   build        bundle the app into one executable (and its image)
   report       print a size report, or compare two (seabuild report --help)
+  resolve -f FILE|DIR
+               build and push each seabuild://PATH app of Kubernetes YAML; print it with digests (seabuild resolve --help)
   trace        run the app under node and add the package files it opens to "include" (seabuild trace --help)
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
@@ -147,6 +150,8 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...(result.image ? [
       `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
       ...(result.image.push ? [`  pushed      ${result.image.push.reference}@${result.image.push.manifestDigest} (${result.image.push.uploadedBlobs.length} blobs uploaded, ${result.image.push.existingBlobs.length} already there)`] : []),
+      ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
+      ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
       `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method}${result.image.verification.boot ? `, served HTTP ${result.image.verification.boot.status} in ${result.image.verification.boot.answeredMs} ms, stopped in ${result.image.verification.boot.stopMs} ms` : ''})` : '; smoke run skipped'}`,
     ] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
@@ -179,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
+    if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {

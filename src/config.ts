@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image/reference.ts';
+import type { SbomFormat } from './sbom/index.ts';
 
 /** The one configuration value every stage receives. Paths are absolute. */
 export interface ResolvedConfig {
@@ -43,6 +44,10 @@ export interface ResolvedConfig {
   /** package.json `repository` URL, when set. */
   repository?: string;
   push?: { insecure: boolean; credentials?: { username: string; password: string } };
+  /** SBOM formats to write beside the image (empty: none). */
+  sbom: SbomFormat[];
+  /** Where to write the pushed references (`--image-refs`). */
+  imageRefs?: string;
 }
 
 export interface ResolveInput {
@@ -189,7 +194,11 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     env: imageOptions.env ?? {},
     ports: imageOptions.ports ?? [port],
     compression: imageOptions.compression ?? 'gzip',
+    tags: imageOptions.tags && imageOptions.tags.length > 0 ? imageOptions.tags : [imageOptions.tag ?? version],
+    layout: imageLayout(imageOptions.layout, configFiles.at(-1) ?? pkgPath),
   };
+  if (image) image.tag = image.tags[0]!;
+  for (const tag of image?.tags ?? []) imageReferenceOf(image!.name, tag, configFiles.at(-1) ?? pkgPath);
   return {
     root, packageName, version, configFiles, entry, name,
     outDir: resolve(root, o.outDir ?? 'dist'),
@@ -205,10 +214,29 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ...(o.healthcheckPath ? { healthcheckPath: o.healthcheckPath } : {}),
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
+    sbom: sbomFormats(o.sbom, configFiles.at(-1) ?? pkgPath),
+    ...(o.imageRefs ? { imageRefs: resolve(root, o.imageRefs) } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
     ...(commit ? { commit } : {}),
   };
+}
+
+function imageLayout(option: string | undefined, file: string): 'executable' | 'split' {
+  if (option === undefined || option === 'executable' || option === 'split') return option ?? 'executable';
+  throw new SeabuildError({ code: 'CONFIG_INVALID_TYPE', message: `option "image.layout" must be "executable" or "split", got "${option}"`, file, fix: 'set "image.layout" to "executable" (default) or "split"' });
+}
+
+/** `"spdx,cyclonedx"` → both; `"none"` → none; anything else names the option and the file. */
+function sbomFormats(option: string | undefined, file: string): SbomFormat[] {
+  if (option === undefined) return ['spdx', 'cyclonedx'];
+  if (option === 'none') return [];
+  const formats = option.split(',').map((part) => part.trim());
+  const bad = formats.find((format) => format !== 'spdx' && format !== 'cyclonedx');
+  if (bad !== undefined || formats.length === 0) {
+    throw new SeabuildError({ code: 'CONFIG_INVALID_SBOM', message: `option "sbom" must be spdx, cyclonedx, both comma-separated, or none; got "${option}"`, file, fix: 'set "sbom" to "spdx,cyclonedx" (the default), "spdx", "cyclonedx" or "none"' });
+  }
+  return [...new Set(formats as SbomFormat[])];
 }
 
 /** package.json's `bin` entries (a string or an object of name → path): an entry among them is a command-line program. */

@@ -12,3 +12,6 @@ export type { SizeReport, ReportComponent, ReportLayer, ReportDiff, Budget, Budg
 export { compareReports, checkBudget, readReport, renderTable, renderDiff, renderMarkdown, renderHtml } from './report/index.ts';
 export { verifyArchive } from './verify/archive.ts';
 export type { PackageFile, PackageFiles } from './embed/files/types.ts';
+export type { Sboms, SbomDocument, SbomFormat } from './sbom/index.ts';
+export type { Publication } from './image/publish.ts';
+export { resolveManifests, type Resolved, type ResolveInput } from './resolve/index.ts';

@@ -15,6 +15,14 @@ export interface ImageOptions {
   ports?: number[];
   /** Layer compression; default gzip. */
   compression?: 'gzip' | 'zstd';
+  /** Tags to push (each gets the same manifest); default: [tag]. The archive is named with the first. */
+  tags?: string[];
+  /**
+   * `executable` (default): /app is the single executable. `split`: the stripped node binary in a
+   * layer of its own and the bundle and embedded files as plain files in the app layer, so a code or
+   * asset change ships only those (the smoke run is skipped: there is no executable to run).
+   */
+  layout?: 'executable' | 'split';
 }
 
 /** The smoke run inside the built rootfs. */
@@ -72,6 +80,10 @@ export interface SeabuildOptions {
   push?: boolean;
   /** Talk plain HTTP to the registry (a local test registry). */
   insecureRegistry?: boolean;
+  /** SBOM formats written beside the image and attached on push: "spdx,cyclonedx" (default), "spdx", "cyclonedx" or "none". */
+  sbom?: string;
+  /** After --push, write the pushed `registry/name@sha256:…` here, for the next step of a release script. */
+  imageRefs?: string;
 }
 
 /** Typed identity for `seabuild.config.ts`: `export default defineConfig({ … })`. */
@@ -105,10 +117,14 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
+  sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },
+  imageRefs: { type: 'string', flag: 'image-refs', help: 'after --push, write the pushed name@sha256:… to this file' },
   'image.name': { type: 'string', flag: 'image-name', help: 'image repository (default: package name)' },
   'image.tag': { type: 'string', flag: 'image-tag', help: 'image tag (default: package version)' },
   'image.appPath': { type: 'string', flag: 'app-path', help: 'path of the executable in the image (default: /app)' },
   'image.env': { type: 'record', flag: 'image-env', help: 'KEY=VALUE baked into the image (repeatable)' },
   'image.ports': { type: 'number[]', flag: 'image-port', help: 'port the image exposes (repeatable)' },
   'image.compression': { type: 'compression', flag: 'compression', help: 'layer compression: gzip or zstd' },
+  'image.tags': { type: 'string[]', flag: 'tag', help: 'tag to push (repeatable; default: the image tag)' },
+  'image.layout': { type: 'string', flag: 'image-layout', help: 'executable (default) or split: node in its own layer, the app as files (small pulls)' },
 };

@@ -51,11 +51,11 @@ describe('findOwningPackages with a made-up dpkg database', () => {
       '/lib/i386-linux-gnu/libc.so.6', '/usr/bin/ls', '/usr/lib/x86_64-linux-gnu/libold.so.1', '/etc/unowned',
     ], { dpkgDir: dir });
     assert.deepEqual(Object.fromEntries(owners), {
-      '/usr/lib/x86_64-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u14' },
-      '/lib/x86_64-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u14' },
-      '/usr/lib64/ld-linux-x86-64.so.2': { package: 'libc6', version: '2.36-9+deb12u14' },
-      '/lib/i386-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u1' },
-      '/usr/bin/ls': { package: 'coreutils', version: '9.1-1' },
+      '/usr/lib/x86_64-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u14', architecture: 'amd64' },
+      '/lib/x86_64-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u14', architecture: 'amd64' },
+      '/usr/lib64/ld-linux-x86-64.so.2': { package: 'libc6', version: '2.36-9+deb12u14', architecture: 'amd64' },
+      '/lib/i386-linux-gnu/libc.so.6': { package: 'libc6', version: '2.36-9+deb12u1', architecture: 'i386' },
+      '/usr/bin/ls': { package: 'coreutils', version: '9.1-1', architecture: 'amd64' },
     });
   });
 
@@ -81,7 +81,7 @@ describe('findOwningPackages on this machine (dpkg-query is the oracle)', () => 
     const paths = ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2', '/usr/bin/ls'];
     const owners = await findOwningPackages(paths);
     const version = (pkg: string) => execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
-    for (const path of paths.slice(0, 3)) assert.deepEqual(owners.get(path), { package: 'libc6', version: version('libc6:amd64') }, path);
-    assert.deepEqual(owners.get('/usr/bin/ls'), { package: 'coreutils', version: version('coreutils') });
+    for (const path of paths.slice(0, 3)) assert.deepEqual(owners.get(path), { package: 'libc6', version: version('libc6:amd64'), architecture: 'amd64' }, path);
+    assert.deepEqual(owners.get('/usr/bin/ls'), { package: 'coreutils', version: version('coreutils'), architecture: 'amd64' });
   });
 });

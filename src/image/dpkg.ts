@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface OwningPackage {
   package: string;
   version: string;
+  /** dpkg's architecture of the package (`amd64`, `arm64`, `all`), for a purl. */
+  architecture?: string;
 }
 
 /** Where `findOwningPackages` reads dpkg's database; default `/var/lib/dpkg`. */
@@ -33,21 +35,22 @@ export async function findOwningPackages(paths: string[], options: DpkgOptions =
   for (const listFile of await listFilesIn(join(dpkgDir, 'info'))) {
     // info/NAME.list, or info/NAME:ARCH.list for Multi-Arch: same packages.
     const [name, architecture = ''] = listFile.slice(0, -'.list'.length).split(':') as [string, string?];
-    const version = versions.get(`${name}:${architecture}`) ?? versions.get(name);
-    if (version === undefined) continue; // removed, config files left: it owns nothing on disk
+    const installed = versions.get(`${name}:${architecture}`) ?? versions.get(name);
+    if (installed === undefined) continue; // removed, config files left: it owns nothing on disk
+    const { version } = installed;
     const text = await readFile(join(dpkgDir, 'info', listFile), 'utf8');
     for (const listed of text.split('\n')) {
       for (const path of wanted.get(listed) ?? []) {
         const exact = listed === path;
         // An exact spelling beats a merged-/usr alias (on a system that is not merged, both may exist).
-        if (!owners.has(path) || (exact && !owners.get(path)?.exact)) owners.set(path, { package: name, version, exact });
+        if (!owners.has(path) || (exact && !owners.get(path)?.exact)) owners.set(path, { package: name, version, exact, ...(installed.architecture ? { architecture: installed.architecture } : {}) });
       }
     }
   }
   const result = new Map<string, OwningPackage>();
   for (const path of paths) {
     const owner = owners.get(path);
-    if (owner) result.set(path, { package: owner.package, version: owner.version });
+    if (owner) result.set(path, { package: owner.package, version: owner.version, ...(owner.architecture ? { architecture: owner.architecture } : {}) });
   }
   return result;
 }
@@ -67,17 +70,19 @@ function spellingsOf(path: string): string[] {
   return first && MERGED_DIRS.includes(first) ? [path, `/usr${path}`] : [path];
 }
 
-/** Versions of installed packages from dpkg's status file, keyed `name:arch` and `name`. */
-async function readInstalledVersions(statusPath: string): Promise<Map<string, string>> {
+/** Versions (and architectures) of installed packages from dpkg's status file, keyed `name:arch` and `name`. */
+async function readInstalledVersions(statusPath: string): Promise<Map<string, { version: string; architecture?: string }>> {
   const text = await readFile(statusPath, 'utf8').catch(() => '');
-  const versions = new Map<string, string>();
+  const versions = new Map<string, { version: string; architecture?: string }>();
   for (const stanza of text.split(/\n\n+/)) {
     const field = (name: string): string | undefined => new RegExp(`^${name}: (.*)$`, 'm').exec(stanza)?.[1]?.trim();
     const name = field('Package');
     const version = field('Version');
     if (!name || !version || !/\sinstalled$/.test(field('Status') ?? '')) continue;
-    versions.set(`${name}:${field('Architecture') ?? ''}`, version);
-    if (!versions.has(name)) versions.set(name, version);
+    const architecture = field('Architecture');
+    const installed = { version, ...(architecture ? { architecture } : {}) };
+    versions.set(`${name}:${architecture ?? ''}`, installed);
+    if (!versions.has(name)) versions.set(name, installed);
   }
   return versions;
 }

@@ -16,6 +16,7 @@ import { appendLayers, emptyImage, withConfig, type Image } from './image.ts';
 import { writeImageArchive, type ImageArchive } from './archive.ts';
 import { writeDockerContext } from './context.ts';
 import type { PushResult } from './push.ts';
+import { splitAppEntries, splitRuntimeConfig, SPLIT_NODE_PATH, type SplitApp } from './split.ts';
 import type { Machine, Rootfs, RootfsEntry } from './types.ts';
 
 export type { Image } from './image.ts';
@@ -41,6 +42,8 @@ export interface ImageInput {
   /** More app files (e.g. native addons laid out in place) and the ELF files among them. */
   extraAppFiles?: RootfsEntry[];
   extraElfFiles?: string[];
+  /** With image.layout "split": the bundle and assets that become the app layer. */
+  split?: SplitApp;
   /** The entry calls runApp(): the smoke run also runs its selftest. */
   runApp: boolean;
   workDir: string;
@@ -52,21 +55,29 @@ export interface ImageInput {
 /** Builds, verifies and writes the image of `executable`. */
 export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   const { config, executable, logger, timings = untimed } = input;
-  const machine = (await readElfFile(executable.path)).machine;
-  const closure = await timings.time('image: closure', () => resolveClosure([executable.path, ...(input.extraElfFiles ?? [])], { machine }));
+  const split = config.image.layout === 'split' ? input.split : undefined;
+  // Split: the image holds the stripped node itself (no blob injected) and the app beside it as files.
+  const mainPath = split ? executable.node.strippedPath : executable.path;
+  const machine = (await readElfFile(mainPath)).machine;
+  const closure = await timings.time('image: closure', () => resolveClosure([mainPath, ...(input.extraElfFiles ?? [])], { machine }));
   logger.debug(`closure: ${closure.libraries.map((l) => l.soname).join(', ')}`);
+  // Split: the laid-out package tree (addons, libvips) changes only with the dependencies: a layer of its own.
+  const extraAppFiles = split ? splitAppEntries(split, config.image.appPath) : [...(input.extraAppFiles ?? [])];
   const rootfs = layoutRootfs({
-    executablePath: executable.path,
-    appPath: config.image.appPath,
+    executablePath: mainPath,
+    appPath: split ? SPLIT_NODE_PATH : config.image.appPath,
     libraries: closure.libraries.filter((library) => library.system),
     symlinks: closure.symlinks,
     ...(closure.interpreter ? { interpreter: closure.interpreter } : {}),
-    ...(input.extraAppFiles ? { extraAppFiles: input.extraAppFiles } : {}),
+    extraAppFiles,
+    executableInOwnLayer: Boolean(split),
+    ...(split ? { packageFiles: input.extraAppFiles ?? [] } : {}),
   });
   const rootfsDir = join(input.workDir, 'rootfs');
   let verification: Verification | undefined;
   const verify = config.verify;
-  if (verify) {
+  if (split && verify) logger.info('smoke run skipped: the split layout has no single executable to run (image.layout "split")');
+  if (verify && !split) {
     await timings.time('image: rootfs folder', () => writeRootfsToDir(rootfs, rootfsDir));
     const commands = ['version --json', 'load-addons', ...(input.runApp ? ['selftest'] : [])];
     const boot = config.mode === 'service' && verify.boot;
@@ -94,13 +105,14 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
 export function imageRuntimeConfig(config: ImageInput['config']) {
   const created = new Date(config.sourceDateEpoch * 1000).toISOString();
   const service = config.mode === 'service';
+  const split = config.image.layout === 'split' ? splitRuntimeConfig(config.image.appPath) : undefined;
   return {
-    entrypoint: [config.image.appPath],
+    entrypoint: split?.entrypoint ?? [config.image.appPath],
     // A command-line program gets its arguments from `docker run IMAGE ARGS`; a service serves by default.
     ...(service ? { cmd: ['serve'] } : {}),
     user: '65532:65532',
     // The PATH docker gives every image without one (and distroless sets): same config from Dockerfile.scratch.
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...(service ? { PORT: String(config.port) } : {}), ...config.image.env },
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...(service ? { PORT: String(config.port) } : {}), ...split?.env, ...config.image.env },
     exposedPorts: service ? config.image.ports : [],
     labels: {
       'org.opencontainers.image.title': config.packageName,
@@ -110,6 +122,6 @@ export function imageRuntimeConfig(config: ImageInput['config']) {
       ...(config.repository ? { 'org.opencontainers.image.source': config.repository } : {}),
     },
     stopSignal: 'SIGTERM',
-    ...(service ? { healthcheck: { test: ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 } } : {}),
+    ...(service ? { healthcheck: { test: split?.healthcheck ?? ['CMD', config.image.appPath, 'healthcheck'], intervalMs: 30_000, timeoutMs: 5_000, startPeriodMs: 5_000, retries: 3 } } : {}),
   };
 }

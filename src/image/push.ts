@@ -1,11 +1,12 @@
 // Pushes an image to a registry over the distribution API, a third consumer of the same Image value:
-// each blob is skipped when the registry has it (HEAD), else uploaded in one PUT; then the manifest.
-import type { Readable } from 'node:stream';
+// each blob is skipped when the registry has it (HEAD), else uploaded (resumably, upload.ts); then
+// the manifest once per tag. SBOMs are attached afterwards (attach.ts): their failure never undoes the push.
 import { silentLogger, type Logger } from '../log.ts';
 import { imageConfigBlob, imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
 import { layoutBlobs } from './layout.ts';
 import { parseReference } from './reference.ts';
 import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
+import { UploadState, uploadBlob, type BlobSource } from './upload.ts';
 
 /** How to reach the registry. */
 export interface PushOptions {
@@ -13,58 +14,70 @@ export interface PushOptions {
   insecure?: boolean;
   credentials?: { username: string; password: string };
   logger?: Logger;
+  /** More tags for the same manifest (the reference's own tag is pushed first). */
+  extraTags?: string[];
+  /** Where unfinished uploads are remembered, so that a rerun after an interruption resumes them. */
+  statePath?: string;
+  /** Bytes per PATCH (default 8 MiB): what an interrupted push keeps. */
+  chunkBytes?: number;
 }
 
 /** What the push did. */
 export interface PushResult {
-  /** The full reference pushed. */
+  /** The full reference pushed (its first tag). */
   reference: string;
+  /** Every tag pushed, in order. */
+  tags: string[];
   /** The manifest digest, as the registry confirmed it; `name@digest` pulls exactly this image. */
   manifestDigest: string;
   uploadedBlobs: string[];
   /** Blobs the registry already had (a rebuilt app reuses the system layer). */
   existingBlobs: string[];
+  /** Blob bytes sent by this push (a resumed blob counts only what was sent now). */
+  uploadedBytes: number;
 }
 
-/** Pushes `image` as `reference` (normalised like docker does; docker.io means registry-1.docker.io). */
-export async function pushImage(image: Image, reference: string, options: PushOptions = {}): Promise<PushResult> {
+/** The session for a reference's repository (docker.io means registry-1.docker.io). */
+export function registrySession(reference: string, options: Pick<PushOptions, 'insecure' | 'credentials'>): RegistrySession & { domain: string; tag: string } {
   const { domain, repository, tag } = parseReference(reference);
-  const full = `${domain}/${repository}:${tag}`;
   const host = domain === 'docker.io' ? 'registry-1.docker.io' : domain;
-  const session: RegistrySession = { base: new URL(`${options.insecure ? 'http' : 'https'}://${host}`), repository, ...(options.credentials ? { credentials: options.credentials } : {}) };
+  return { base: new URL(`${options.insecure ? 'http' : 'https'}://${host}`), repository, domain, tag, ...(options.credentials ? { credentials: options.credentials } : {}) };
+}
+
+/** Pushes `image` as `reference` (normalised like docker does), plus `extraTags`. */
+export async function pushImage(image: Image, reference: string, options: PushOptions = {}): Promise<PushResult> {
+  const session = registrySession(reference, options);
+  const { domain, repository, tag } = session;
   const logger = options.logger ?? silentLogger;
   const manifest = imageManifestBlob(image);
-  const result: PushResult = { reference: full, manifestDigest: manifest.digest, uploadedBlobs: [], existingBlobs: [] };
+  const tags = [...new Set([tag, ...(options.extraTags ?? [])])];
+  const result: PushResult = { reference: `${domain}/${repository}:${tag}`, tags, manifestDigest: manifest.digest, uploadedBlobs: [], existingBlobs: [], uploadedBytes: 0 };
+  const state = await UploadState.load(options.statePath);
   for (const blob of layoutBlobs(image).filter((each) => each.digest !== manifest.digest)) {
     if (await hasBlob(session, blob.digest)) { result.existingBlobs.push(blob.digest); continue; }
     logger.info(`pushing ${blob.digest.slice(0, 19)} (${blob.sizeBytes} bytes)`);
-    const body = 'json' in blob ? blob.json.bytes : blob.layer.open;
-    await uploadBlob(session, blob.digest, body, blob.sizeBytes);
+    const source: BlobSource = 'json' in blob ? { bytes: blob.json.bytes } : { path: blob.layer.blobPath };
+    result.uploadedBytes += await uploadBlob(session, blob.digest, source, blob.sizeBytes, state, options.chunkBytes);
     result.uploadedBlobs.push(blob.digest);
   }
-  const request = `PUT manifest ${tag}`;
-  const answer = await registryRequest(session, 'PUT', `/v2/${repository}/manifests/${tag}`, { headers: { 'content-type': MEDIA_TYPES.manifest }, body: manifest.bytes });
-  if (answer.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, request, answer, 'check that the registry accepts OCI manifests and that you may push to this repository');
-  const confirmed = answer.headers['docker-content-digest'];
-  if (confirmed !== undefined && confirmed !== manifest.digest) {
-    throw registryError('REGISTRY_PUSH_FAILED', session, `${request}: the registry stored ${String(confirmed)}, we sent ${manifest.digest}`, answer, 'the registry rewrote the manifest; push to a registry that stores manifests as sent');
-  }
-  logger.debug(`pushed ${full}@${manifest.digest} (config ${imageConfigBlob(image).digest})`);
+  for (const each of tags) await putManifest(session, each, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);
+  logger.debug(`pushed ${result.reference}@${manifest.digest} (config ${imageConfigBlob(image).digest})`);
   return result;
 }
 
-async function hasBlob(session: RegistrySession, digest: string): Promise<boolean> {
-  const answer = await registryRequest(session, 'HEAD', `/v2/${session.repository}/blobs/${digest}`);
-  return answer.status === 200;
+/** PUT a manifest by tag or digest; checks the digest the registry stored. Returns the answer's headers. */
+export async function putManifest(session: RegistrySession, tagOrDigest: string, mediaType: string, bytes: Buffer, digest: string): Promise<Record<string, string | string[] | undefined>> {
+  const request = `PUT manifest ${tagOrDigest}`;
+  const answer = await registryRequest(session, 'PUT', `/v2/${session.repository}/manifests/${tagOrDigest}`, { headers: { 'content-type': mediaType }, body: bytes });
+  if (answer.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, request, answer, 'check that the registry accepts OCI manifests and that you may push to this repository');
+  const confirmed = answer.headers['docker-content-digest'];
+  if (confirmed !== undefined && confirmed !== digest) {
+    throw registryError('REGISTRY_PUSH_FAILED', session, `${request}: the registry stored ${String(confirmed)}, we sent ${digest}`, answer, 'the registry rewrote the manifest; push to a registry that stores manifests as sent');
+  }
+  return answer.headers;
 }
 
-/** distribution spec: POST opens an upload session, one PUT with `?digest=` completes it ("monolithic"). */
-async function uploadBlob(session: RegistrySession, digest: string, body: Buffer | (() => Readable), sizeBytes: number): Promise<void> {
-  const opened = await registryRequest(session, 'POST', `/v2/${session.repository}/blobs/uploads/`);
-  const location = opened.headers.location;
-  if (opened.status !== 202 || !location) throw registryError('REGISTRY_PUSH_FAILED', session, 'POST blob upload', opened, 'check that you may push to this repository');
-  const url = new URL(location, session.base);
-  url.searchParams.set('digest', digest);
-  const done = await registryRequest(session, 'PUT', url, { headers: { 'content-type': 'application/octet-stream' }, body, sizeBytes });
-  if (done.status !== 201) throw registryError('REGISTRY_PUSH_FAILED', session, `PUT blob ${digest}`, done, 'check the registry logs; the upload was refused');
+export async function hasBlob(session: RegistrySession, digest: string): Promise<boolean> {
+  const answer = await registryRequest(session, 'HEAD', `/v2/${session.repository}/blobs/${digest}`);
+  return answer.status === 200;
 }

@@ -39,6 +39,10 @@ export interface RootfsInput {
   caBundlePath?: string;
   /** More files for the app layer (their host sources are read when the layer is written). */
   extraAppFiles?: readonly RootfsEntry[];
+  /** Put the executable in a `runtime` layer of its own, between system and app (the split layout: node). */
+  executableInOwnLayer?: boolean;
+  /** With executableInOwnLayer: files for a `packages` layer between runtime and app (the laid-out package tree). */
+  packageFiles?: readonly RootfsEntry[];
 }
 
 /** Lays out the rootfs as two layers: `system` (libraries, loader, /etc, /tmp, /home) and `app`. */
@@ -50,6 +54,16 @@ export function layoutRootfs(input: RootfsInput): Rootfs {
   for (const entry of systemFiles(input.caBundlePath ?? CA_BUNDLE_PATH)) add(system, entry);
   const systemEntries = normalizeEntries([...system.values()]);
   const executable = hostFile(input.appPath ?? '/app', input.executablePath, 0o755);
+  if (input.executableInOwnLayer) {
+    const runtimeEntries = normalizeEntries([executable], systemEntries);
+    const packageEntries = normalizeEntries([...(input.packageFiles ?? [])], [...systemEntries, ...runtimeEntries]);
+    const appEntries = normalizeEntries([...(input.extraAppFiles ?? [])], [...systemEntries, ...runtimeEntries, ...packageEntries]);
+    return { layers: [
+      { name: 'system', entries: systemEntries }, { name: 'runtime', entries: runtimeEntries },
+      ...(packageEntries.length > 0 ? [{ name: 'packages' as const, entries: packageEntries }] : []),
+      { name: 'app', entries: appEntries },
+    ] };
+  }
   const appEntries = normalizeEntries([executable, ...(input.extraAppFiles ?? [])], systemEntries);
   return { layers: [{ name: 'system', entries: systemEntries }, { name: 'app', entries: appEntries }] };
 }

@@ -19,7 +19,7 @@ export type RootfsEntry =
   | { type: 'symlink'; path: string; target: string; uid: number; gid: number };
 
 /** Which layer an entry belongs to; layers are ordered as listed (least often changing first). */
-export type LayerName = 'system' | 'runtime' | 'app';
+export type LayerName = 'system' | 'runtime' | 'packages' | 'app';
 
 /** A laid-out root filesystem: entries grouped by layer, plus what each came from (for the report). */
 export interface Rootfs {

@@ -102,7 +102,7 @@ export interface Registry {
 }
 
 /** Starts `docker-registry serve` with its own config and storage; `htpasswd` turns on Basic auth. */
-export async function startRegistry(options: { htpasswd?: { username: string; password: string } } = {}): Promise<Registry> {
+export async function startRegistry(options: { htpasswd?: { username: string; password: string }; readOnly?: boolean } = {}): Promise<Registry> {
   const dir = await mkdtemp(join(tmpdir(), 'seabuild-registry-'));
   const address = `127.0.0.1:${await freePort()}`;
   let auth = '';
@@ -113,7 +113,7 @@ export async function startRegistry(options: { htpasswd?: { username: string; pa
   }
   // Never the packaged config: it listens on every interface (ENVIRONMENT.md).
   const config = join(dir, 'config.yml');
-  await writeFile(config, `version: 0.1\nstorage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }\nhttp: { addr: ${address} }\n${auth}log: { level: warn }\n`);
+  await writeFile(config, `version: 0.1\nstorage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true }${options.readOnly ? ', maintenance: { readonly: { enabled: true } }' : ''} }\nhttp: { addr: ${address} }\n${auth}log: { level: warn }\n`);
   const log = openSync(join(dir, 'registry.log'), 'a');
   const registry = spawn('docker-registry', ['serve', config], { stdio: ['ignore', log, log] });
   const exited = new Promise<void>((resolve) => registry.once('exit', () => resolve()));

@@ -23,6 +23,8 @@ export interface ImageTree {
   extraAppFiles: RootfsEntry[];
   /** The ELF files among them (addons, libraries, executables): roots of the library closure. */
   extraElfFiles: string[];
+  /** The SEA assets of `executable` (key → file): the split image layout lays them out as files. */
+  assets: Record<string, string>;
 }
 
 /** Builds the image's executable and entries for the tree of `embedded` (see the file comment). */
@@ -37,15 +39,16 @@ export async function prepareImageTree(input: {
   timings?: Timings;
 }): Promise<ImageTree> {
   const files = input.embedded.packageFiles;
-  if (!files || files.elfFiles.length === 0) return { executable: input.standalone, extraAppFiles: [], extraElfFiles: [] };
+  if (!files || files.elfFiles.length === 0) return { executable: input.standalone, extraAppFiles: [], extraElfFiles: [], assets: input.embedded.seaAssets };
   const root = input.root ?? defaultImageTreeRoot(input.config.name);
   const workDir = join(input.workDir, 'image-executable');
   await mkdir(workDir, { recursive: true });
   input.logger.info(`building the image's executable: ${files.files.length} package files laid out under ${root}, none embedded`);
+  const assets = await withTreeLayout(input.embedded, { mode: 'external', root }, input.config, workDir);
   const executable = await buildSea({
     node: input.standalone.node,
     bundlePath: input.bundlePath,
-    assets: await withTreeLayout(input.embedded, { mode: 'external', root }, input.config, workDir),
+    assets,
     output: join(workDir, input.config.name),
     workDir,
     check: false,
@@ -53,5 +56,5 @@ export async function prepareImageTree(input: {
     ...(input.timings ? { timings: input.timings } : {}),
     label: 'image executable',
   });
-  return { executable, root, extraAppFiles: packageFilesRootfsEntries(files, root), extraElfFiles: files.elfFiles };
+  return { executable, root, extraAppFiles: packageFilesRootfsEntries(files, root), extraElfFiles: files.elfFiles, assets };
 }
