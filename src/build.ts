@@ -8,10 +8,14 @@ import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
+import { prepareTargets, type Target } from './platform/index.ts';
+import { checkTreeMachine } from './platform/tree-machine.ts';
 import { buildImage, type ImageBuild } from './image/index.ts';
 import { publishImage, type Publication } from './image/publish.ts';
 import { writeSboms, type Sboms } from './sbom/index.ts';
 import { SEABUILD_VERSION } from './report/create.ts';
+import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
+import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createTimings, type StageTiming } from './timings.ts';
@@ -32,8 +36,21 @@ export interface BuildOptions extends SeabuildOptions {
   keepWorkDir?: boolean;
 }
 
-/** Everything a build produced and what went into it. */
+/** What one platform of the build produced. */
+export interface PlatformBuild {
+  target: Target;
+  executable: SeaExecutable;
+  image?: ImageBuild;
+  report: SizeReport;
+  previousReport?: SizeReport;
+}
+
+/** Everything a build produced and what went into it; the top-level fields are the first platform's. */
 export interface BuildResult {
+  /** Every platform, in the order of config.platforms. */
+  platforms: PlatformBuild[];
+  /** With several platforms and an image: the archive of their index (`dist/<name>.image.tar`), and its push. */
+  index?: { archive: IndexArchive; push?: IndexPushResult };
   config: ResolvedConfig;
   bundle: Bundle;
   embedded: Embedded;
@@ -53,6 +70,16 @@ export interface BuildResult {
   timings: StageTiming[];
 }
 
+/** The index archive of every platform's image; docker load gets the build machine's (or the first). */
+async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: PlatformBuild[], logger: Logger): Promise<NonNullable<BuildResult['index']>> {
+  const images = platforms.map((p) => p.image!.image);
+  const docker = platforms.find((p) => p.target.host) ?? platforms[0]!;
+  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image!.image });
+  if (!config.push) return { archive };
+  logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
+  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
+}
+
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
@@ -67,33 +94,59 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const tree = await timings.time('package files', () => collectTree(config, bundled, logger));
     const embedded = await timings.time('embed', () => embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch));
     logger.info(`building the executable with node at ${config.nodeBinary}`);
-    // Inspected and stripped once: the image's executable variant reuses it.
+    // Inspected and stripped once: the image's executable variant reuses it; it also makes every other platform's blob.
     const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
-    // Made in the work folder and published only once the image (and its smoke run) passed: a
-    // failing build leaves no new executable at the output path, and the previous one intact.
-    const staged = await buildSea({
-      node,
-      bundlePath: bundled.path,
-      assets: embedded.seaAssets,
-      output: join(workDir, 'out', config.name),
-      workDir,
-      codeCache: config.codeCache,
-      timings,
-    });
-    // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-    const imageTree = config.image ? await prepareImageTree({ config, embedded, bundlePath: bundled.path, standalone: staged, workDir, logger, timings }) : undefined;
-    const image = config.image && imageTree
-      ? await buildImage({ config: { ...config, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp, split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir, logger, timings })
-      : undefined;
-    const executable = await publishExecutable(staged, join(config.outDir, config.name));
-    const sboms = image && config.sbom.length > 0
-      ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)
-      : undefined;
-    const publication = image && config.push ? await timings.time('push', () => publish(config, image, sboms, logger)) : undefined;
-    if (image && publication) image.push = publication;
-    const artifacts = { config, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...bundled.warnings, ...tree.warnings, ...(publication?.warnings ?? [])] };
-    const written = await timings.time('report', () => writeBuildReport(artifacts));
-    return { ...artifacts, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}), warnings: [...artifacts.warnings, ...written.warnings], timings: timings.stages() };
+    const targets = await prepareTargets(config, node, logger);
+    const platforms: PlatformBuild[] = [];
+    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
+    let sboms: Sboms | undefined;
+    let publication: Publication | undefined;
+    for (const target of targets) {
+      if (!target.host) await checkTreeMachine(embedded, target.platform);
+      const platformConfig = { ...config, artifactName: target.artifactName };
+      const platformDir = join(workDir, target.platform.suffix);
+      // Made in the work folder and published only once the image (and its smoke run) passed: a
+      // failing build leaves no new executable at the output path, and the previous one intact.
+      const staged = await buildSea({
+        node: target.node,
+        bundlePath: bundled.path,
+        assets: embedded.seaAssets,
+        output: join(platformDir, 'out', target.artifactName),
+        workDir,
+        codeCache: config.codeCache,
+        timings,
+      });
+      if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
+      // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
+      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger, timings }) : undefined;
+      const image = config.image && imageTree
+        ? await buildImage({
+          config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp,
+          split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir: platformDir, logger, timings,
+          ...(target.host ? {} : { target }),
+        })
+        : undefined;
+      const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
+      if (image && targets.length === 1) {
+        // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
+        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
+        publication = config.push ? await publish(config, image, sboms, logger) : undefined;
+        if (publication) { image.push = publication; warnings.push(...publication.warnings); }
+      }
+      const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
+      const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
+      const written = await timings.time('report', () => writeBuildReport(artifacts));
+      warnings.push(...platformWarnings, ...written.warnings);
+      platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
+    }
+    const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
+    const first = platforms[0]!;
+    return {
+      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
+      report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+      timings: timings.stages(),
+    };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });

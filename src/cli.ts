@@ -138,27 +138,43 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     keepWorkDir: Boolean(values.debug),
   });
   for (const line of formatBuildWarnings(result.warnings)) logger.warn(line);
-  const { executable, embedded, config } = result;
+  const { embedded, config } = result;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+  const several = result.platforms.length > 1 || !result.platforms[0]!.target.host;
+  const platformLines = result.platforms.flatMap(({ target, executable, image, report, previousReport }) => {
+    const source = target.nodeSource.kind === 'npm' ? `; ${target.nodeSource.spec} from npm${target.nodeSource.cached ? ', cached' : ''}` : target.nodeSource.kind === 'given' ? `; ${target.node.path}` : '';
+    const verification = image?.verification;
+    const smoke = verification
+      ? `; smoke run passed (${verification.method}${verification.emulator ? `, emulated by ${verification.emulator}` : ''}${verification.boot ? `, served HTTP ${verification.boot.status} in ${verification.boot.answeredMs} ms, stopped in ${verification.boot.stopMs} ms` : ''})`
+      : image?.verificationSkipped ? `; smoke run skipped (no ${target.platform.qemu})` : '; smoke run skipped';
+    return [
+      ...(several ? [`  ${target.platform.name}`] : []),
+      `  executable  ${relative(process.cwd(), executable.path) || executable.path}  ${mb(executable.sizeBytes)}  sha256:${executable.sha256.slice(0, 16)}`,
+      `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped${source})`,
+      ...(image ? [
+        `  image       ${relative(process.cwd(), image.archive.path)}  ${image.archive.references[0]}  ${mb(image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
+        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${image.push.uploadedBlobs.length} blobs uploaded, ${image.push.existingBlobs.length} already there)`] : []),
+        `              ${image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
+      ] : []),
+      ...formatBuildSummary(report, {
+        path: relative(process.cwd(), reportPathFor({ ...config, artifactName: target.artifactName })),
+        ...(compareWith && !several ? { previous: compareWith, previousLabel: values.compare as string } : previousReport ? { previous: previousReport, previousLabel: `the previous report (${previousReport.app.version})` } : {}),
+      }),
+    ];
+  });
   logger.info([
-    `built ${relative(process.cwd(), executable.path) || executable.path} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    `  executable  ${mb(executable.sizeBytes)}  sha256:${executable.sha256.slice(0, 16)}`,
-    `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped)`,
+    `built ${result.platforms.map((p) => relative(process.cwd(), p.executable.path) || p.executable.path).join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    ...platformLines,
+    ...(result.index ? [
+      `  index       ${relative(process.cwd(), result.index.archive.path)}  ${result.index.archive.references[0]}  ${result.index.archive.manifests.map((m) => m.platform).join(' + ')}: ${mb(result.index.archive.totalBlobBytes)} of distinct blobs; index ${result.index.archive.indexDigest.slice(0, 19)}; docker load gets ${result.index.archive.dockerPlatform}`,
+      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${result.index.push.uploadedBlobs.length} blobs uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
+    ] : []),
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
     `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
-    ...(result.image ? [
-      `  image       ${relative(process.cwd(), result.image.archive.path)}  ${result.image.archive.references[0]}  ${mb(result.image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(result.image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
-      ...(result.image.push ? [`  pushed      ${result.image.push.reference}@${result.image.push.manifestDigest} (${result.image.push.uploadedBlobs.length} blobs uploaded, ${result.image.push.existingBlobs.length} already there)`] : []),
-      ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
-      ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
-      `              ${result.image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${result.image.archive.imageId.slice(0, 19)}${result.image.verification ? `; smoke run passed (${result.image.verification.method}${result.image.verification.boot ? `, served HTTP ${result.image.verification.boot.status} in ${result.image.verification.boot.answeredMs} ms, stopped in ${result.image.verification.boot.stopMs} ms` : ''})` : '; smoke run skipped'}`,
-    ] : []),
+    ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
+    ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
-    ...formatBuildSummary(result.report, {
-      path: relative(process.cwd(), reportPathFor(config)),
-      ...(compareWith ? { previous: compareWith, previousLabel: values.compare as string } : result.previousReport ? { previous: result.previousReport, previousLabel: `the previous report (${result.previousReport.app.version})` } : {}),
-    }),
   ].join('\n'));
   if (values.timings) logger.info(formatTimings(result.timings, performance.now() - started));
   return 0;

@@ -8,6 +8,7 @@ import { SeabuildError } from './errors.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image/reference.ts';
 import type { SbomFormat } from './sbom/index.ts';
+import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
 
 /** The one configuration value every stage receives. Paths are absolute. */
 export interface ResolvedConfig {
@@ -23,6 +24,16 @@ export interface ResolvedConfig {
   assetPrefix: string;
   migrationsDir?: string;
   nodeBinary: string;
+  /** The platforms to build for, in the order given (the first is the build result's main one). */
+  platforms: TargetPlatform[];
+  /** The build machine's platform (one of the known ones, by identity). */
+  hostPlatform: TargetPlatform;
+  /** Platform name → the node binary given for it (`nodes`). */
+  platformNodes: Record<string, string>;
+  /** The build environment's PATH, where qemu-user is looked for. */
+  toolPath: string[];
+  /** Set per platform by the build: the name of its outputs (executable, image archive, report); default `name`. */
+  artifactName?: string;
   port: number;
   minify: boolean;
   codeCache: boolean;
@@ -31,7 +42,7 @@ export interface ResolvedConfig {
   include: Record<string, string[]>;
   image?: Required<Omit<ImageOptions, 'env'>> & { env: Record<string, string>; reference: string };
   /** The smoke run: undefined when off (--no-verify). */
-  verify?: { boot: boolean; env: Record<string, string>; timeoutMs: number; args: string[] };
+  verify?: { boot: boolean; env: Record<string, string>; timeoutMs: number; args: string[]; timeoutSet: boolean; required: boolean };
   /** `cli`: every argument goes to the app; `service`: built-in commands first, serve by default. */
   mode: 'service' | 'cli';
   healthcheckPath?: string;
@@ -206,10 +217,13 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     assetPrefix: o.assetPrefix ?? '/assets/',
     ...optionalDir(root, o.migrations, 'migrations', 'migrations', configFiles),
     nodeBinary: resolve(root, o.node ?? process.execPath),
+    ...platformsOf(root, o, layerFileOf(configFiles, pkgPath)),
+    toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
     port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
-    ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, args: [], ...(typeof o.verify === 'object' ? o.verify : {}) } }),
+    // An explicit verify (true, or its settings) must run on every platform: no emulator fails the build.
+    ...(o.verify === false ? {} : { verify: { boot: true, env: {}, timeoutMs: 20_000, args: [], ...(typeof o.verify === 'object' ? o.verify : {}), timeoutSet: typeof o.verify === 'object' && o.verify.timeoutMs !== undefined, required: o.verify !== undefined } }),
     mode: (o.cli ?? bins.some((bin) => resolve(root, bin) === entry)) ? 'cli' : 'service',
     ...(o.healthcheckPath ? { healthcheckPath: o.healthcheckPath } : {}),
     ...(o.context ? { context: resolve(root, o.context) } : {}),
@@ -237,6 +251,27 @@ function sbomFormats(option: string | undefined, file: string): SbomFormat[] {
     throw new SeabuildError({ code: 'CONFIG_INVALID_SBOM', message: `option "sbom" must be spdx, cyclonedx, both comma-separated, or none; got "${option}"`, file, fix: 'set "sbom" to "spdx,cyclonedx" (the default), "spdx", "cyclonedx" or "none"' });
   }
   return [...new Set(formats as SbomFormat[])];
+}
+
+/** The file of the last layer (the one that most likely set an option); none for the command line. */
+function layerFileOf(configFiles: string[], pkgPath: string): string | undefined {
+  const last = configFiles.at(-1) ?? pkgPath;
+  return last === '(command line)' ? undefined : last;
+}
+
+/** `platforms` and `nodes`: known names only, the host's platform by default. */
+function platformsOf(root: string, o: SeabuildOptions, file: string | undefined): Pick<ResolvedConfig, 'platforms' | 'hostPlatform' | 'platformNodes'> {
+  const host = hostPlatformOf(process.arch);
+  const platforms = o.platforms ? parsePlatforms(o.platforms, file) : [host];
+  const platformNodes: Record<string, string> = {};
+  for (const [name, path] of Object.entries(o.nodes ?? {})) {
+    const platform = platformNamed(name);
+    const where = file ? { file } : {};
+    if (!platform) throw new SeabuildError({ code: 'PLATFORM_UNKNOWN', message: `unknown platform "${name}" in nodes (--node-for)`, ...where, fix: 'name linux/amd64 or linux/arm64: --node-for linux/arm64=PATH', exitCode: 2 });
+    if (platform === host) throw new SeabuildError({ code: 'CONFIG_NODE_FOR_HOST', message: `--node-for ${name} names this machine's platform, whose node is --node`, ...where, fix: `pass it as --node ${path}`, exitCode: 2 });
+    platformNodes[platform.name] = resolve(root, path);
+  }
+  return { platforms, hostPlatform: host, platformNodes };
 }
 
 /** package.json's `bin` entries (a string or an object of name → path): an entry among them is a command-line program. */

@@ -6,6 +6,8 @@ export type { ResolvedConfig } from './config.ts';
 export type { Bundle } from './bundle/index.ts';
 export type { Embedded, AssetSet, MigrationSet } from './embed/index.ts';
 export type { SeaExecutable } from './sea/index.ts';
+export type { PlatformBuild } from './build.ts';
+export type { Target, TargetPlatform } from './platform/index.ts';
 export type { ImageBuild, Image, ImageArchive, Closure } from './image/index.ts';
 export type { Verification } from './verify/index.ts';
 export type { SizeReport, ReportComponent, ReportLayer, ReportDiff, Budget, BudgetResult } from './report/index.ts';

@@ -51,8 +51,12 @@ export interface SeabuildOptions {
   assetPrefix?: string;
   /** Folder of SQL migrations; default `migrations` when it exists; false for none. */
   migrations?: string | false;
-  /** Node binary to build with (same platform); default: the Node running seabuild. */
+  /** Node binary of the build machine (it makes the blob; the host platform's executable is made of it); default: the Node running seabuild. */
   node?: string;
+  /** Target platforms, e.g. `["linux/amd64", "linux/arm64"]`; default: the build machine's. */
+  platforms?: string[];
+  /** Node binary per other platform (`{ "linux/arm64": "/opt/node-arm64/bin/node" }`); default: `node-linux-<cpu>@<version of node>` from npm, cached. */
+  nodes?: Record<string, string>;
   /** Default port of `serve` (PORT overrides it at run time); default 3000. */
   port?: number;
   /** Minify the bundle; default false (readable stack traces). */
@@ -102,12 +106,14 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   assetPrefix: { type: 'string', flag: 'asset-prefix', help: 'URL path of assets (default: /assets/)' },
   migrations: { type: 'string|false', flag: 'migrations', help: 'SQL migrations folder (default: migrations if present)' },
   node: { type: 'string', flag: 'node', help: 'node binary to build with (default: the running node)' },
+  platforms: { type: 'string[]', flag: 'platform', help: 'target platforms, comma-separated: linux/amd64,linux/arm64 (default: this machine\'s)' },
+  nodes: { type: 'record', flag: 'node-for', help: 'PLATFORM=PATH: the node binary for another platform (default: from npm, cached)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
   codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
-  verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true)' },
+  verify: { type: 'boolean', flag: 'verify', help: 'smoke-run the executable inside the built rootfs (default: true; explicit: fail when a platform cannot be run)' },
   'verify.boot': { type: 'boolean', flag: 'verify-boot', help: 'boot the service in the smoke run (default: true; --no-verify-boot)' },
   'verify.env': { type: 'record', flag: 'verify-env', help: 'KEY=VALUE for the smoke run\'s boot (repeatable)' },
   'verify.args': { type: 'string[]', flag: 'verify-arg', help: 'argument of the booted service in the smoke run (repeatable; default: none)' },

@@ -81,3 +81,4 @@ export async function hasBlob(session: RegistrySession, digest: string): Promise
   const answer = await registryRequest(session, 'HEAD', `/v2/${session.repository}/blobs/${digest}`);
   return answer.status === 200;
 }
+

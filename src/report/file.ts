@@ -11,8 +11,8 @@ import type { ReportInput } from './executable.ts';
 import { SCHEMA_VERSION, type SizeReport } from './schema.ts';
 
 /** `<outDir>/<name>.report.json`. */
-export function reportPathFor(config: Pick<ResolvedConfig, 'outDir' | 'name'>): string {
-  return join(config.outDir, `${config.name}.report.json`);
+export function reportPathFor(config: Pick<ResolvedConfig, 'outDir' | 'name' | 'artifactName'>): string {
+  return join(config.outDir, `${config.artifactName ?? config.name}.report.json`);
 }
 
 /** Reads and checks a report file. */

@@ -54,7 +54,7 @@ async function libraryComponents(image: ImageBuild): Promise<Map<string, Piece['
   ];
   // dpkg lists a file under the name it installed (libc6: /lib/x86_64-linux-gnu/libc.so.6), which may be
   // the path ld.so opens or the file behind its symlinks: ask for both.
-  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]));
+  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]), image.dpkgDir ? { dpkgDir: image.dpkgDir } : {});
   const components = new Map<string, Piece['component']>();
   for (const library of wanted) {
     const owner = owners.get(library.path) ?? owners.get(library.realPath) ?? owners.get(library.hostPath);

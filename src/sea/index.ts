@@ -10,11 +10,12 @@ import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
 import { untimed, type Timings } from '../timings.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
-import { sha256File, stripNodeBinary } from './strip.ts';
+import { sha256File, stripNodeBinary, type StripTool } from './strip.ts';
 import { injectFromTemplate, prepareInjectTemplate, type InjectTemplate } from './inject.ts';
 import { fixCodeCacheFlagHash, REPRODUCIBLE_SEED_FLAG } from './code-cache.ts';
 
 export type { NodeBinary } from './node-binary.ts';
+export type { StripTool } from './strip.ts';
 
 /** A checked node binary with its stripped copy: made once per build, shared by every executable of it. */
 export interface PreparedNode extends NodeBinary {
@@ -24,6 +25,12 @@ export interface PreparedNode extends NodeBinary {
   strippedBytes: number;
   /** postject's output for this node, reused for every blob (inject.ts); path null: postject runs each time. */
   injectTemplate: InjectTemplate;
+  /**
+   * For a binary of another machine: the host node of the same version that makes the blob (a blob
+   * without code cache and snapshot is platform-independent), and the command prefix that runs the
+   * executable for its check (qemu-user with the target's sysroot); without a prefix the check is skipped.
+   */
+  foreign?: { blobMaker: NodeBinary; runPrefix?: string[] };
 }
 
 /** The finished executable and what it is made of. */
@@ -47,6 +54,13 @@ export async function prepareNode(nodeBinary: string, cacheDir: string, logger: 
   return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, injectTemplate };
 }
 
+/** Like prepareNode for a node binary of another machine, already checked (src/platform), stripped by that machine's strip. */
+export async function prepareForeignNode(node: NodeBinary, cacheDir: string, strip: StripTool, foreign: NonNullable<PreparedNode['foreign']>): Promise<PreparedNode> {
+  const stripped = await stripNodeBinary(node, cacheDir, () => {}, strip);
+  // postject itself for other machines: the template injector is checked on this machine's node binaries only.
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, foreign, injectTemplate: { path: null, reason: 'a node binary of another machine' } };
+}
+
 export interface SeaInput {
   node: PreparedNode;
   bundlePath: string;
@@ -68,7 +82,7 @@ const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js
 /** Builds the executable at `input.output` (atomically). */
 export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
   const { node, timings = untimed, label = 'executable' } = input;
-  const blobPath = await timings.time(`${label}: blob`, () => makeBlob(node, input));
+  const blobPath = await timings.time(`${label}: blob`, () => makeBlob(node.foreign?.blobMaker ?? node, input));
   return writeAtomically(input.output, async (temp) => {
     await timings.time(`${label}: inject`, async () => {
       const template = node.injectTemplate;
@@ -77,7 +91,7 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
       await runPostject(temp, blobPath, input.output);
     });
     await chmod(temp, 0o755);
-    if (input.check !== false) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output, input.workDir));
+    if (input.check !== false && (!node.foreign || node.foreign.runPrefix)) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output, input.workDir));
     return {
       path: input.output,
       sizeBytes: (await stat(temp)).size,
@@ -94,6 +108,10 @@ async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
   // No snapshot; the code cache only when asked for, made reproducible (code-cache.ts): the blob must be the same every build.
   // Paths relative to the work folder: the blob records `main` as given, and a temp path would differ per build.
   const codeCache = input.codeCache === true;
+  // V8's code cache is machine code's companion: a blob with one is not platform-independent (Node's SEA docs).
+  if (codeCache && input.node.foreign) {
+    throw new SeabuildError({ code: 'CODE_CACHE_FOREIGN_PLATFORM', message: 'codeCache cannot be used for a platform other than the build machine\'s', file: input.node.path, fix: 'build that platform without codeCache, or on a machine of that platform' });
+  }
   const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: codeCache, assets: input.assets };
   await writeFile(configPath, JSON.stringify(seaConfig, null, 2));
   const makeSeaBlob = async (nodeFlags: string[], config: string, cwd: string) => {
@@ -109,9 +127,10 @@ async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
  * line reaches), so no code of the app runs; in an empty folder, so nothing lands in the app's.
  * A blob the binary cannot read crashes here, not in production.
  */
-async function checkExecutable(path: string, node: NodeBinary, output: string, workDir: string): Promise<void> {
+async function checkExecutable(path: string, node: PreparedNode, output: string, workDir: string): Promise<void> {
   const cwd = await mkdtemp(join(workDir, 'check-'));
-  const result = await execa(path, [], { reject: false, timeout: 60_000, cwd, env: { PATH: '/usr/bin:/bin', SEABUILD_COMMAND: 'version --json' }, extendEnv: false, all: true });
+  const prefix = node.foreign?.runPrefix ?? [];
+  const result = await execa(prefix[0] ?? path, [...prefix.slice(1), ...(prefix.length > 0 ? [path] : [])], { reject: false, timeout: 60_000, cwd, env: { PATH: '/usr/bin:/bin', SEABUILD_COMMAND: 'version --json' }, extendEnv: false, all: true });
   let reported: { node?: string } = {};
   try { reported = JSON.parse(result.stdout); } catch { /* reported below */ }
   if (result.exitCode === 0 && reported.node === node.version) return;

@@ -31,8 +31,9 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   });
   const hostMachine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
   if (machine !== hostMachine) {
-    // The blob must be made by running the target node itself (a foreign blob segfaults), so no cross builds.
-    throw new SeabuildError({ code: 'NODE_WRONG_MACHINE', message: `this node binary is for ${machine}, but this machine is ${hostMachine}: seabuild runs the target node to make its blob, so it cannot build for another machine`, file: path, fix: `build on a ${machine} machine, or pass a ${hostMachine} node binary` });
+    // --node makes the blob, so it must run here; another platform's binary is given per platform.
+    const platform = machine === 'aarch64' ? 'linux/arm64' : 'linux/amd64';
+    throw new SeabuildError({ code: 'NODE_WRONG_MACHINE', message: `this node binary is for ${machine}, but --node must be a node of this machine (${hostMachine}): it makes the blob that every platform's executable carries`, file: path, fix: `pass a ${hostMachine} node as --node, and this binary for its platform: --platform ${platform} --node-for ${platform}=${path}` });
   }
   // Checked before running it: an injected executable would answer --version as the app.
   if (!(await containsFuse(path, `${seaFuse}:0`))) {
@@ -53,7 +54,7 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
 }
 
 /** Scans the file in chunks (node is 100+ MB) for a byte string. */
-async function containsFuse(path: string, needle: string): Promise<boolean> {
+export async function containsFuse(path: string, needle: string | Buffer): Promise<boolean> {
   const target = Buffer.from(needle);
   const handle = await open(path, 'r');
   try {

@@ -9,27 +9,34 @@ import { SeabuildError } from '../errors.ts';
 import { writeAtomically, writeFileAtomically } from '../fs-atomic.ts';
 import type { NodeBinary } from './node-binary.ts';
 
+/** The strip program for the binary's architecture (the host's `strip` reads only the host's). */
+export interface StripTool {
+  command: string;
+  /** The Debian package that has it, for the error's fix. */
+  package: string;
+}
+
 /**
  * A stripped copy of the node binary in the cache, and the sha256 of the original (its cache key).
  * `warn` hears about a cached copy that no longer matches the sha256 recorded beside it (a cache
  * folder truncated, half-restored or edited): it is stripped again rather than built into a broken
  * executable (postject then failed with "Could not find the sentinel", naming nothing of the cache).
  */
-export async function stripNodeBinary(node: NodeBinary, cacheDir: string, warn: (message: string) => void = () => {}): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
+export async function stripNodeBinary(node: NodeBinary, cacheDir: string, warn: (message: string) => void = () => {}, tool: StripTool = { command: 'strip', package: 'binutils' }): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
   const digest = await sha256FileCached(node.path, join(cacheDir, 'node', 'digests.json'));
   const path = join(cacheDir, 'node', `${node.version}-${digest.slice(0, 16)}-stripped`);
   const problem = await cachedCopyProblem(path);
   if (problem !== undefined) {
     if (problem !== 'missing') warn(`the cached stripped node ${path} ${problem}: stripping it again`);
     await writeAtomically(path, async (temp) => {
-      const result = await execa('strip', ['--strip-all', '-o', temp, node.path], { reject: false, all: true });
+      const result = await execa(tool.command, ['--strip-all', '-o', temp, node.path], { reject: false, all: true });
       if (result.exitCode !== 0) {
         const missing = (result as { code?: string }).code === 'ENOENT';
         throw new SeabuildError({
           code: 'STRIP_FAILED',
-          message: missing ? 'the strip command is not installed' : `strip failed: ${result.all ?? result.shortMessage}`,
+          message: missing ? `${tool.command} is not installed (it strips the node binary before the blob goes in)` : `${tool.command} failed: ${result.all ?? result.shortMessage}`,
           file: node.path,
-          fix: missing ? 'install binutils (apt-get install binutils)' : 'check that the node binary is a valid ELF file',
+          fix: missing ? `install ${tool.package} (apt-get install ${tool.package})` : 'check that the node binary is a valid ELF file',
           cause: result,
         });
       }

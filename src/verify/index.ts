@@ -4,6 +4,8 @@
 // real (boot.ts), so a missing library or a crash fails the build instead of the first upload in
 // production (the article's missing mogrify, the Erlang mismatch).
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import { bootService, type BootResult } from './boot.ts';
@@ -18,6 +20,8 @@ export interface Verification {
   /** The service's boot, when it was booted. */
   boot?: BootResult;
   method: 'chroot' | 'unshare';
+  /** The qemu-user program the executable ran under (another machine's executable), when it did. */
+  emulator?: string;
 }
 
 export interface VerifyInput {
@@ -30,7 +34,15 @@ export interface VerifyInput {
   boot?: { env: Record<string, string>; args?: string[]; port: number; timeoutMs: number; graceMs: number; user?: string };
   /** Where the rootfs came from, for messages (the archive or the build output). */
   subject: string;
+  /**
+   * A static qemu-user program: the executable is of another machine. It is copied into the rootfs
+   * folder (only there: the image's layers are made from the rootfs entries) and runs the executable.
+   */
+  emulator?: string;
 }
+
+/** Where the emulator is put inside the smoke run's rootfs folder. */
+const EMULATOR_DIR = '/.seabuild-emulator';
 
 /** Runs each command inside the rootfs, then boots the service; throws VERIFY_* with the cause on failure. */
 export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
@@ -38,24 +50,34 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   const chroot = findTool('chroot');
   const prefix = method === 'chroot' ? [chroot, input.rootfsDir] : [findTool('unshare'), '--user', '--map-root-user', chroot, input.rootfsDir];
   const commands: Verification['commands'] = [];
+  const run = input.emulator ? [await placeEmulator(input.rootfsDir, input.emulator), input.appPath] : [input.appPath];
+  const emulated = input.emulator ? { emulator: basename(input.emulator) } : {};
   for (const command of input.commands) {
     const started = performance.now();
-    const result = await execa(prefix[0]!, [...prefix.slice(1), input.appPath], {
+    const result = await execa(prefix[0]!, [...prefix.slice(1), ...run], {
       reject: false, env: { SEABUILD_COMMAND: command }, extendEnv: false, timeout: 120_000, all: true,
     });
     if (result.exitCode !== 0) throw verifyError(input, command, result, method);
     commands.push({ command, exitCode: 0, durationMs: Math.round(performance.now() - started), stdout: result.stdout });
   }
-  if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method };
+  if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method, ...emulated };
   const { boot } = input;
   // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
-  const command = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, input.appPath, ...(boot.args ?? [])];
+  const command = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, ...run, ...(boot.args ?? [])];
   const namespace = method === 'chroot' ? [findTool('unshare'), '--net'] : [findTool('unshare'), '--user', '--map-root-user', '--net'];
   const booted = await bootService({
     command, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,
     timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject,
   });
-  return { rootfsDir: input.rootfsDir, commands, boot: booted, method };
+  return { rootfsDir: input.rootfsDir, commands, boot: booted, method, ...emulated };
+}
+
+/** Copies the (static) emulator into the rootfs folder; returns its path inside. */
+async function placeEmulator(rootfsDir: string, emulator: string): Promise<string> {
+  const inside = `${EMULATOR_DIR}/${basename(emulator)}`;
+  await mkdir(join(rootfsDir, EMULATOR_DIR), { recursive: true });
+  await copyFile(emulator, join(rootfsDir, inside));
+  return inside;
 }
 
 /** An absolute path: the smoke run's environment is empty, so the child has no PATH to search. */
