@@ -18,6 +18,7 @@ import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
 import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { createTimings, type StageTiming } from './timings.ts';
 import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
 import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
@@ -65,6 +66,8 @@ export interface BuildResult {
   /** The report that file held before this build, if any (read before it was overwritten). */
   previousReport?: SizeReport;
   warnings: Warning[];
+  /** Wall time of each stage, in order (`seabuild build --timings` prints them). */
+  timings: StageTiming[];
 }
 
 /** The index archive of every platform's image; docker load gets the build machine's (or the first). */
@@ -80,18 +83,19 @@ async function writeIndex(config: ResolvedConfig & { image: NonNullable<Resolved
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
-  const config = await resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) });
+  const timings = createTimings();
+  const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
   // Fail before minutes of work when the output folder cannot be written.
   await ensureWritableDir(config.outDir);
   const workDir = await createWorkDir();
   try {
     logger.info(`bundling ${config.entry}`);
-    const bundled = await bundle(config, workDir);
-    const tree = await collectTree(config, bundled, logger);
-    const embedded = await embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch);
+    const bundled = await timings.time('bundle', () => bundle(config, workDir));
+    const tree = await timings.time('package files', () => collectTree(config, bundled, logger));
+    const embedded = await timings.time('embed', () => embed(config, workDir, { files: tree.files, layout: { mode: 'embedded' } }, bundled.launch));
     logger.info(`building the executable with node at ${config.nodeBinary}`);
     // Inspected and stripped once: the image's executable variant reuses it; it also makes every other platform's blob.
-    const node = await prepareNode(config.nodeBinary, config.cacheDir, logger);
+    const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
     const targets = await prepareTargets(config, node, logger);
     const platforms: PlatformBuild[] = [];
     const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
@@ -109,14 +113,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         assets: embedded.seaAssets,
         output: join(platformDir, 'out', target.artifactName),
         workDir,
+        codeCache: config.codeCache,
+        timings,
       });
       if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
       // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger }) : undefined;
+      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger, timings }) : undefined;
       const image = config.image && imageTree
         ? await buildImage({
           config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp,
-          split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir: platformDir, logger,
+          split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir: platformDir, logger, timings,
           ...(target.host ? {} : { target }),
         })
         : undefined;
@@ -129,7 +135,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
       const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
-      const written = await writeBuildReport(artifacts);
+      const written = await timings.time('report', () => writeBuildReport(artifacts));
       warnings.push(...platformWarnings, ...written.warnings);
       platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
@@ -139,6 +145,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
       report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+      timings: timings.stages(),
     };
   } finally {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);

@@ -6,6 +6,7 @@ import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning, type Warning } from './errors.ts';
 import { createLogger } from './log.ts';
+import type { StageTiming } from './timings.ts';
 import { runTraceCommand } from './trace/cli.ts';
 import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
@@ -37,11 +38,12 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
 General options:
   --config FILE      config file (default: seabuild.config.{json,ts} if present)
   --cwd DIR          the app folder (default: current folder)
+  --timings          print the wall time of each build stage
   --quiet            print only warnings and errors
   --debug            print debug output and stack traces; keep the work folder
 
 Environment: SOURCE_DATE_EPOCH (build time; default: the HEAD commit's time),
-SEABUILD_CACHE_DIR (stripped node binaries; default: ~/.cache/seabuild).`;
+SEABUILD_CACHE_DIR (stripped node binaries, compressed layer blocks; default: ~/.cache/seabuild).`;
 
 const typeOf = (t: string): 'string' | 'boolean' => (t === 'boolean' ? 'boolean' : 'string');
 const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' || t === 'record' || t === 'globs';
@@ -49,7 +51,7 @@ const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' ||
 const parseOptions: ParseArgsConfig['options'] = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
   'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' },
-  config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
 function usageError(message: string): SeabuildError {
@@ -174,7 +176,15 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
   ].join('\n'));
+  if (values.timings) logger.info(formatTimings(result.timings, performance.now() - started));
   return 0;
+}
+
+/** One line per stage with its share of the whole build; the rest is what no stage measured (start-up, printing). */
+function formatTimings(stages: StageTiming[], totalMs: number): string {
+  const width = Math.max(...stages.map((s) => s.stage.length), 'total'.length);
+  const line = (name: string, ms: number) => `  ${name.padEnd(width)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${((100 * ms) / totalMs).toFixed(0).padStart(3)} %`;
+  return ['timings', ...stages.map((s) => line(s.stage, s.durationMs)), line('total', totalMs)].join('\n');
 }
 
 async function runVerify(paths: string[]): Promise<number> {

@@ -4,6 +4,7 @@
 import { basename, join } from 'node:path';
 import type { ResolvedConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { untimed, type Timings } from '../timings.ts';
 import type { SeaExecutable } from '../sea/index.ts';
 import { verifyRootfs, type Verification } from '../verify/index.ts';
 import { readElfFile } from './elf.ts';
@@ -53,6 +54,8 @@ export interface ImageInput {
   runApp: boolean;
   workDir: string;
   logger: Logger;
+  /** Records closure, smoke run, layers and archive as `image: …`. */
+  timings?: Timings;
   /** The platform being built, when it is not the build machine's (its sysroot and emulator). */
   target?: Pick<Target, 'platform' | 'sysroot' | 'emulator'>;
 }
@@ -62,13 +65,13 @@ const EMULATED_BOOT_FACTOR = 3;
 
 /** Builds, verifies and writes the image of `executable`. */
 export async function buildImage(input: ImageInput): Promise<ImageBuild> {
-  const { config, executable, logger } = input;
+  const { config, executable, logger, timings = untimed } = input;
   const split = config.image.layout === 'split' ? input.split : undefined;
   // Split: the image holds the stripped node itself (no blob injected) and the app beside it as files.
   const mainPath = split ? executable.node.strippedPath : executable.path;
   const machine = (await readElfFile(mainPath)).machine;
   const sysroot = input.target?.sysroot;
-  const closure = await resolveClosure([mainPath, ...(input.extraElfFiles ?? [])], { machine, ...(sysroot ? { sysroot: sysroot.dir } : {}) });
+  const closure = await timings.time('image: closure', () => resolveClosure([mainPath, ...(input.extraElfFiles ?? [])], { machine, ...(sysroot ? { sysroot: sysroot.dir } : {}) }));
   logger.debug(`closure: ${closure.libraries.map((l) => l.soname).join(', ')}`);
   // Split: the laid-out package tree (addons, libvips) changes only with the dependencies: a layer of its own.
   const extraAppFiles = split ? splitAppEntries(split, config.image.appPath) : [...(input.extraAppFiles ?? [])];
@@ -87,27 +90,28 @@ export async function buildImage(input: ImageInput): Promise<ImageBuild> {
   if (split && config.verify) logger.info('smoke run skipped: the split layout has no single executable to run (image.layout "split")');
   const skipped = input.target && !input.target.emulator && config.verify ? noEmulator(input.target.platform, executable.path) : undefined;
   if (config.verify && !split && !skipped) {
-    await writeRootfsToDir(rootfs, rootfsDir);
+    await timings.time('image: rootfs folder', () => writeRootfsToDir(rootfs, rootfsDir));
     const commands = ['version --json', 'load-addons', ...(input.runApp ? ['selftest'] : [])];
     const boot = config.mode === 'service' && config.verify.boot;
     const emulator = input.target?.emulator;
     const timeoutMs = emulator && !config.verify.timeoutSet ? config.verify.timeoutMs * EMULATED_BOOT_FACTOR : config.verify.timeoutMs;
     logger.info(`smoke run inside the ${input.target?.platform.name ?? 'image'} rootfs${emulator ? ` (emulated: ${basename(emulator)})` : ''}: ${commands.map((c) => c.split(' ')[0]).join(', ')}${boot ? `, then serve on PORT=${config.port} until SIGTERM` : ''}`);
     const runtime = imageRuntimeConfig(config);
-    verification = await verifyRootfs({
+    const settings = config.verify;
+    verification = await timings.time('image: smoke run', () => verifyRootfs({
       rootfsDir, appPath: config.image.appPath, commands, subject: executable.path, ...(emulator ? { emulator } : {}),
-      ...(boot ? { boot: { env: { ...runtime.env, ...config.verify.env }, args: config.verify.args, port: config.port, timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
-    });
+      ...(boot ? { boot: { env: { ...runtime.env, ...settings.env }, args: settings.args, port: config.port, timeoutMs, graceMs: 10_000, user: runtime.user } } : {}),
+    }));
   }
   const layers: Layer[] = [];
   for (const layer of rootfs.layers) {
-    layers.push(await createLayer(layer.entries, { compression: config.image.compression, sourceDateEpoch: config.sourceDateEpoch, workDir: join(input.workDir, 'layers') }));
+    layers.push(await timings.time(`image: ${layer.name} layer`, () => createLayer(layer.entries, { compression: config.image.compression, sourceDateEpoch: config.sourceDateEpoch, workDir: join(input.workDir, 'layers'), blockCacheDir: join(config.cacheDir, 'blocks', `${config.name}-${layer.name}`) })));
   }
   const image = withConfig(
     appendLayers(emptyImage({ machine, sourceDateEpoch: config.sourceDateEpoch }), layers, rootfs.layers.map((l) => ({ createdBy: `seabuild: ${l.name} layer`, comment: `${l.entries.length} entries` }))),
     imageRuntimeConfig(config),
   );
-  const archive = await writeImageArchive(image, join(config.outDir, `${config.artifactName ?? config.name}.image.tar`), { references: [config.image.reference] });
+  const archive = await timings.time('image: archive', () => writeImageArchive(image, join(config.outDir, `${config.artifactName ?? config.name}.image.tar`), { references: [config.image.reference] }));
   if (config.context) await writeDockerContext({ dir: config.context, rootfs, config: imageRuntimeConfig(config) });
   return { machine, closure, rootfs, layers, image, archive, ...(verification ? { verification } : {}), ...(sysroot ? { dpkgDir: sysroot.dpkgDir } : {}), ...(skipped ? { verificationSkipped: skipped } : {}) };
 }

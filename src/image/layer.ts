@@ -6,13 +6,15 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type tar from 'tar-stream';
 import { SeabuildError } from '../errors.ts';
 import { createHashTap, digestHex } from './digest.ts';
+import { createChunkedGzip } from './gzip-chunked.ts';
+import { openBlockCache, type BlockCache } from './block-cache.ts';
 import { normalizeEntries, tarName } from './entries.ts';
-import { addTarEntry, checkSourceDateEpoch, writeTar } from './tar.ts';
+import { addTarEntry, checkSourceDateEpoch, READ_CHUNK_BYTES, writeTar } from './tar.ts';
 import type { RootfsEntry } from './types.ts';
 
 /** How a layer's tar is compressed. */
@@ -39,6 +41,11 @@ export interface LayerOptions {
   level?: number;
   /** Where the compressed blob is kept, named by its digest; defaults to `<os tmpdir>/seabuild-layers`. */
   workDir?: string;
+  /**
+   * gzip only: a folder of compressed blocks kept for the next build of this layer (block-cache.ts).
+   * The bytes are the same with or without it.
+   */
+  blockCacheDir?: string;
 }
 
 /** One image layer. Immutable; `open()` can be called any number of times. */
@@ -70,11 +77,14 @@ export async function createLayer(entries: readonly RootfsEntry[], options: Laye
   const temp = join(workDir, `.layer-${randomBytes(6).toString('hex')}`);
   const uncompressed = createHashTap();
   const compressed = createHashTap();
+  const cache = options.compression === 'gzip' && options.blockCacheDir ? await openBlockCache(options.blockCacheDir) : undefined;
   try {
     const addEntries = async (pack: tar.Pack) => {
       for (const entry of sorted) await addRootfsEntry(pack, entry, options.sourceDateEpoch);
     };
-    await writeTar(addEntries, [uncompressed.stream, ...createCompressor(options), compressed.stream, createWriteStream(temp)]);
+    // One pass: the tar is hashed (diffId), compressed, hashed again (digest) and written as it streams.
+    await writeTar(addEntries, [uncompressed.stream, createCompressor(options, cache), compressed.stream, createWriteStream(temp)]);
+    await cache?.prune();
     const blobPath = join(workDir, `${digestHex(compressed.result().digest)}.tar.${options.compression === 'gzip' ? 'gz' : 'zst'}`);
     await rename(temp, blobPath);
     return Object.freeze({
@@ -86,7 +96,7 @@ export async function createLayer(entries: readonly RootfsEntry[], options: Laye
       compression: options.compression,
       blobPath,
       entries: Object.freeze(sorted.flatMap((entry) => entry.type === 'file' ? [{ path: entry.path, sizeBytes: entry.sizeBytes }] : [])),
-      open: () => createReadStream(blobPath),
+      open: () => createReadStream(blobPath, { highWaterMark: READ_CHUNK_BYTES }),
     });
   } catch (error) {
     await rm(temp, { force: true });
@@ -102,9 +112,9 @@ async function addRootfsEntry(pack: tar.Pack, entry: RootfsEntry, sourceDateEpoc
   return addTarEntry(pack, { ...header, type: 'file', mode: entry.mode, size: entry.sizeBytes }, body);
 }
 
-function createCompressor(options: LayerOptions): Transform[] {
+function createCompressor(options: LayerOptions, cache: BlockCache | undefined): Transform {
   const level = options.level ?? DEFAULT_LEVELS[options.compression];
-  if (options.compression === 'gzip') return [zlib.createGzip({ level }), pinGzipOsByte()];
+  if (options.compression === 'gzip') return createChunkedGzip({ level, ...(cache ? { cache } : {}) });
   if (typeof zlib.createZstdCompress !== 'function') {
     throw new SeabuildError({
       code: 'ZSTD_UNAVAILABLE',
@@ -113,24 +123,5 @@ function createCompressor(options: LayerOptions): Transform[] {
     });
   }
   // Single-threaded (nbWorkers 0, the default): multi-threaded zstd output depends on the job split.
-  return [zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: level } })];
-}
-
-/**
- * RFC 1952 §2.3: zlib writes MTIME 0 and no FNAME, but OS is the host's (3 on Unix, 19 on macOS);
- * this pins it to 3 so every build host writes the same header.
- */
-function pinGzipOsByte(): Transform {
-  const osOffset = 9;
-  let offset = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (offset <= osOffset && offset + chunk.byteLength > osOffset) {
-        chunk = Buffer.from(chunk);
-        chunk[osOffset - offset] = 3;
-      }
-      offset += chunk.byteLength;
-      callback(null, chunk);
-    },
-  });
+  return zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
 }

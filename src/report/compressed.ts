@@ -6,11 +6,16 @@
 //    by uncompressed bytes;
 // 3. if nothing is left (or nothing is unmeasured), the measured sizes are scaled to the layer.
 // Integer shares use the largest-remainder method, so sums are exact.
+// gzip pieces are compressed as the layer is (block-parallel, gzip-chunked.ts); with a size cache, a
+// piece whose bytes were measured before (same sha256, codec and level) is not compressed again.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Compression } from '../image/layer.ts';
+import { createChunkedGzip } from '../image/gzip-chunked.ts';
+import type { SizeCache } from './size-cache.ts';
 import type { Attribution } from './schema.ts';
 import type { Piece, PieceSource } from './pieces.ts';
 
@@ -27,8 +32,8 @@ export interface PieceShare {
 }
 
 /** Shares of `layerCompressedBytes` for the pieces of one layer (same order). */
-export async function attributeLayer(pieces: readonly Piece[], layerCompressedBytes: number, codec: Codec): Promise<PieceShare[]> {
-  const measured = await measurePieces(pieces, codec);
+export async function attributeLayer(pieces: readonly Piece[], layerCompressedBytes: number, codec: Codec, sizes?: SizeCache): Promise<PieceShare[]> {
+  const measured = await measurePieces(pieces, codec, sizes);
   const measuredSum = measured.reduce<number>((n, m) => n + (m.bytes ?? 0), 0);
   const residualIndexes = measured.flatMap((m, i) => (m.bytes === null ? [i] : []));
   const residual = layerCompressedBytes - measuredSum;
@@ -45,22 +50,31 @@ export async function attributeLayer(pieces: readonly Piece[], layerCompressedBy
 interface Measurement { bytes: number | null; how: Attribution }
 
 /** Compresses each measurable piece alone; parts of one file (the bundle) get a share of the file's size. */
-async function measurePieces(pieces: readonly Piece[], codec: Codec): Promise<Measurement[]> {
+async function measurePieces(pieces: readonly Piece[], codec: Codec, sizes: SizeCache | undefined): Promise<Measurement[]> {
+  const measure = (source: NonNullable<PieceSource>) => (sizes ? sizes.measure(source, codec, compressedSize) : compressedSize(source, codec));
   const splitTotals = new Map<string, number>();
   for (const piece of pieces) {
-    if (piece.splitOf && !splitTotals.has(piece.splitOf.key)) splitTotals.set(piece.splitOf.key, await compressedSize(piece.splitOf.source, codec));
+    if (piece.splitOf && !splitTotals.has(piece.splitOf.key)) splitTotals.set(piece.splitOf.key, await measure(piece.splitOf.source));
   }
   const splitShares = new Map<string, number[]>();
   for (const key of splitTotals.keys()) {
     splitShares.set(key, apportion(splitTotals.get(key)!, pieces.filter((p) => p.splitOf?.key === key).map((p) => p.sizeBytes)));
   }
-  const results: Measurement[] = [];
-  for (const piece of pieces) {
-    if (piece.splitOf) results.push({ bytes: splitShares.get(piece.splitOf.key)!.shift()!, how: 'proportional' });
-    else if (piece.sizeBytes === 0) results.push({ bytes: 0, how: 'measured' });
-    else if (piece.source) results.push({ bytes: await compressedSize(piece.source, codec), how: 'measured' });
-    else results.push({ bytes: null, how: 'residual' });
-  }
+  // Two pieces at a time: the big ones keep both cores busy on their own; small ones overlap their file reads.
+  const whole = await mapLimit(pieces, 2, async (piece) => (!piece.splitOf && piece.sizeBytes > 0 && piece.source ? measure(piece.source) : null));
+  return pieces.map((piece, i): Measurement => {
+    if (piece.splitOf) return { bytes: splitShares.get(piece.splitOf.key)!.shift()!, how: 'proportional' };
+    if (piece.sizeBytes === 0) return { bytes: 0, how: 'measured' };
+    if (piece.source) return { bytes: whole[i]!, how: 'measured' };
+    return { bytes: null, how: 'residual' };
+  });
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => { for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
 
@@ -68,13 +82,21 @@ async function measurePieces(pieces: readonly Piece[], codec: Codec): Promise<Me
 export async function compressedSize(source: NonNullable<PieceSource>, codec: Codec): Promise<number> {
   let sizeBytes = 0;
   const counter = new Writable({ write(chunk: Buffer, _encoding, callback) { sizeBytes += chunk.byteLength; callback(); } });
-  const input = 'path' in source ? createReadStream(source.path) : Readable.from([Buffer.from(source.content)]);
+  const input = 'path' in source ? createReadStream(source.path, { highWaterMark: 1 << 20 }) : Readable.from([Buffer.from(source.content)]);
   await pipeline(input, createCompressor(codec), counter);
   return sizeBytes;
 }
 
+/** sha256 of a piece's bytes (the size cache's key). */
+export async function sourceSha256(source: NonNullable<PieceSource>): Promise<string> {
+  const hash = createHash('sha256');
+  if ('content' in source) return hash.update(source.content).digest('hex');
+  for await (const chunk of createReadStream(source.path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 function createCompressor(codec: Codec): NodeJS.ReadWriteStream {
-  if (codec.compression === 'gzip') return zlib.createGzip({ level: codec.level });
+  if (codec.compression === 'gzip') return createChunkedGzip({ level: codec.level });
   return zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: codec.level } });
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_LEVELS } from '../image/layer.ts';
 import { attributeLayer, type PieceShare } from './compressed.ts';
+import { openSizeCache, type SizeCache } from './size-cache.ts';
 import { executablePieces, type ReportInput } from './executable.ts';
 import { digestInputs } from './inputs.ts';
 import { SEABUILD_ROOT } from './javascript.ts';
@@ -19,7 +20,9 @@ export const SEABUILD_VERSION: string = JSON.parse(readFileSync(join(SEABUILD_RO
 export async function createReport(result: ReportInput): Promise<SizeReport> {
   const { config, executable, image } = result;
   const pieces = image ? await imagePieces(result, image) : executablePieces(result, null);
-  const shares = image ? await attributeLayers(pieces, image) : undefined;
+  const sizes = image ? await openSizeCache(join(config.cacheDir, 'report-sizes', `${config.name}.json`)) : undefined;
+  const shares = image && sizes ? await attributeLayers(pieces, image, sizes) : undefined;
+  await sizes?.save();
   const layerOrder = image ? image.rootfs.layers.map((l) => l.name) : [];
   const layers: ReportLayer[] = image ? image.layers.map((layer, i) => ({
     name: image.rootfs.layers[i]?.name ?? `layer${i}`,
@@ -56,13 +59,13 @@ export async function createReport(result: ReportInput): Promise<SizeReport> {
 }
 
 /** Each layer's pieces get shares of that layer's compressed size, in the layer's own codec. */
-async function attributeLayers(pieces: Piece[], image: NonNullable<ReportInput['image']>): Promise<PieceShare[]> {
+async function attributeLayers(pieces: Piece[], image: NonNullable<ReportInput['image']>, sizes: SizeCache): Promise<PieceShare[]> {
   const shares: PieceShare[] = new Array(pieces.length);
   for (const [index, layer] of image.layers.entries()) {
     const name = image.rootfs.layers[index]?.name;
     const indexes = pieces.flatMap((piece, i) => (piece.layer === name ? [i] : []));
     const codec = { compression: layer.compression, level: DEFAULT_LEVELS[layer.compression] };
-    const layerShares = await attributeLayer(indexes.map((i) => pieces[i]!), layer.sizeBytes, codec);
+    const layerShares = await attributeLayer(indexes.map((i) => pieces[i]!), layer.sizeBytes, codec, sizes);
     indexes.forEach((pieceIndex, k) => { shares[pieceIndex] = layerShares[k]!; });
   }
   return shares;

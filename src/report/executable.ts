@@ -7,7 +7,7 @@ import { embeddedItemPieces, TREE_ASSET_PREFIX, type SeaAssetNames } from './emb
 import { componentOf, type Piece } from './pieces.ts';
 
 /** What the report reads of a build: everything `build` returns except the report itself. */
-export type ReportInput = Omit<BuildResult, 'report' | 'previousReport' | 'platforms'>;
+export type ReportInput = Omit<BuildResult, 'report' | 'previousReport' | 'platforms' | 'timings'>;
 
 /**
  * The image's own executable, when it is not the standalone one: with native addons the image

@@ -37,7 +37,7 @@ export async function digestInputs(result: ReportInput, seabuildVersion: string)
 function outputSettings({ config }: ReportInput): Record<string, unknown> {
   return {
     name: config.name, packageName: config.packageName, version: config.version, commit: config.commit ?? null,
-    entry: relative(config.root, config.entry), assetPrefix: config.assetPrefix, port: config.port, minify: config.minify,
+    entry: relative(config.root, config.entry), assetPrefix: config.assetPrefix, port: config.port, minify: config.minify, ...(config.codeCache ? { codeCache: true } : {}),
     external: config.external, image: config.image ?? null,
   };
 }

@@ -8,8 +8,11 @@ import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
+import { untimed, type Timings } from '../timings.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
 import { sha256File, stripNodeBinary, type StripTool } from './strip.ts';
+import { injectFromTemplate, prepareInjectTemplate, type InjectTemplate } from './inject.ts';
+import { fixCodeCacheFlagHash, REPRODUCIBLE_SEED_FLAG } from './code-cache.ts';
 
 export type { NodeBinary } from './node-binary.ts';
 export type { StripTool } from './strip.ts';
@@ -20,6 +23,8 @@ export interface PreparedNode extends NodeBinary {
   sha256: string;
   strippedPath: string;
   strippedBytes: number;
+  /** postject's output for this node, reused for every blob (inject.ts); path null: postject runs each time. */
+  injectTemplate: InjectTemplate;
   /**
    * For a binary of another machine: the host node of the same version that makes the blob (a blob
    * without code cache and snapshot is platform-independent), and the command prefix that runs the
@@ -44,13 +49,16 @@ export async function prepareNode(nodeBinary: string, cacheDir: string, logger: 
   const node = await inspectNodeBinary(nodeBinary);
   logger.debug(`node ${node.version} at ${node.path}`);
   const stripped = await stripNodeBinary(node, cacheDir, (message) => logger.warn(`seabuild: warning: ${message}`));
-  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes };
+  const injectTemplate = await prepareInjectTemplate(stripped.path, (executable, blobPath) => runPostject(executable, blobPath, node.path));
+  if (injectTemplate.path === null) logger.debug(`postject runs for every executable of this node: ${injectTemplate.reason}`);
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, injectTemplate };
 }
 
 /** Like prepareNode for a node binary of another machine, already checked (src/platform), stripped by that machine's strip. */
 export async function prepareForeignNode(node: NodeBinary, cacheDir: string, strip: StripTool, foreign: NonNullable<PreparedNode['foreign']>): Promise<PreparedNode> {
   const stripped = await stripNodeBinary(node, cacheDir, () => {}, strip);
-  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, foreign };
+  // postject itself for other machines: the template injector is checked on this machine's node binaries only.
+  return { ...node, sha256: stripped.sourceSha256, strippedPath: stripped.path, strippedBytes: stripped.sizeBytes, foreign, injectTemplate: { path: null, reason: 'a node binary of another machine' } };
 }
 
 export interface SeaInput {
@@ -62,23 +70,32 @@ export interface SeaInput {
   workDir: string;
   /** Run the new executable once (SEABUILD_COMMAND='version --json'); false for the image's variant, whose files exist only in the image (the verify stage runs it there). */
   check?: boolean;
+  /** Add V8's code cache of the bundle (reproducible: code-cache.ts). */
+  codeCache?: boolean;
+  /** Records the blob, inject and check steps as `<label>: …` (label default: executable). */
+  timings?: Timings;
+  label?: string;
 }
 
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
 
 /** Builds the executable at `input.output` (atomically). */
 export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
-  const { node } = input;
-  const blobPath = await makeBlob(node.foreign?.blobMaker ?? node, input);
+  const { node, timings = untimed, label = 'executable' } = input;
+  const blobPath = await timings.time(`${label}: blob`, () => makeBlob(node.foreign?.blobMaker ?? node, input));
   return writeAtomically(input.output, async (temp) => {
-    await copyFile(node.strippedPath, temp);
-    await run('postject', [process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], input.output);
+    await timings.time(`${label}: inject`, async () => {
+      const template = node.injectTemplate;
+      if (template.path !== null) return injectFromTemplate(template, blobPath, (await stat(blobPath)).size, temp);
+      await copyFile(node.strippedPath, temp);
+      await runPostject(temp, blobPath, input.output);
+    });
     await chmod(temp, 0o755);
-    if (input.check !== false && (!node.foreign || node.foreign.runPrefix)) await checkExecutable(temp, node, input.output, input.workDir);
+    if (input.check !== false && (!node.foreign || node.foreign.runPrefix)) await timings.time(`${label}: check`, () => checkExecutable(temp, node, input.output, input.workDir));
     return {
       path: input.output,
       sizeBytes: (await stat(temp)).size,
-      sha256: await sha256File(temp),
+      sha256: await timings.time(`${label}: hash`, () => sha256File(temp)),
       node,
       blobBytes: (await stat(blobPath)).size,
     };
@@ -88,11 +105,20 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
 async function makeBlob(node: NodeBinary, input: SeaInput): Promise<string> {
   const blobPath = join(input.workDir, 'sea-prep.blob');
   const configPath = join(input.workDir, 'sea-config.json');
-  // No code cache or snapshot: both vary between runs unless V8 is seeded, and the blob must be reproducible.
+  // No snapshot; the code cache only when asked for, made reproducible (code-cache.ts): the blob must be the same every build.
   // Paths relative to the work folder: the blob records `main` as given, and a temp path would differ per build.
-  const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: input.assets };
+  const codeCache = input.codeCache === true;
+  // V8's code cache is machine code's companion: a blob with one is not platform-independent (Node's SEA docs).
+  if (codeCache && input.node.foreign) {
+    throw new SeabuildError({ code: 'CODE_CACHE_FOREIGN_PLATFORM', message: 'codeCache cannot be used for a platform other than the build machine\'s', file: input.node.path, fix: 'build that platform without codeCache, or on a machine of that platform' });
+  }
+  const seaConfig = { main: relative(input.workDir, input.bundlePath), output: relative(input.workDir, blobPath), disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: codeCache, assets: input.assets };
   await writeFile(configPath, JSON.stringify(seaConfig, null, 2));
-  await run('node --experimental-sea-config', [node.path, ['--experimental-sea-config', configPath]], node.path, input.workDir);
+  const makeSeaBlob = async (nodeFlags: string[], config: string, cwd: string) => {
+    await run('node --experimental-sea-config', [node.path, [...nodeFlags, '--experimental-sea-config', config]], node.path, cwd);
+  };
+  await makeSeaBlob(codeCache ? [REPRODUCIBLE_SEED_FLAG] : [], configPath, input.workDir);
+  if (codeCache) await fixCodeCacheFlagHash(blobPath, input.workDir, makeSeaBlob);
   return blobPath;
 }
 
@@ -121,6 +147,10 @@ async function checkExecutable(path: string, node: PreparedNode, output: string,
       : 'rerun with --debug to keep the work folder, and run SEABUILD_COMMAND="version --json" on the executable there to see the whole output',
     cause: result,
   });
+}
+
+async function runPostject(executable: string, blobPath: string, subject: string): Promise<void> {
+  await run('postject', [process.execPath, [postjectCli, executable, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse]], subject);
 }
 
 /** Runs a tool; a failure keeps the tool's own output (execa's error) as the cause. */

@@ -2,8 +2,8 @@
 // cached by the input's sha256 so a rebuild does not strip again.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import { writeAtomically, writeFileAtomically } from '../fs-atomic.ts';
@@ -23,7 +23,7 @@ export interface StripTool {
  * executable (postject then failed with "Could not find the sentinel", naming nothing of the cache).
  */
 export async function stripNodeBinary(node: NodeBinary, cacheDir: string, warn: (message: string) => void = () => {}, tool: StripTool = { command: 'strip', package: 'binutils' }): Promise<{ path: string; sizeBytes: number; sourceSha256: string }> {
-  const digest = await sha256File(node.path);
+  const digest = await sha256FileCached(node.path, join(cacheDir, 'node', 'digests.json'));
   const path = join(cacheDir, 'node', `${node.version}-${digest.slice(0, 16)}-stripped`);
   const problem = await cachedCopyProblem(path);
   if (problem !== undefined) {
@@ -55,9 +55,26 @@ async function cachedCopyProblem(path: string): Promise<string | undefined> {
   return actual === recorded ? undefined : `has sha256 ${actual.slice(0, 16)}…, not the ${recorded.slice(0, 16)}… recorded when it was written`;
 }
 
+/**
+ * sha256 of a file, remembered by its device, inode, size, mtime and ctime (as git's index and make
+ * trust them): the node binary is 126 MB, hashed on every build otherwise (0.5–1 s here).
+ */
+export async function sha256FileCached(path: string, cacheFile: string): Promise<string> {
+  const info = await stat(path, { bigint: true });
+  const key = `${resolve(path)}\0${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  let known: Record<string, string> = {};
+  try { known = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, string>; } catch { /* none yet */ }
+  if (typeof known[key] === 'string') return known[key];
+  const digest = await sha256File(path);
+  // The 16 latest entries are kept, so the file stays small.
+  const kept = Object.fromEntries(Object.entries({ ...known, [key]: digest }).slice(-16));
+  await writeAtomically(cacheFile, (temp) => writeFile(temp, `${JSON.stringify(kept)}\n`)).catch(() => {});
+  return digest;
+}
+
 /** sha256 of a file, streamed. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import type { Timings } from '../../timings.ts';
 import type { RootfsEntry } from '../../image/types.ts';
 import { buildSea, type SeaExecutable } from '../../sea/index.ts';
 import { withTreeLayout, type Embedded } from '../index.ts';
@@ -35,6 +36,7 @@ export async function prepareImageTree(input: {
   workDir: string;
   logger: Logger;
   root?: string;
+  timings?: Timings;
 }): Promise<ImageTree> {
   const files = input.embedded.packageFiles;
   if (!files || files.elfFiles.length === 0) return { executable: input.standalone, extraAppFiles: [], extraElfFiles: [], assets: input.embedded.seaAssets };
@@ -50,6 +52,9 @@ export async function prepareImageTree(input: {
     output: join(workDir, input.config.name),
     workDir,
     check: false,
+    codeCache: input.config.codeCache,
+    ...(input.timings ? { timings: input.timings } : {}),
+    label: 'image executable',
   });
   return { executable, root, extraAppFiles: packageFilesRootfsEntries(files, root), extraElfFiles: files.elfFiles, assets };
 }
