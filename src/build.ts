@@ -22,6 +22,7 @@ import { createTimings, type StageTiming } from './timings.ts';
 import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
 import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
+import type { Rootfs } from './image/types.ts';
 import type { SeabuildOptions } from './options.ts';
 
 export interface BuildOptions extends SeabuildOptions {
@@ -127,6 +128,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         })
         : undefined;
       const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
+      // The work folder goes away: the image's file list names the published executable instead.
+      if (image) image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
         sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
@@ -182,4 +185,14 @@ function publish(config: ResolvedConfig, image: ImageBuild, sboms: Sboms | undef
     ...(config.imageRefs ? { imageRefsPath: config.imageRefs } : {}),
     logger,
   });
+}
+
+/** `rootfs` with every file read from `from` read from `to` (same bytes, another path). */
+function retargetRootfs(rootfs: Rootfs, from: string, to: string): Rootfs {
+  return {
+    layers: rootfs.layers.map((layer) => ({
+      ...layer,
+      entries: layer.entries.map((entry) => (entry.type === 'file' && 'path' in entry.source && entry.source.path === from ? { ...entry, source: { ...entry.source, path: to } } : entry)),
+    })),
+  };
 }

@@ -22,7 +22,7 @@ export async function imagePieces(result: ReportInput, image: ImageBuild): Promi
     const files = rootfsLayer.entries.filter((entry): entry is FileEntry => entry.type === 'file');
     const layerPieces = files.flatMap((entry): Piece[] => {
       if (entry.path === appPath) {
-        const standalone = 'path' in entry.source && entry.source.path === (result.executable.stagedPath ?? result.executable.path);
+        const standalone = 'path' in entry.source && (entry.source.path === result.executable.path || entry.source.path === result.executable.stagedPath);
         return executablePieces(result, rootfsLayer.name, standalone ? undefined : { sizeBytes: entry.sizeBytes });
       }
       return [filePiece(entry, rootfsLayer.name, libraries)];
