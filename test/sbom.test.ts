@@ -10,6 +10,7 @@ import { cp, readFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { npmTool } from './helpers/npm-tool.ts';
 import { execa } from 'execa';
 import { copyFixture, node24, removeFixture, repoRoot } from './helpers/fixture.ts';
 import { runSeabuild } from './helpers/cli.ts';
@@ -53,14 +54,15 @@ test('the CycloneDX BOM validates against the CycloneDX 1.6 JSON schema (strict)
 });
 
 test('cdxgen reads the CycloneDX BOM: cdx-validate (schema and deep checks of refs, purls, metadata) and cdx-convert', async () => {
-  const bin = join(repoRoot, 'node_modules/.bin');
-  const validated = await execa(node24, [join(bin, 'cdx-validate'), '-i', join(app, 'dist/hello-fixture.cdx.json'), '-r', 'json', '--strict', '--fail-severity', 'critical'], { reject: false });
+  const cdxValidate = await npmTool('@cyclonedx/cdxgen@12.8.4', 'cdx-validate');
+  const cdxConvert = await npmTool('@cyclonedx/cdxgen@12.8.4', 'cdx-convert');
+  const validated = await execa(node24, [cdxValidate, '-i', join(app, 'dist/hello-fixture.cdx.json'), '-r', 'json', '--strict', '--fail-severity', 'critical'], { reject: false });
   assert.equal(validated.exitCode, 0, validated.stderr);
   const report = JSON.parse(validated.stdout);
   assert.equal(report.schemaValid, true);
   assert.equal(report.deepValid, true);
   const converted = join(app, 'dist/converted.spdx3.json');
-  const conversion = await execa(node24, [join(bin, 'cdx-convert'), '-i', join(app, 'dist/hello-fixture.cdx.json'), '-o', converted], { reject: false });
+  const conversion = await execa(node24, [cdxConvert, '-i', join(app, 'dist/hello-fixture.cdx.json'), '-o', converted], { reject: false });
   assert.equal(conversion.exitCode, 0, conversion.stderr + conversion.stdout);
   const names = JSON.stringify(JSON.parse(readFileSync(converted, 'utf8')));
   for (const purl of ['pkg:npm/ms@2.1.3', 'pkg:generic/node@24.21.0']) assert.ok(names.includes(purl), `${purl} survives the conversion`);
