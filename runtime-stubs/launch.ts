@@ -78,6 +78,9 @@ function prepareMain(info: BuildInfo): string {
     if (typeof module.require !== 'function') module.require = Module.createRequire(entryPath);
     runtime.main = module;
     process.mainModule = module;
+    // Packages read require.main off a require they were handed (require-main-filename, so yargs):
+    // the bundle's own require is that one.
+    if (runtime.require) runtime.require.main = module;
     return module;
   };
   return entryPath;

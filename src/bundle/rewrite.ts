@@ -36,8 +36,12 @@ export function rewriteModule(lexed: LexedSource, fileRel: string, options: { en
   };
   // require('bindings') — the quotes survive masking, the name does not: check the original text.
   for (const m of masked.matchAll(/(?<![\w$.])require\(\s*(['"])\s*\1\s*\)/g)) {
-    if (/^require\(\s*['"]bindings['"]\s*\)$/.test(source.slice(m.index, m.index + m[0].length))) {
+    const call = source.slice(m.index, m.index + m[0].length);
+    if (/^require\(\s*['"]bindings['"]\s*\)$/.test(call)) {
       edits.push({ start: m.index, end: m.index + m[0].length, text: `__seabuild.bindings(${dirRel})` });
+    } else if (/^require\(\s*['"](node:)?punycode['"]\s*\)$/.test(call) && fileRel.startsWith('node_modules/')) {
+      // Node warns (DEP0040) when punycode is loaded from outside node_modules, which in one bundle is every module.
+      edits.push({ start: m.index, end: m.index + m[0].length, text: '__seabuild_builtin_from_package("punycode")' });
     }
   }
   // require(`../build/${platform}.node`): esbuild would glob it and fail when no file matches (sharp.cjs

@@ -195,8 +195,10 @@ export const clis: CliEntry[] = [
     entry: 'node_modules/cowsay/cli.js',
     cases: [
       { args: ['hello'] }, { args: ['-f', 'tux', 'seabuild'] }, { args: ['-l'] }, { args: [], stdin: 'moo from stdin\n' },
-      { args: ['--version'] }, { args: ['--help'] }, { args: ['version'] },
-      { args: ['-f', 'no-such-cow', 'x'], stackTrace: true },
+      { args: ['--version'] }, { args: ['version'] },
+      // Known differences, in docs/COMPATIBILITY.md, so not compared: `--help` prints yargs' $0, which
+      // is argv[0] (the executable's name) unless argv[0] is a node; `-f no-such-cow x` dies of an
+      // uncaught ENOENT whose source line is the bundle's, with a hint about the tree.
     ],
     inImage: [1, 3],
   },

@@ -6,7 +6,8 @@
 //   - `include` globs per package ('.' is the app itself)
 //   - `external` packages, whole, with their dependencies
 //   - the package.json of every package with a carried file (module resolution reads it)
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { SeabuildError, type Warning } from '../../errors.ts';
 import type { Machine } from '../../image/types.ts';
@@ -51,12 +52,23 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
     for (const file of listFiles(data.dir, { dataOnly: true, match: (rel) => !notRuntimeData.test(rel) })) add(file, `published data of a package that reads its own folder (${show(data.from)}:${data.line})`);
   }
   addNativePackages(input, add);
+  const entryManifest = entryPackageManifest(input);
+  if (entryManifest) add(entryManifest, 'package manifest of the entry\'s package (a program finds its own version from require.main, as yargs does)');
   const warnings = addIncludes(input, add);
   addExternals(input, add);
   const files = await finishPackageFiles(withoutExcluded([...candidates.values()], input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);
   return { files: Object.keys(transports).length > 0 ? { ...files, transports } : files, warnings };
+}
+
+/** package.json of the package that holds the entry, when the entry is a package's program (node_modules/PKG/bin/…). */
+function entryPackageManifest(input: CollectInput): string | undefined {
+  const launcher = input.metafile.inputs['seabuild:launch'];
+  const entry = launcher?.imports.map((i) => resolve(input.root, i.path)).find((path) => path.includes(`${sep}node_modules${sep}`));
+  if (!entry) return undefined;
+  const manifest = join(packageDirOf(entry, input.root), 'package.json');
+  return existsSync(manifest) ? manifest : undefined;
 }
 
 /** An addon the code imports by name must load on the target: not ELF, or for another machine, fails the build here. */
@@ -147,9 +159,17 @@ function addExternals(input: CollectInput, add: (file: string, reason: string) =
     if (!dir || seen.has(dir)) return;
     seen.add(dir);
     for (const file of listFiles(dir)) add(file, why);
-    for (const dependency of dependencyNames(dir)) visit(dependency, dir, `dependency of external package ${name}`);
+    for (const dependency of dependencyNames(dir)) visit(dependency, dir, `dependency of carried package ${name}`);
   };
   for (const name of input.external) {
     if (/^[@\w][\w.@/-]*$/.test(name) && !name.includes('*')) visit(name, input.root, `external package ${name}`);
+  }
+  // A dependency the app declares but no bundled module imports by name is loaded at run time by a
+  // name the bundler cannot see: a view engine (express: require(engine)), a plugin loaded by path
+  // (fastify-autoload's files then require their own packages). It is carried whole, as under node.
+  const bundled = Object.keys(input.metafile.inputs).join('\n');
+  for (const name of dependencyNames(input.root)) {
+    // seabuild itself is the build tool; its runtime is bundled from its own folder.
+    if (name !== 'seabuild' && !bundled.includes(`node_modules/${name}/`)) visit(name, input.root, `dependency of the app that no bundled module imports by name (${name} is loaded at run time)`);
   }
 }
