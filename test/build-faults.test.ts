@@ -73,21 +73,31 @@ describe('faults during a build', () => {
     assert.deepEqual(await leftovers(small), []);
   });
 
-  it('SIGKILL half way: previous outputs intact; the next build, on a damaged cache, warns naming the cache, succeeds and removes the dead build\'s temp', async () => {
+  it('SIGKILL half way: previous outputs intact; the next build, on a damaged cache, warns naming the cache, succeeds and removes the dead build\'s work folder', async () => {
     const outDir = join(scratch, 'killed');
     await mkdir(outDir);
     await copyOutputs(outDir);
     const child = spawn(node24, [seabuildBin, 'build', '--no-image', '--out-dir', outDir], { cwd: app, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Half way: the new executable is being written next to the old one.
-    for (let i = 0; (await leftovers(outDir)).length === 0; i++) {
+    // Half way: the new executable is being written, in the build's own work folder (it is linked
+    // into the output folder only once everything passed).
+    const workDirOf = async (): Promise<string | undefined> => (await readdir(tmpdir())).map((name) => join(tmpdir(), name)).find((path) => path.includes(`/seabuild-build-${child.pid}-`));
+    const writing = async (): Promise<boolean> => {
+      const work = await workDirOf();
+      if (!work) return false;
+      const names = await readdir(work, { recursive: true }).catch(() => [] as string[]);
+      return names.some((name) => String(name).includes('.hello-fixture.tmp-'));
+    };
+    for (let i = 0; !(await writing()); i++) {
       assert.ok(i < 1200, 'the build never started writing its executable');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill('SIGKILL');
     await exited;
     assert.deepEqual(await hashes(outDir), expected);
-    assert.equal((await leftovers(outDir)).length, 1, 'the killed build could not clean up');
+    assert.deepEqual(await leftovers(outDir), [], 'nothing half-written beside the outputs');
+    const deadWork = await workDirOf();
+    assert.ok(deadWork, 'the killed build could not remove its work folder');
 
     const [cached] = (await readdir(join(scratch, 'cache/node'))).filter((name) => name.endsWith('-stripped'));
     await truncate(join(scratch, 'cache/node', cached!), 5_000_000);
@@ -96,5 +106,6 @@ describe('faults during a build', () => {
     assert.match(next.stderr, new RegExp(`seabuild: warning: the cached stripped node ${join(scratch, 'cache/node', cached!)} has sha256 [0-9a-f]{16}…, not the [0-9a-f]{16}… recorded when it was written: stripping it again`));
     assert.equal(await rebuilt(outDir), expected[0]);
     assert.deepEqual(await leftovers(outDir), []);
+    assert.equal(await stat(deadWork).then(() => true, () => false), false, 'the next build removes the dead build\'s work folder');
   });
 });
