@@ -6,7 +6,7 @@
 //   - `include` globs per package ('.' is the app itself)
 //   - `external` packages, whole, with their dependencies
 //   - the package.json of every package with a carried file (module resolution reads it)
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { SeabuildError, type Warning } from '../../errors.ts';
@@ -55,7 +55,7 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   const entryManifest = entryPackageManifest(input);
   if (entryManifest) add(entryManifest, 'package manifest of the entry\'s package (a program finds its own version from require.main, as yargs does)');
   const warnings = addIncludes(input, add);
-  addExternals(input, add);
+  addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath));
   const files = await finishPackageFiles(withoutExcluded([...candidates.values()], input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);
@@ -152,7 +152,7 @@ function addIncludes(input: CollectInput, add: (file: string, reason: string) =>
 }
 
 /** External packages are embedded whole, with everything they require at run time. */
-function addExternals(input: CollectInput, add: (file: string, reason: string) => void): void {
+function addExternals(input: CollectInput, add: (file: string, reason: string) => void, carried: string[]): void {
   const seen = new Set<string>();
   const visit = (name: string, fromDir: string, why: string): void => {
     const dir = findPackageDir(name, fromDir);
@@ -167,9 +167,16 @@ function addExternals(input: CollectInput, add: (file: string, reason: string) =
   // A dependency the app declares but no bundled module imports by name is loaded at run time by a
   // name the bundler cannot see: a view engine (express: require(engine)), a plugin loaded by path
   // (fastify-autoload's files then require their own packages). It is carried whole, as under node.
+  // Only a dependency the app's own code names in a string: `app.set('view engine', 'ejs')`, or a
+  // carried file's require('fastify-plugin'); an app folder with many entries carries no one else's.
   const bundled = Object.keys(input.metafile.inputs).join('\n');
+  const appCode = [...Object.keys(input.metafile.inputs).filter((path) => !/^[a-z-]+:|^[(<]/.test(path)).map((path) => resolve(input.root, path)), ...carried]
+    .filter((path) => !path.includes(`${sep}node_modules${sep}`) && /\.(c|m)?[jt]sx?$/.test(path))
+    .map((path) => { try { return readFileSync(path, 'utf8'); } catch { return ''; } })
+    .join('\n');
+  const named = (name: string): boolean => appCode.includes(`'${name}'`) || appCode.includes(`"${name}"`);
   for (const name of dependencyNames(input.root)) {
     // seabuild itself is the build tool; its runtime is bundled from its own folder.
-    if (name !== 'seabuild' && !bundled.includes(`node_modules/${name}/`)) visit(name, input.root, `dependency of the app that no bundled module imports by name (${name} is loaded at run time)`);
+    if (name !== 'seabuild' && !bundled.includes(`node_modules/${name}/`) && named(name)) visit(name, input.root, `dependency of the app that no bundled module imports by name (${name} is loaded at run time)`);
   }
 }
