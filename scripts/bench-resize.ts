@@ -35,7 +35,7 @@ import { createTestDatabase, ensurePostgres, type TestDatabase } from '../test/h
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..');
 const appDir = join(repo, 'examples/kitteh');
-const fixtures = resolve(repo, '../shared/fixtures/images');
+const fixtures = resolve(repo, 'examples/kitteh/test/fixtures/images');
 // Valid photos both sides can read (ImageMagick cannot decode testimgl.jpg, a lossless JPEG).
 const fixturePhotos = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `Landscape_${n}.jpg`)
   .concat(['320x240.jpg', 'progressive.jpg', 'concert.jpg', 'wrongextension.png', 'Channel_digital_image_CMYK_color_no_profile.jpg', '4.webp']);

@@ -1,4 +1,4 @@
-// What Kitteh must answer for each file in shared/fixtures/images (see its MANIFEST.tsv).
+// What Kitteh must answer for each file in test/fixtures/images (see its MANIFEST.tsv).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from './kitteh.ts';

@@ -16,8 +16,8 @@ const run = promisify(execFile);
 /** examples/kitteh. */
 export const appDir = resolve(import.meta.dirname, '../..');
 
-/** The shared fixture images (shared/ sits beside the repository, also in CI). */
-export const fixturesDir = process.env.KITTEH_FIXTURES ?? resolve(appDir, '../../../shared/fixtures/images');
+/** The fixture images (from sharp's test suite; sources and licences in MANIFEST.tsv beside them). */
+export const fixturesDir = process.env.KITTEH_FIXTURES ?? resolve(appDir, 'test/fixtures/images');
 
 /** A temporary DATA_DIR/UPLOAD_DIR pair. */
 export interface Dirs {
