@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { build, type BuildResult } from '../src/index.ts';
 import { resolveConfig } from '../src/config.ts';
-import { readElfFile } from '../src/image/elf.ts';
+import { readElfFile } from '../src/elf/index.ts';
 import { nodeFromPackage } from '../src/platform/node-package.ts';
 import { platformNamed } from '../src/platform/platforms.ts';
 import { checkTreeMachine } from '../src/platform/tree-machine.ts';

@@ -9,10 +9,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, posix, resolve } from 'node:path';
 import { SeabuildError } from '../errors.ts';
-import { assertMachine, readElfFile, type ElfInfo } from './elf.ts';
+import { assertMachine, readElfFile, type ElfInfo, type Machine } from '../elf/index.ts';
 import { defaultLibraryDirs, dynamicStringTokens, readLdSoConfDirs } from './ldconf.ts';
 import { hostPathOf, resolveRooted, type SymlinkEntry } from './rooted-path.ts';
-import type { Machine } from './types.ts';
 
 export type { SymlinkEntry } from './rooted-path.ts';
 

@@ -3,7 +3,7 @@
 import { canonicalJson, sha256Digest } from './digest.ts';
 import type { Layer } from './layer.ts';
 import { checkSourceDateEpoch } from './tar.ts';
-import type { Machine } from './types.ts';
+import type { Machine } from '../elf/index.ts';
 
 /** OCI image-spec media types of the JSON documents we write. */
 export const MEDIA_TYPES = {

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import { untimed, type Timings } from '../timings.ts';
 import type { SeaExecutable } from '../sea/index.ts';
 import { verifyRootfs, type Verification } from '../verify/index.ts';
-import { readElfFile } from './elf.ts';
+import { readElfFile, type Machine } from '../elf/index.ts';
 import { resolveClosure, type Closure } from './closure.ts';
 import { layoutRootfs } from './rootfs.ts';
 import { writeRootfsToDir } from './rootfs-dir.ts';
@@ -17,7 +17,7 @@ import { writeImageArchive, type ImageArchive } from './archive.ts';
 import { writeDockerContext } from './context.ts';
 import type { PushResult } from './push.ts';
 import { splitAppEntries, splitRuntimeConfig, SPLIT_NODE_PATH, type SplitApp } from './split.ts';
-import type { Machine, Rootfs, RootfsEntry } from './types.ts';
+import type { Rootfs, RootfsEntry } from './types.ts';
 import type { Warning } from '../errors.ts';
 import type { Target } from '../platform/index.ts';
 

@@ -5,7 +5,7 @@
 
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
-import type { Machine } from './types.ts';
+import type { Machine } from '../elf/index.ts';
 import { hostPathOf } from './rooted-path.ts';
 
 /** The multiarch triplet Debian uses in library paths for each machine. */

@@ -1,8 +1,5 @@
 // The values the image stage passes between its parts. Plain data: no methods, no I/O.
 
-/** The two machines seabuild targets (ELF e_machine EM_X86_64 = 62, EM_AARCH64 = 183). */
-export type Machine = 'x86_64' | 'aarch64';
-
 /** One entry of a root filesystem as it will appear in the image. Paths are absolute, POSIX, no trailing slash. */
 export type RootfsEntry =
   | { type: 'dir'; path: string; mode: number; uid: number; gid: number }

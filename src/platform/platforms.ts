@@ -2,7 +2,7 @@
 // what each part of the pipeline calls the same machine: ELF, npm (`--cpu`), Debian (dpkg
 // architecture), the GNU triplet (binutils, library folders) and qemu-user.
 import { SeabuildError } from '../errors.ts';
-import type { Machine } from '../image/types.ts';
+import type { Machine } from '../elf/index.ts';
 
 /** One target platform. */
 export interface TargetPlatform {
@@ -11,7 +11,7 @@ export interface TargetPlatform {
   os: 'linux';
   /** OCI architecture. */
   architecture: 'amd64' | 'arm64';
-  /** ELF e_machine, as src/image/elf.ts names it. */
+  /** ELF e_machine, as src/elf/read.ts names it. */
   machine: Machine;
   /** npm's `cpu` / Node's process.arch. */
   npmCpu: 'x64' | 'arm64';

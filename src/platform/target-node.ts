@@ -3,7 +3,7 @@
 // exact version of the build's node, whose blob it will carry.
 import { stat } from 'node:fs/promises';
 import { SeabuildError } from '../errors.ts';
-import { readElfFile } from '../image/elf.ts';
+import { readElfFile } from '../elf/index.ts';
 import { containsFuse, seaFuse, type NodeBinary } from '../sea/node-binary.ts';
 import type { TargetPlatform } from './platforms.ts';
 

@@ -3,7 +3,7 @@
 // files are of the wrong machine.
 import { SeabuildError } from '../errors.ts';
 import type { Embedded } from '../embed/index.ts';
-import { readElfFile } from '../image/elf.ts';
+import { readElfFile } from '../elf/index.ts';
 import type { TargetPlatform } from './platforms.ts';
 
 /** Throws ADDON_NO_TARGET_BUILD for the first package whose ELF files are not for `platform`. */

@@ -2,7 +2,7 @@
 import { open, stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
-import { readElfFile } from '../image/elf.ts';
+import { hostMachine as hostMachineOf, readElfFile } from '../elf/index.ts';
 
 /** A node binary that can carry a SEA blob. */
 export interface NodeBinary {
@@ -29,7 +29,7 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
     if ((error as SeabuildError).code !== 'ELF_NOT_ELF') throw error;
     throw new SeabuildError({ code: 'NODE_NOT_ELF', message: 'not an ELF executable, so not a Linux node binary', file: path, fix, cause: error });
   });
-  const hostMachine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  const hostMachine = hostMachineOf();
   if (machine !== hostMachine) {
     // --node makes the blob, so it must run here; another platform's binary is given per platform.
     const platform = machine === 'aarch64' ? 'linux/arm64' : 'linux/amd64';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeabuildError } from '../../src/errors.ts';
-import { readElf, readElfFile } from '../../src/image/elf.ts';
+import { readElf, readElfFile } from '../../src/elf/index.ts';
 import { readLdSoConfDirs } from '../../src/image/ldconf.ts';
 import { validateImageArchive } from '../../src/image/validate.ts';
 import { resolveConfig } from '../../src/config.ts';
@@ -21,7 +21,7 @@ let helloLayers: Promise<Buffer[]> | undefined;
 export const fuzzTargets: Record<string, FuzzTarget> = {
   // The ELF reader, on bytes and on a file (it reads the file in pieces): the two must agree.
   elf: {
-    cover: ['/src/image/elf.ts'],
+    cover: ['/src/elf/read.ts'],
     corpusDir: corpus('elf'),
     maxBytes: 64 * 1024,
     dictionary: ['\x7fELF', '\x02\x01\x01', '\x3e\x00', '\xb7\x00', '$ORIGIN', '/lib64/ld-linux-x86-64.so.2\0'],

@@ -14,11 +14,11 @@ import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { addonAbi } from '../../image/elf-symbols.ts';
+import { addonAbi } from '../../elf/index.ts';
 import { packageDirOf } from '../../bundle/tree-paths.ts';
 import { elfFilesId } from './finish.ts';
 import type { PackageFile, PackageFiles } from './types.ts';
-import type { Machine } from '../../image/types.ts';
+import type { Machine } from '../../elf/index.ts';
 
 /** The target node's ABI and version, and the folder holding its headers (include/node), if any. */
 interface TargetNode { modules: number; version: string; nodedir?: string; binary: string }

@@ -5,19 +5,18 @@ import type { ResolvedConfig } from '../../config.ts';
 import type { Bundle } from '../../bundle/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Warning } from '../../errors.ts';
-import { readElfFile } from '../../image/elf.ts';
+import { hostMachine, readElfFile, type Machine } from '../../elf/index.ts';
 import { collectPackageFiles } from './collect.ts';
 import { alignAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
-import type { Machine } from '../../image/types.ts';
 
 /** The machine of the node binary; the host's when it is not readable (buildSea reports that error with its own words). */
 export async function targetMachine(nodeBinary: string): Promise<Machine> {
   try {
     return (await readElfFile(nodeBinary)).machine;
   } catch {
-    return process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+    return hostMachine();
   }
 }
 

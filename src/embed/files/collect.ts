@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { SeabuildError, type Warning } from '../../errors.ts';
-import type { Machine } from '../../image/types.ts';
+import type { Machine } from '../../elf/index.ts';
 import type { BundleTree } from '../../bundle/index.ts';
 import { treePathOf, packageDirOf } from '../../bundle/tree-paths.ts';
 import { globMatcher } from './glob.ts';

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import { createHash } from 'node:crypto';
 import { join, sep } from 'node:path';
 import { SeabuildError } from '../../errors.ts';
-import type { Machine } from '../../image/types.ts';
+import type { Machine } from '../../elf/index.ts';
 import { packageOf } from '../../../runtime-stubs/vfs/tree.ts';
 import { packageDirOf, treePathOf } from '../../bundle/tree-paths.ts';
 import { elfKind, isElf, originDependencies, readNative } from './native.ts';

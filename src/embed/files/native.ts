@@ -4,8 +4,8 @@
 // System libraries (libc, libstdc++, libresolv) are not carried: the image's closure adds them.
 import { existsSync, openSync, readSync, closeSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readElfFile, type ElfInfo } from '../../image/elf.ts';
-import type { Machine } from '../../image/types.ts';
+import { readElfFile, type ElfInfo } from '../../elf/index.ts';
+import type { Machine } from '../../elf/index.ts';
 import type { PackageFileKind } from './types.ts';
 
 /** True when the file starts with the ELF magic. */

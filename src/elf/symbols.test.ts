@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from '../errors.ts';
-import { addonAbi, readDefinedDynamicSymbols } from './elf-symbols.ts';
+import { addonAbi, readDefinedDynamicSymbols } from './symbols.ts';
 
 /** Compiles a shared object from C source with the machine's cc (what node-gyp uses too). */
 function sharedObject(dir: string, name: string, source: string): string {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertMachine, readElf, readElfFile, type ElfInfo } from './elf.ts';
+import { assertMachine, readElf, readElfFile, type ElfInfo } from './read.ts';
 import { packOrSkip, removePackedPackages, SHARP_ARM64 } from '../../test/fixtures/elf/npm-pack.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SeabuildError } from '../errors.ts';
-import type { Machine } from './types.ts';
+import type { Machine } from './machine.ts';
 
 /** What the ELF header's e_type says the file is. */
 export type ElfType = 'exec' | 'dyn' | 'rel' | 'core';
