@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../src/index.ts';
 import { createLayer } from '../src/image/layer.ts';
-import type { RootfsEntry } from '../src/image/types.ts';
+import type { RootfsEntry } from '../src/rootfs/index.ts';
 import { copyFixture, removeFixture } from '../test/helpers/fixture.ts';
 
 const compression = (process.argv[2] ?? 'gzip') as 'gzip' | 'zstd';

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { createLayer, type Layer } from '../src/image/layer.ts';
 import { appendLayers, emptyImage, withConfig } from '../src/image/image.ts';
 import { writeImageArchive } from '../src/image/archive.ts';
-import type { RootfsEntry } from '../src/image/types.ts';
+import type { RootfsEntry } from '../src/rootfs/index.ts';
 
 /** One layer's sizes. */
 export interface LayerSize { name: string; compressedBytes: number; uncompressedBytes: number }

@@ -1,4 +1,4 @@
-// `build(options)`: config → bundle → embed → sea → image (rootfs, verify, archive) → report.
+// `build(options)`: config → bundle → embed → sea → image rootfs → verify → image archive → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
 import { chmod, copyFile, link, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -6,11 +6,12 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
-import { prepareImageTree } from './embed/files/image-variant.ts';
+import { layOutImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { prepareTargets, type Target } from './platform/index.ts';
 import { checkTreeMachine } from './platform/tree-machine.ts';
-import { buildImage, type ImageBuild } from './image/index.ts';
+import { layOutImage, writeImage, type ImageBuild } from './image/index.ts';
+import { verifyImage, type Verification } from './verify/index.ts';
 import { publishImage, type Publication } from './image/publish.ts';
 import { writeSboms, type Sboms } from './sbom/index.ts';
 import { SEABUILD_VERSION } from './report/create.ts';
@@ -18,11 +19,11 @@ import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
 import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
-import { createTimings, type StageTiming } from './timings.ts';
+import { createTimings, type StageTiming, type Timings } from './timings.ts';
 import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
 import { createWorkDir } from './work-dir.ts';
 import type { Warning } from './errors.ts';
-import type { Rootfs } from './image/types.ts';
+import type { Rootfs } from './rootfs/index.ts';
 import type { SeabuildOptions } from './options.ts';
 
 export interface BuildOptions extends SeabuildOptions {
@@ -42,6 +43,10 @@ export interface PlatformBuild {
   target: Target;
   executable: SeaExecutable;
   image?: ImageBuild;
+  /** What the smoke run of the image's rootfs proved (absent with --no-verify, the split layout, or when skipped). */
+  verification?: Verification;
+  /** Why the smoke run did not run (another machine and no qemu-user here); also in the warnings. */
+  verificationSkipped?: Warning;
   report: SizeReport;
   previousReport?: SizeReport;
 }
@@ -119,14 +124,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       });
       if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
       // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger, timings }) : undefined;
-      const image = config.image && imageTree
-        ? await buildImage({
-          config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp,
-          split: { bundlePath: bundled.path, assets: imageTree.assets }, workDir: platformDir, logger, timings,
-          ...(target.host ? {} : { target }),
+      const imageTree = config.image ? await imageExecutable(config, embedded, bundled.path, staged, join(platformDir, 'image-executable'), logger, timings) : undefined;
+      const imageConfig = config.image ? { ...platformConfig, image: config.image } : undefined;
+      const laidOut = imageConfig && imageTree
+        ? await layOutImage({
+          config: imageConfig, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles,
+          split: { bundlePath: bundled.path, assets: imageTree.assets }, logger, timings, ...(target.host ? {} : { target }),
         })
         : undefined;
+      // Between the layout and the layers: a failing smoke run leaves no image archive behind.
+      const smoke = imageConfig && laidOut
+        ? await verifyImage({
+          settings: config.verify, rootfs: laidOut.rootfs, appPath: imageConfig.image.appPath, split: laidOut.split, subject: imageTree!.executable.path,
+          mode: config.mode, port: config.port, imageEnv: laidOut.runtime.env ?? {}, ...(laidOut.runtime.user ? { imageUser: laidOut.runtime.user } : {}), runApp: bundled.launch.runApp,
+          ...(target.host ? {} : { target: { platform: target.platform, ...(target.emulator ? { emulator: target.emulator } : {}) } }),
+          workDir: platformDir, logger, timings,
+        })
+        : {};
+      const image = imageConfig && laidOut ? await writeImage({ config: imageConfig, rootfs: laidOut, workDir: platformDir, timings }) : undefined;
       const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
       // The work folder goes away: the image's file list names the published executable instead.
       if (image) image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
@@ -136,11 +151,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         publication = config.push ? await publish(config, image, sboms, logger) : undefined;
         if (publication) { image.push = publication; warnings.push(...publication.warnings); }
       }
-      const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
+      const platformWarnings = smoke.verificationSkipped ? [smoke.verificationSkipped] : [];
       const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
       const written = await timings.time('report', () => writeBuildReport(artifacts));
       warnings.push(...platformWarnings, ...written.warnings);
-      platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
+      platforms.push({ target, executable, ...(image ? { image } : {}), ...smoke, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
     const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
     const first = platforms[0]!;
@@ -154,6 +169,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The image's executable and the tree files it loads in place: the standalone one when the tree holds no ELF file. */
+async function imageExecutable(config: ResolvedConfig, embedded: Embedded, bundlePath: string, standalone: SeaExecutable, workDir: string, logger: Logger, timings: Timings) {
+  const layout = await layOutImageTree({ embedded, name: config.name, sourceDateEpoch: config.sourceDateEpoch, workDir, logger });
+  if (!layout) return { executable: standalone, extraAppFiles: [], extraElfFiles: [], assets: embedded.seaAssets };
+  const executable = await buildSea({
+    node: standalone.node, bundlePath, assets: layout.assets, output: join(workDir, config.name), workDir, check: false, codeCache: config.codeCache, timings, label: 'image executable',
+  });
+  return { executable, ...layout };
 }
 
 /** Links the staged executable to `target` (atomically; a copy when the work folder is on another filesystem). */

@@ -10,7 +10,7 @@ import type { StageTiming } from './timings.ts';
 import { runTraceCommand } from './trace/cli.ts';
 import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
-import { verifyArchive } from './verify/archive.ts';
+import { verifyArchive } from './verify-archive.ts';
 
 const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -141,12 +141,11 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
   const { embedded, config } = result;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   const several = result.platforms.length > 1 || !result.platforms[0]!.target.host;
-  const platformLines = result.platforms.flatMap(({ target, executable, image, report, previousReport }) => {
+  const platformLines = result.platforms.flatMap(({ target, executable, image, verification, verificationSkipped, report, previousReport }) => {
     const source = target.nodeSource.kind === 'npm' ? `; ${target.nodeSource.spec} from npm${target.nodeSource.cached ? ', cached' : ''}` : target.nodeSource.kind === 'given' ? `; ${target.node.path}` : '';
-    const verification = image?.verification;
     const smoke = verification
       ? `; smoke run passed (${verification.method}${verification.emulator ? `, emulated by ${verification.emulator}` : ''}${verification.boot ? `, served HTTP ${verification.boot.status} in ${verification.boot.answeredMs} ms, stopped in ${verification.boot.stopMs} ms` : ''})`
-      : image?.verificationSkipped ? `; smoke run skipped (no ${target.platform.qemu})` : '; smoke run skipped';
+      : verificationSkipped ? `; smoke run skipped (no ${target.platform.qemu})` : '; smoke run skipped';
     return [
       ...(several ? [`  ${target.platform.name}`] : []),
       `  executable  ${relative(process.cwd(), executable.path) || executable.path}  ${mb(executable.sizeBytes)}  sha256:${executable.sha256.slice(0, 16)}`,
@@ -200,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
-    if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
+    if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {

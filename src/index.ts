@@ -12,7 +12,7 @@ export type { ImageBuild, Image, ImageArchive, Closure } from './image/index.ts'
 export type { Verification } from './verify/index.ts';
 export type { SizeReport, ReportComponent, ReportLayer, ReportDiff, Budget, BudgetResult } from './report/index.ts';
 export { compareReports, checkBudget, readReport, renderTable, renderDiff, renderMarkdown, renderHtml } from './report/index.ts';
-export { verifyArchive } from './verify/archive.ts';
+export { verifyArchive } from './verify-archive.ts';
 export type { PackageFile, PackageFiles } from './embed/files/types.ts';
 export type { Sboms, SbomDocument, SbomFormat } from './sbom/index.ts';
 export type { Publication } from './image/publish.ts';

@@ -10,7 +10,7 @@ import { describeEntry } from '../src/image/entries.ts';
 import { imageId, imageManifestBlob, type Image } from '../src/image/image.ts';
 import { writeOciLayout } from '../src/image/oci-dir.ts';
 import { validateImageArchive, type ValidatedImage } from '../src/image/validate.ts';
-import type { Rootfs } from '../src/image/types.ts';
+import type { Rootfs } from '../src/rootfs/index.ts';
 import { createPodman, findTool, requireTools, run, startDockerd, type CommandResult, type Dockerd, type Podman } from './helpers/engines.ts';
 import { HELLO_OUTPUT, helloImage } from './helpers/image.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { build, type BuildResult } from '../src/index.ts';
 import { validateImageArchive } from '../src/image/validate.ts';
-import { buildImage } from '../src/image/index.ts';
+import { layOutImage } from '../src/image/index.ts';
 import { silentLogger } from '../src/log.ts';
 import { copyFixture, removeFixture, repoRoot } from './helpers/fixture.ts';
 import { createPodman, findTool, run, startDockerd, type Dockerd, type Podman } from './helpers/engines.ts';
@@ -156,7 +156,7 @@ test('bad input: a library that cannot be found names it and who needs it', asyn
   try {
     const needy = join(repoRoot, 'test/fixtures/elf/bin/needs-missing');
     await assert.rejects(
-      buildImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: result.executable, extraElfFiles: [needy], runApp: true, workDir: work, logger: silentLogger }),
+      layOutImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: result.executable, extraElfFiles: [needy], logger: silentLogger }),
       (error: any) => error.code === 'LIB_NOT_FOUND' && /libdoesnotexist\.so\.1/.test(error.message) && error.file === needy,
     );
   } finally {
@@ -194,8 +194,8 @@ test('seabuild verify: passes on the built archive; a rootfs without libstdc++ f
   assert.equal(bad.exitCode, 1);
   assert.ok(bad.stderr.includes(truncated));
 
-  const { writeRootfsToDir } = await import('../src/image/rootfs-dir.ts');
-  const { verifyRootfs } = await import('../src/verify/index.ts');
+  const { writeRootfsToDir } = await import('../src/rootfs/index.ts');
+  const { verifyRootfs } = await import('../src/verify/run.ts');
   const work = await mkdtemp(join(tmpdir(), 'seabuild-no-libstdcxx-'));
   try {
     const rootfs = result.image!.rootfs;

@@ -61,10 +61,10 @@ describe('one build for linux/amd64 and linux/arm64', () => {
   });
 
   test('the arm64 smoke run ran under qemu-user, service booted and stopped', () => {
-    const verification = armBuild().image!.verification!;
+    const verification = armBuild().verification!;
     assert.equal(verification.emulator, 'qemu-aarch64-static');
     assert.equal(verification.boot?.status, 200);
-    assert.equal(result.platforms[0]!.image!.verification!.emulator, undefined);
+    assert.equal(result.platforms[0]!.verification!.emulator, undefined);
   });
 
   test('the arm64 image holds the arm64 closure, each library named by its Debian arm64 package', async () => {
@@ -193,7 +193,7 @@ describe('bad input', () => {
 
   test('no qemu-user: the arm64 smoke run is skipped, and the build says so and why', async () => {
     const skipped = await build({ cwd: dir, env: noQemuEnv, platforms: ['linux/arm64'], outDir: 'dist-noqemu' });
-    assert.equal(skipped.image!.verification, undefined);
+    assert.equal(skipped.platforms[0]!.verification, undefined);
     const warning = skipped.warnings.find((w) => w.code === 'VERIFY_SKIPPED_NO_EMULATOR');
     assert.match(warning?.message ?? '', /the linux\/arm64 smoke run was skipped: qemu-aarch64-static is not on the PATH/);
     // Reproducible per platform: the same executable and image bytes as the first build (which also ran the smoke run).

@@ -61,7 +61,7 @@ export async function embed(config: ResolvedConfig, workDir: string, tree?: { fi
 }
 
 /** The SEA assets of `embedded` with its tree in another layout: the image variant uses `{ mode: 'external', root }`. */
-export async function withTreeLayout(embedded: Embedded, layout: TreeMode, config: ResolvedConfig, workDir: string): Promise<Record<string, string>> {
+export async function withTreeLayout(embedded: Embedded, layout: TreeMode, config: Pick<ResolvedConfig, 'sourceDateEpoch'>, workDir: string): Promise<Record<string, string>> {
   if (!embedded.packageFiles) return embedded.seaAssets;
   const kept = Object.entries(embedded.seaAssets).filter(([key]) => key !== treeManifestKey && !key.startsWith(treeAssetPrefix));
   return sortByKey({ ...Object.fromEntries(kept), ...(await treeSeaAssets(embedded.packageFiles, layout, config.sourceDateEpoch, workDir)) });

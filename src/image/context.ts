@@ -4,8 +4,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomically } from '../fs-atomic.ts';
 import type { RuntimeConfig } from './image.ts';
-import { writeRootfsToDir } from './rootfs-dir.ts';
-import type { Rootfs } from './types.ts';
+import { writeRootfsToDir, type Rootfs } from '../rootfs/index.ts';
 
 export const dockerfileTemplate = resolve(import.meta.dirname, '../../Dockerfile.scratch');
 

@@ -1,7 +1,7 @@
 // Rules every set of rootfs entries obeys before it becomes a tar layer or a directory on disk.
 import { posix } from 'node:path';
 import { SeabuildError } from '../errors.ts';
-import type { RootfsEntry } from './types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 
 /** Mode of a parent directory nobody listed (the mode `mkdir -p` and docker use). */
 const IMPLICIT_DIR_MODE = 0o755;

@@ -8,7 +8,7 @@ import {
   appendLayers, emptyImage, imageConfig, imageConfigBlob, imageId, imageManifest, imageManifestBlob, platformOf, withAnnotations, withConfig, type Image,
 } from './image.ts';
 import { createLayer, type Layer } from './layer.ts';
-import type { RootfsEntry } from './types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 
 const EPOCH = 1_700_000_000;
 const TESTDATA = join(import.meta.dirname, 'testdata');

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { forEachTarMember, type TarMember } from './tar-read.ts';
 import { createLayer, type Compression, type Layer } from './layer.ts';
-import type { RootfsEntry } from './types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 
 const EPOCH = 1_700_000_000;
 // A last component over ustar's 100-byte name field: only a PAX record can hold it.

@@ -15,7 +15,7 @@ import { createChunkedGzip } from './gzip-chunked.ts';
 import { openBlockCache, type BlockCache } from './block-cache.ts';
 import { normalizeEntries, tarName } from './entries.ts';
 import { addTarEntry, checkSourceDateEpoch, READ_CHUNK_BYTES, writeTar } from './tar.ts';
-import type { RootfsEntry } from './types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 
 /** How a layer's tar is compressed. */
 export type Compression = 'gzip' | 'zstd';

@@ -7,9 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { closureByLdd, HELLO, HELLO_OUTPUT, helloRootfs } from '../../test/helpers/image.ts';
 import { findTool, requireRoot } from '../../test/helpers/engines.ts';
 import { describeEntry } from './entries.ts';
-import { writeRootfsToDir } from './rootfs-dir.ts';
+import { writeRootfsToDir, type Rootfs, type RootfsEntry } from '../rootfs/index.ts';
 import { layoutRootfs } from './rootfs.ts';
-import type { Rootfs, RootfsEntry } from './types.ts';
 
 let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'seabuild-rootfs-test-')); });

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { SeabuildError } from '../errors.ts';
 import { normalizeEntries, sourceUnreadable } from './entries.ts';
-import type { Rootfs, RootfsEntry } from './types.ts';
+import type { Rootfs, RootfsEntry } from '../rootfs/index.ts';
 
 /** The uid and gid of `nonroot`, as in distroless images. */
 export const NONROOT_ID = 65532;

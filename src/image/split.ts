@@ -5,7 +5,7 @@
 // new ~55 MB compressed layer; here the runtime layer stays byte-identical and is never pulled again.
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { RootfsEntry } from './types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 
 /** Where the split layout puts node. */
 export const SPLIT_NODE_PATH = '/usr/local/bin/node';

@@ -44,7 +44,7 @@ export async function prepareTargets(config: ResolvedConfig, buildNode: Prepared
     }
     const given = config.platformNodes[platform.name];
     const emulator = findEmulator(platform, config.toolPath);
-    // Fail before any work when the smoke run was asked for and cannot run (buildImage warns otherwise).
+    // Fail before any work when the smoke run was asked for and cannot run (verifyImage warns otherwise).
     if (!emulator && config.image && config.verify?.required) throw noEmulatorError(platform, given ?? config.nodeBinary);
     const downloaded = given ? undefined : await nodeFromPackage(platform, buildNode.version, config.cacheDir);
     if (downloaded) logger.info(`node ${buildNode.version} for ${platform.name}: ${downloaded.spec}${downloaded.cached ? ' (cached)' : ' (downloaded from npm)'}`);

@@ -3,7 +3,7 @@
 // files (/etc, the CA bundle), and each layer's tar headers and padding.
 import { basename } from 'node:path';
 import { findOwningPackages } from '../image/dpkg.ts';
-import type { RootfsEntry } from '../image/types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 import { executablePieces, type ReportInput } from './executable.ts';
 import { treeFilePiece } from './embedded.ts';
 import { componentOf, type Piece } from './pieces.ts';

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from '../build.ts';
-import { SeabuildError, formatWarning } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { SeabuildError, formatWarning, type Warning } from '../errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { SeabuildOptions } from '../options.ts';
 import { resolveManifests } from './index.ts';
 
 /** The usage text of `seabuild resolve`. */
@@ -26,8 +26,11 @@ Options:
 
 Credentials: SEABUILD_REGISTRY_USERNAME / SEABUILD_REGISTRY_PASSWORD, as for build --push.`;
 
-/** Runs `seabuild resolve ARGS`; returns the exit code. */
-export async function runResolveCommand(argv: string[], io: { stdout: (text: string) => void }): Promise<number> {
+/** What the resolve command needs of a build: the digest reference it pushed (cli.ts passes `build`, which this module does not import). */
+export type PushingBuild = (options: SeabuildOptions & { cwd: string; logger: Logger; keepWorkDir: boolean }) => Promise<{ warnings: Warning[]; publication?: { digestReference: string } }>;
+
+/** Runs `seabuild resolve ARGS`, building each app with `io.build`; returns the exit code. */
+export async function runResolveCommand(argv: string[], io: { stdout: (text: string) => void; build: PushingBuild }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, strict: true, options: {
@@ -45,7 +48,7 @@ export async function runResolveCommand(argv: string[], io: { stdout: (text: str
     cwd: process.cwd(),
     buildAndPush: async (appDir) => {
       logger.info(`resolve: building ${appDir}`);
-      const result = await build({
+      const result = await io.build({
         cwd: appDir,
         push: true,
         ...(values['insecure-registry'] ? { insecureRegistry: true } : {}),

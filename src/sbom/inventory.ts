@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { findOwningPackages } from '../image/dpkg.ts';
 import { parseReference } from '../image/reference.ts';
-import type { RootfsEntry } from '../image/types.ts';
+import type { RootfsEntry } from '../rootfs/index.ts';
 import type { SbomInput } from './index.ts';
 import { hashFile, hashBytes, type FileHashes } from './hash.ts';
 import { debPurl, genericPurl, npmPurl, ociPurl } from './purl.ts';

@@ -6,7 +6,7 @@ import { appendLayers, emptyImage, withConfig, type Image } from '../../src/imag
 import { createLayer, type Compression, type Layer } from '../../src/image/layer.ts';
 import { resolveRooted } from '../../src/image/rooted-path.ts';
 import { layoutRootfs, type RootfsInput } from '../../src/image/rootfs.ts';
-import type { Rootfs } from '../../src/image/types.ts';
+import type { Rootfs } from '../../src/rootfs/index.ts';
 
 /** The test executable (see src/image/testdata/README.md). */
 export const HELLO = resolve(import.meta.dirname, '../../src/image/testdata/hello');

@@ -1,7 +1,7 @@
 // The tree in the image: the files laid out under one folder at build time, loaded in place (the
 // container runs --read-only with no tmpfs, and Docker mounts /tmp noexec, so nothing is extracted).
 import { posix } from 'node:path';
-import type { RootfsEntry } from '../../image/types.ts';
+import type { RootfsEntry } from '../../rootfs/index.ts';
 import type { PackageFiles } from './types.ts';
 
 /** Where the image lays out the tree of app `name` (FHS: a package's internal files under /usr/lib). */

@@ -1,4 +1,4 @@
-// The values the image stage passes between its parts. Plain data: no methods, no I/O.
+// A root filesystem as plain data: what the image stage lays out, the smoke run executes and the report and SBOMs describe. No methods, no I/O.
 
 /** One entry of a root filesystem as it will appear in the image. Paths are absolute, POSIX, no trailing slash. */
 export type RootfsEntry =

@@ -1,12 +1,14 @@
-// `seabuild verify IMAGE.tar`: the smoke run on an existing archive — validate it, unpack its layers in
-// order into a temporary rootfs, and run the entrypoint's `version` and `selftest` there.
+// `seabuild verify IMAGE.tar`: the smoke run on an existing archive — the image stage's validator
+// checks it, its layers are unpacked in order into a temporary rootfs, and the verify stage's runner
+// runs the entrypoint's `version` and `selftest` there. An entrance like build.ts: it composes two stages.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { SeabuildError } from '../errors.ts';
-import { validateImageArchive } from '../image/validate.ts';
-import { verifyRootfs, type Verification } from './index.ts';
+import { SeabuildError } from './errors.ts';
+import { validateImageArchive } from './image/validate.ts';
+import { verifyRootfs } from './verify/run.ts';
+import type { Verification } from './verify/index.ts';
 
 /** Validates `archivePath` and smoke-runs its entrypoint inside its own files. */
 export async function verifyArchive(archivePath: string): Promise<Verification & { reference?: string }> {
