@@ -6,9 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
-import { normalizeReference } from './image/reference.ts';
-import type { SbomFormat } from './sbom/index.ts';
+import { normalizeReference } from './image-reference.ts';
 import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
+
+/** The SBOM formats seabuild writes (SPDX 2.3 JSON, CycloneDX 1.6 JSON). */
+export type SbomFormat = 'spdx' | 'cyclonedx';
 
 /** The one configuration value every stage receives. Paths are absolute. */
 export interface ResolvedConfig {

@@ -3,8 +3,8 @@
 import { build as esbuild, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
 import { SeabuildError, type Warning } from '../errors.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { runtimeEntry, stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
@@ -118,7 +118,7 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
   return {
     path: outfile,
     sizeBytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     metafile,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],

@@ -11,10 +11,10 @@
 //   (README.md, .gitkeep), dot-files (editor locks) and subdirectories are ignored.
 // - `-- seabuild:no-transaction` on its own line among the leading comment lines opts a file out
 //   of the per-migration transaction (for `CREATE INDEX CONCURRENTLY` and friends).
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeabuildError } from '../errors.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { EmbeddedMigration } from '../../runtime-stubs/migrate/types.ts';
 import { compareVersions } from '../../runtime-stubs/migrate/plan.ts';
 import { splitSqlStatements } from './sql-statements.ts';
@@ -110,7 +110,7 @@ async function readMigration(dir: string, file: string): Promise<EmbeddedMigrati
     version: match[1]!,
     name: match[2]!,
     file,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     sql,
     transactional,
     sizeBytes: bytes.length,

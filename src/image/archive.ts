@@ -7,7 +7,7 @@ import { writeAtomically } from '../fs-atomic.ts';
 import { createHashTap } from './digest.ts';
 import { imageId, imageManifestBlob, type Image, type JsonBlob } from './image.ts';
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION } from './layout.ts';
-import { normalizeReference } from './reference.ts';
+import { normalizeReference } from '../image-reference.ts';
 import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
 
 /** What `writeImageArchive` wrote. */

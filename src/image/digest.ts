@@ -1,10 +1,11 @@
 // Content addressing shared by the layer, image and archive writers and the validator.
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { sha256Hex } from '../sha256.ts';
 
 /** `sha256:<hex>` of some bytes (OCI image-spec descriptor.md: the only algorithm we write). */
 export function sha256Digest(bytes: Uint8Array | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  return `sha256:${sha256Hex(bytes)}`;
 }
 
 /** The hex part of a `sha256:` digest, as used for `blobs/sha256/<hex>` paths. */

@@ -9,7 +9,7 @@ import { writeAtomically } from '../fs-atomic.ts';
 import { createHashTap } from './digest.ts';
 import { jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } from './image.ts';
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
-import { normalizeReference } from './reference.ts';
+import { normalizeReference } from '../image-reference.ts';
 import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
 
 /** What `writeIndexArchive` wrote. */

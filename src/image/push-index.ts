@@ -6,7 +6,7 @@ import { imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
 import { imageIndexBlob, indexBlobs } from './index-archive.ts';
 import { hasBlob, putManifest, type PushOptions } from './push.ts';
 import { UploadState, uploadBlob } from './upload.ts';
-import { parseReference } from './reference.ts';
+import { parseReference } from '../image-reference.ts';
 import type { RegistrySession } from './registry-http.ts';
 
 /** What the index push did. */

@@ -4,7 +4,7 @@
 import { silentLogger, type Logger } from '../log.ts';
 import { imageConfigBlob, imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
 import { layoutBlobs } from './layout.ts';
-import { parseReference } from './reference.ts';
+import { parseReference } from '../image-reference.ts';
 import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
 import { UploadState, uploadBlob, type BlobSource } from './upload.ts';
 

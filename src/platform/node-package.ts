@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
-import { sha256File } from '../sea/strip.ts';
+import { sha256File } from '../sha256.ts';
 import type { TargetPlatform } from './platforms.ts';
 
 /** A node binary from the cache, with where it came from. */

@@ -8,22 +8,15 @@
 // Integer shares use the largest-remainder method, so sums are exact.
 // gzip pieces are compressed as the layer is (block-parallel, gzip-chunked.ts); with a size cache, a
 // piece whose bytes were measured before (same sha256, codec and level) is not compressed again.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import type { Compression } from '../image/layer.ts';
 import { createChunkedGzip } from '../image/gzip-chunked.ts';
 import type { SizeCache } from './size-cache.ts';
 import type { Attribution } from './schema.ts';
-import type { Piece, PieceSource } from './pieces.ts';
+import type { Codec, Piece, PieceSource } from './pieces.ts';
 
-/** A codec and level, as the layer was written. */
-export interface Codec {
-  compression: Compression;
-  level: number;
-}
 
 /** Each piece's compressed share and how it was found. */
 export interface PieceShare {
@@ -85,14 +78,6 @@ export async function compressedSize(source: NonNullable<PieceSource>, codec: Co
   const input = 'path' in source ? createReadStream(source.path, { highWaterMark: 1 << 20 }) : Readable.from([Buffer.from(source.content)]);
   await pipeline(input, createCompressor(codec), counter);
   return sizeBytes;
-}
-
-/** sha256 of a piece's bytes (the size cache's key). */
-export async function sourceSha256(source: NonNullable<PieceSource>): Promise<string> {
-  const hash = createHash('sha256');
-  if ('content' in source) return hash.update(source.content).digest('hex');
-  for await (const chunk of createReadStream(source.path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function createCompressor(codec: Codec): NodeJS.ReadWriteStream {

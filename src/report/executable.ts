@@ -1,13 +1,10 @@
 // The executable, cut into what it is made of: the stripped node binary, the SEA blob (the bundle
 // and every SEA asset, with the blob's own framing), and what postject's rewrite of the ELF added.
 import { statSync } from 'node:fs';
-import type { BuildResult } from '../build.ts';
+import type { ReportInput } from './input.ts';
 import { bundlePieces } from './javascript.ts';
 import { embeddedItemPieces, TREE_ASSET_PREFIX, type SeaAssetNames } from './embedded.ts';
 import { componentOf, type Piece } from './pieces.ts';
-
-/** What the report reads of a build: everything `build` returns except the report itself. */
-export type ReportInput = Omit<BuildResult, 'report' | 'previousReport' | 'platforms' | 'timings'>;
 
 /**
  * The image's own executable, when it is not the standalone one: with native addons the image

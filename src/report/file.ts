@@ -7,7 +7,7 @@ import { writeFileAtomically } from '../fs-atomic.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { findShapeProblem } from './check.ts';
 import { createReport } from './create.ts';
-import type { ReportInput } from './executable.ts';
+import type { ReportInput } from './input.ts';
 import { SCHEMA_VERSION, type SizeReport } from './schema.ts';
 
 /** `<outDir>/<name>.report.json`. */

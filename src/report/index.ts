@@ -2,7 +2,7 @@
 // compressed and uncompressed), what changed since another report, and views of both: terminal
 // table, Markdown, JSON, one self-contained HTML page; plus a budget check for CI.
 export { createReport, SEABUILD_VERSION } from './create.ts';
-export type { ReportInput } from './executable.ts';
+export type { ReportInput } from './input.ts';
 export { compareReports, type ReportDiff, type ComponentChange, type FileChange, type ByteChange, type ChangeStatus } from './compare.ts';
 export { renderTable, renderDiff, formatBuildSummary } from './text.ts';
 export { renderMarkdown } from './markdown.ts';

@@ -1,10 +1,9 @@
 // The inputs digest: one sha256 that changes when, and only when, something that went into the
 // build changed, so two reports with the same digest describe the same build.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { sha256File } from '../sea/strip.ts';
-import type { ReportInput } from './executable.ts';
+import { sha256File, sha256Hex } from '../sha256.ts';
+import type { ReportInput } from './input.ts';
 import { SEABUILD_ROOT } from './javascript.ts';
 
 /**
@@ -44,8 +43,4 @@ function outputSettings({ config }: ReportInput): Record<string, unknown> {
 
 function stablePath(absolute: string, root: string): string {
   return absolute.startsWith(`${SEABUILD_ROOT}/`) ? `seabuild/${relative(SEABUILD_ROOT, absolute)}` : relative(root, absolute);
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

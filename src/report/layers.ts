@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import { findOwningPackages } from '../image/dpkg.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
-import { executablePieces, type ReportInput } from './executable.ts';
+import { executablePieces } from './executable.ts';
+import type { ReportInput } from './input.ts';
 import { treeFilePiece } from './embedded.ts';
 import { componentOf, type Piece } from './pieces.ts';
 

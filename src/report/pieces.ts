@@ -1,6 +1,7 @@
 // The report's raw material: pieces of bytes, each in one layer (or in no layer without an image)
 // and owned by one component. Collectors turn build artifacts into pieces; `createReport` sums
 // them per component. A collector is one function, so a new artifact (native addons) is one more.
+import type { Compression } from '../image/layer.ts';
 import type { ComponentGroup, ComponentKind, ComponentPackage, ReportFile } from './schema.ts';
 
 /** The component a piece belongs to (pieces with the same id merge; the first one's fields win). */
@@ -17,6 +18,12 @@ export interface ComponentInfo {
  * the layer's residual (the node runtime inside the executable: measuring it would compress
  * ~110 MB a second time in every build).
  */
+/** A codec and level, as the layer was written (what a piece's compressed size is measured with). */
+export interface Codec {
+  compression: Compression;
+  level: number;
+}
+
 export type PieceSource = { path: string } | { content: Uint8Array } | null;
 
 /** Some bytes of the image, owned by one component. */

@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { PieceSource } from './pieces.ts';
-import type { Codec } from './compressed.ts';
-import { sourceSha256 } from './compressed.ts';
+import { sha256File, sha256Hex } from '../sha256.ts';
+import type { Codec, PieceSource } from './pieces.ts';
 
 /** Looks a size up, or measures it and remembers it. */
 export interface SizeCache {
@@ -27,7 +26,7 @@ export async function openSizeCache(path: string): Promise<SizeCache> {
     async measure(source, codec, compute) {
       const bytes = 'content' in source ? source.content.byteLength : Infinity;
       if (bytes < MIN_CACHED_BYTES) return compute(source, codec);
-      const key = `${codec.compression}-${codec.level}:${await sourceSha256(source)}`;
+      const key = `${codec.compression}-${codec.level}:${'content' in source ? sha256Hex(source.content) : await sha256File(source.path)}`;
       const size = typeof known[key] === 'number' ? known[key] : await compute(source, codec);
       used[key] = size;
       return size;

@@ -2,17 +2,16 @@
 // every Debian package a library came from, every file) as SPDX 2.3 JSON and CycloneDX 1.6 JSON,
 // written beside the image archive; the push attaches them to the image (src/image/attach.ts).
 import { join } from 'node:path';
-import type { ReportInput } from '../report/executable.ts';
 import { writeFileAtomically } from '../fs-atomic.ts';
 import { sha256Digest } from '../image/digest.ts';
-import { collectInventory, type Inventory } from './inventory.ts';
+import type { SbomFormat } from '../config.ts';
+import { collectInventory, type Inventory, type SbomInput } from './inventory.ts';
 import { renderSpdx } from './spdx.ts';
 import { renderCycloneDx } from './cyclonedx.ts';
 
-export type SbomFormat = 'spdx' | 'cyclonedx';
+export type { SbomFormat } from '../config.ts';
 
-/** What the stage reads: the build's artifacts, and seabuild's version for the creator field. */
-export type SbomInput = Pick<ReportInput, 'config' | 'bundle' | 'embedded' | 'executable' | 'image'> & { seabuildVersion: string };
+export type { SbomInput } from './inventory.ts';
 
 /** One written SBOM document. */
 export interface SbomDocument {

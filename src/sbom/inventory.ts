@@ -5,13 +5,27 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { findOwningPackages } from '../image/dpkg.ts';
-import { parseReference } from '../image/reference.ts';
+import { parseReference } from '../image-reference.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
-import type { SbomInput } from './index.ts';
+import type { ResolvedConfig } from '../config.ts';
+import type { Bundle } from '../bundle/index.ts';
+import type { Embedded } from '../embed/index.ts';
+import type { SeaExecutable } from '../sea/index.ts';
+import type { ImageBuild } from '../image/index.ts';
 import { hashFile, hashBytes, type FileHashes } from './hash.ts';
 import { debPurl, genericPurl, npmPurl, ociPurl } from './purl.ts';
 import { SEABUILD_ROOT } from '../report/javascript.ts';
 import { SPLIT_NODE_PATH, splitBundlePath } from '../image/split.ts';
+
+/** What the SBOM stage reads: the build's artifacts, and seabuild's version for the creator field. */
+export interface SbomInput {
+  config: ResolvedConfig;
+  bundle: Bundle;
+  embedded: Embedded;
+  executable: SeaExecutable;
+  image?: ImageBuild;
+  seabuildVersion: string;
+}
 
 /** One package of the inventory. `id` is stable and unique within the document. */
 export interface InventoryPackage {

@@ -1,6 +1,6 @@
 // Package URLs (github.com/package-url/purl-spec, PURL-TYPES.rst): the one identifier both SBOM
 // formats and vulnerability databases match packages on.
-import { parseReference } from '../image/reference.ts';
+import { parseReference } from '../image-reference.ts';
 
 /** purl-spec percent-encoding: everything but unreserved characters (`@` in a scope is `%40`). */
 function encode(part: string): string {

@@ -10,7 +10,8 @@ import { writeAtomically } from '../fs-atomic.ts';
 import type { Logger } from '../log.ts';
 import { untimed, type Timings } from '../timings.ts';
 import { inspectNodeBinary, seaFuse, type NodeBinary } from './node-binary.ts';
-import { sha256File, stripNodeBinary, type StripTool } from './strip.ts';
+import { stripNodeBinary, type StripTool } from './strip.ts';
+import { sha256File } from '../sha256.ts';
 import { injectFromTemplate, prepareInjectTemplate, type InjectTemplate } from './inject.ts';
 import { fixCodeCacheFlagHash, REPRODUCIBLE_SEED_FLAG } from './code-cache.ts';
 

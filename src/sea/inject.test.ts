@@ -11,7 +11,8 @@ import { execa } from 'execa';
 import { nodeBinary, otherNodeVersions } from '../../test/helpers/node-versions.ts';
 import { inspectNodeBinary, seaFuse } from './node-binary.ts';
 import { injectFromTemplate, prepareInjectTemplate, type Postject } from './inject.ts';
-import { sha256File, stripNodeBinary } from './strip.ts';
+import { stripNodeBinary } from './strip.ts';
+import { sha256File } from '../sha256.ts';
 
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
 const postject: Postject = async (executable, blobPath) => {

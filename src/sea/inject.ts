@@ -16,7 +16,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { NOTE_NAME, ELF_PROBE_BLOB_SIZES, readTemplateLayout, type TemplateLayout } from './inject-layout.ts';
 import { writeAtomically } from '../fs-atomic.ts';
-import { sha256File } from './strip.ts';
+import { sha256File } from '../sha256.ts';
 
 export type { TemplateLayout } from './inject-layout.ts';
 

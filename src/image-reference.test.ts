@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeReference } from './reference.ts';
+import { normalizeReference } from './image-reference.ts';
 
 const normalized: Array<[string, string]> = [
   ['web', 'docker.io/library/web:latest'],

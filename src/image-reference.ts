@@ -1,5 +1,5 @@
-// Image references as docker normalises them (distribution/reference: ParseNormalizedNamed).
-import { SeabuildError } from '../errors.ts';
+// Image references as docker normalises them (distribution/reference: ParseNormalizedNamed). Shared by config (the image name), the image writers and pushes, and the SBOMs' purls.
+import { SeabuildError } from './errors.ts';
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
