@@ -144,7 +144,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const image = imageConfig && laidOut ? await writeImage({ config: imageConfig, rootfs: laidOut, workDir: platformDir, timings }) : undefined;
       const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
       // The work folder goes away: the image's file list names the published executable instead.
-      if (image) image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
+      if (image) {
+        image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
+        if (image.executable === staged) image.executable = executable;
+      }
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
         sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
-import { SeabuildError, formatError, formatWarning, type Warning } from './errors.ts';
+import { SeabuildError, formatError, formatWarning, type Warning, usageError } from './errors.ts';
 import { createLogger } from './log.ts';
 import type { StageTiming } from './timings.ts';
 import { runTraceCommand } from './trace/cli.ts';
@@ -54,8 +54,9 @@ const parseOptions: ParseArgsConfig['options'] = {
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
-function usageError(message: string): SeabuildError {
-  return new SeabuildError({ code: 'USAGE', message, fix: 'run seabuild help for the options', exitCode: 2 });
+/** A usage error that points at this command's help. */
+function buildUsageError(message: string): SeabuildError {
+  return usageError(message, 'run seabuild help for the options');
 }
 
 /** Turns parsed flags into options, converting types as the option table says. */
@@ -71,7 +72,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
     if (spec.type === 'number[]') value = (raw as string[]).map((v) => toNumber(spec.flag, v));
     if (spec.type === 'record') value = Object.fromEntries((raw as string[]).map((kv) => splitKeyValue(spec.flag, kv)));
     if (spec.type === 'globs') value = groupKeyValues(spec.flag, raw as string[]);
-    if (spec.type === 'compression' && raw !== 'gzip' && raw !== 'zstd') throw usageError(`--${spec.flag} must be gzip or zstd, got "${raw}"`);
+    if (spec.type === 'compression' && raw !== 'gzip' && raw !== 'zstd') throw buildUsageError(`--${spec.flag} must be gzip or zstd, got "${raw}"`);
     if (key.startsWith('image.')) image[key.slice(6)] = value;
     else if (key.startsWith('verify.')) verify[key.slice(7)] = value;
     else options[key] = value;
@@ -88,7 +89,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
 
 function toNumber(flag: string, raw: string): number {
   const n = Number(raw);
-  if (raw === '' || !Number.isFinite(n)) throw usageError(`--${flag} must be a number, got "${raw}"`);
+  if (raw === '' || !Number.isFinite(n)) throw buildUsageError(`--${flag} must be a number, got "${raw}"`);
   return n;
 }
 
@@ -101,7 +102,7 @@ function groupKeyValues(flag: string, raw: string[]): Record<string, string[]> {
 
 function splitKeyValue(flag: string, kv: string): [string, string] {
   const at = kv.indexOf('=');
-  if (at <= 0) throw usageError(`--${flag} takes KEY=VALUE, got "${kv}"`);
+  if (at <= 0) throw buildUsageError(`--${flag} takes KEY=VALUE, got "${kv}"`);
   return [kv.slice(0, at), kv.slice(at + 1)];
 }
 
@@ -187,7 +188,7 @@ function formatTimings(stages: StageTiming[], totalMs: number): string {
 }
 
 async function runVerify(paths: string[]): Promise<number> {
-  if (paths.length !== 1) throw usageError('verify takes one image archive: seabuild verify dist/<name>.image.tar');
+  if (paths.length !== 1) throw buildUsageError('verify takes one image archive: seabuild verify dist/<name>.image.tar');
   const verification = await verifyArchive(paths[0]!);
   for (const command of verification.commands) process.stdout.write(`ok  ${command.command}  (${command.durationMs} ms)\n`);
   process.stdout.write(`${paths[0]}${verification.reference ? ` (${verification.reference})` : ''}: smoke run passed (${verification.method})\n`);
@@ -206,16 +207,16 @@ export async function main(argv: string[]): Promise<number> {
         const parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });
         return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
       } catch (error) {
-        throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+        throw buildUsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
       }
     })();
     const [command = 'help', ...rest] = positionals;
     if (values.help || command === 'help') { process.stdout.write(`${usage}\n`); return 0; }
     if (command === 'version' || command === '--version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
     if (command === 'verify') return await runVerify(rest);
-    if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`);
+    if (rest.length > 0) throw buildUsageError(`unexpected argument "${rest[0]}"`);
     if (command === 'build') return await runBuild(values);
-    throw usageError(`unknown command "${command}"`);
+    throw buildUsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof SeabuildError) {
       process.stderr.write(`${formatError(error)}\n`);

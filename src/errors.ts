@@ -58,3 +58,8 @@ export function formatWarning(warning: Warning): string {
   const fix = warning.fix ? `\n  fix: ${warning.fix}` : '';
   return `seabuild: warning: ${where}${warning.message}${fix}`;
 }
+
+/** A command-line usage error (exit code 2): what was wrong with the arguments, and what to run instead. */
+export function usageError(message: string, fix: string): SeabuildError {
+  return new SeabuildError({ code: 'USAGE', message, fix, exitCode: 2 });
+}

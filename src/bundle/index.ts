@@ -2,7 +2,7 @@
 // The metafile is the record of what went in; the size report reads it.
 import { build as esbuild, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { SeabuildError, type Warning } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
 import type { ResolvedConfig } from '../config.ts';
@@ -28,6 +28,10 @@ export interface Bundle {
   sizeBytes: number;
   sha256: string;
   metafile: Metafile;
+  /** sha256 of each input file of the metafile (key as the metafile names it; namespaced inputs have none): the report's inputs digest. */
+  inputSha256: Record<string, string>;
+  /** The metafile's name of the generated launcher module (seabuild's runtime, not a file). */
+  launcherInput: string;
   warnings: Warning[];
   /** What the embedded file tree needs (src/embed/files reads it). */
   tree: BundleTree;
@@ -120,11 +124,23 @@ export async function bundle(config: ResolvedConfig, workDir: string): Promise<B
     sizeBytes: bytes.length,
     sha256: sha256Hex(bytes),
     metafile,
+    inputSha256: await hashInputs(metafile, config.root),
+    launcherInput: launcherSpecifier,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
     launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root) },
   };
+}
+
+/** sha256 of every input that is a file (`(disabled):fs`, `<define:…>` and plugin namespaces are not). */
+async function hashInputs(metafile: Metafile, root: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const input of Object.keys(metafile.inputs)) {
+    if (/^[(<]|^[a-z-]+:/.test(input)) continue;
+    hashes[input] = sha256Hex(await readFile(isAbsolute(input) ? input : resolve(root, input)));
+  }
+  return hashes;
 }
 
 function location(config: ResolvedConfig, message: Message): { file?: string; line?: number } {

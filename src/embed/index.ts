@@ -7,6 +7,7 @@ import { collectAssets, type AssetSet } from './assets.ts';
 import { collectMigrations, type MigrationSet } from './migrations.ts';
 import { treeSeaAssets, type PackageFiles, type TreeMode } from './files/index.ts';
 import { treeAssetPrefix, treeManifestKey } from '../../runtime-stubs/vfs/manifest.ts';
+import { byteOrder } from '../order.ts';
 
 export type { AssetSet } from './assets.ts';
 export type { MigrationSet } from './migrations.ts';
@@ -68,5 +69,5 @@ export async function withTreeLayout(embedded: Embedded, layout: TreeMode, confi
 }
 
 function sortByKey(files: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => byteOrder(a, b)));
 }

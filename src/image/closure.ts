@@ -12,6 +12,7 @@ import { SeabuildError } from '../errors.ts';
 import { assertMachine, readElfFile, type ElfInfo, type Machine } from '../elf/index.ts';
 import { defaultLibraryDirs, dynamicStringTokens, readLdSoConfDirs } from './ldconf.ts';
 import { hostPathOf, resolveRooted, type SymlinkEntry } from './rooted-path.ts';
+import { byteOrder } from '../order.ts';
 
 export type { SymlinkEntry } from './rooted-path.ts';
 
@@ -108,7 +109,7 @@ export async function resolveClosure(roots: string[], options: ClosureOptions): 
   return {
     ...(state.interpreter ? { interpreter: state.interpreter } : {}),
     libraries: state.libraries,
-    symlinks: [...symlinks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    symlinks: [...symlinks.values()].sort((a, b) => byteOrder(a.path, b.path)),
   };
 }
 

@@ -11,6 +11,7 @@ import { jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } 
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
 import { normalizeReference } from '../image-reference.ts';
 import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
+import { byteOrder } from '../order.ts';
 
 /** What `writeIndexArchive` wrote. */
 export interface IndexArchive {
@@ -38,7 +39,7 @@ export function imageIndexBlob(images: readonly Image[]): JsonBlob {
 export function indexBlobs(images: readonly Image[]): LayoutBlob[] {
   const blobs = new Map<string, LayoutBlob>();
   for (const blob of images.flatMap((image) => layoutBlobs(image))) blobs.set(blob.digest, blob);
-  return [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  return [...blobs.values()].sort((a, b) => byteOrder(a.digest, b.digest));
 }
 
 /** Writes the images of several platforms to `path` atomically; `dockerImage` is the one docker load gets. */
@@ -65,7 +66,7 @@ async function addMembers(pack: tar.Pack, images: readonly Image[], blobs: Layou
   const header = (name: string, sizeBytes: number): TarHeader => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: new Date(epoch * 1000) });
   const json = (name: string, blob: JsonBlob) => addTarEntry(pack, header(name, blob.sizeBytes), blob.bytes);
   for (const dir of ['blobs/', 'blobs/sha256/']) await addTarEntry(pack, { ...header(dir, 0), type: 'directory', mode: 0o755 });
-  const all: LayoutBlob[] = [...blobs, { digest: index.digest, sizeBytes: index.sizeBytes, json: index }].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  const all: LayoutBlob[] = [...blobs, { digest: index.digest, sizeBytes: index.sizeBytes, json: index }].sort((a, b) => byteOrder(a.digest, b.digest));
   for (const blob of all) {
     if ('json' in blob) await json(blobPath(blob.digest), blob.json);
     else await addTarEntry(pack, header(blobPath(blob.digest), blob.sizeBytes), blob.layer.open);

@@ -10,6 +10,7 @@ import type { SeaExecutable } from '../sea/index.ts';
 import { readElfFile, type Machine } from '../elf/index.ts';
 import { resolveClosure, type Closure } from './closure.ts';
 import { layoutRootfs } from './rootfs.ts';
+import { describeLibraries, type LibraryFacts } from './libraries.ts';
 import { createLayer, type Layer } from './layer.ts';
 import { appendLayers, emptyImage, withConfig, type Image, type RuntimeConfig } from './image.ts';
 import { writeImageArchive, type ImageArchive } from './archive.ts';
@@ -26,7 +27,11 @@ export type { Closure } from './closure.ts';
 /** What layOutImage made: the image's files and what they came from; the smoke run runs them and writeImage packs them. */
 export interface ImageRootfs {
   machine: Machine;
+  /** The executable the image holds (the standalone one, or with native addons the image's own). */
+  executable: SeaExecutable;
   closure: Closure;
+  /** Each library's sha256, and the image's system libraries with their Debian packages. */
+  libraries: LibraryFacts;
   rootfs: Rootfs;
   /** The image config's entrypoint, user, environment, labels (the smoke run boots with its env and user). */
   runtime: RuntimeConfig;
@@ -82,7 +87,8 @@ export async function layOutImage(input: ImageInput): Promise<ImageRootfs> {
     executableInOwnLayer: Boolean(split),
     ...(split ? { packageFiles: input.extraAppFiles ?? [] } : {}),
   });
-  return { machine, closure, rootfs, runtime: imageRuntimeConfig(config), split: Boolean(split), ...(sysroot ? { dpkgDir: sysroot.dpkgDir } : {}) };
+  const libraries = await describeLibraries(closure, sysroot?.dpkgDir);
+  return { machine, executable, closure, libraries, rootfs, runtime: imageRuntimeConfig(config), split: Boolean(split), ...(sysroot ? { dpkgDir: sysroot.dpkgDir } : {}) };
 }
 
 export interface WriteImageInput {

@@ -2,6 +2,7 @@
 import { digestHex } from './digest.ts';
 import { imageConfigBlob, imageManifestBlob, jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } from './image.ts';
 import type { Layer } from './layer.ts';
+import { byteOrder } from '../order.ts';
 
 /** image-layout.md: the `oci-layout` file. */
 export const OCI_LAYOUT_FILE = jsonBlob({ imageLayoutVersion: '1.0.0' });
@@ -21,7 +22,7 @@ export function layoutBlobs(image: Image): LayoutBlob[] {
   const blobs = new Map<string, LayoutBlob>();
   for (const json of [config, manifest]) blobs.set(json.digest, { digest: json.digest, sizeBytes: json.sizeBytes, json });
   for (const layer of image.layers) blobs.set(layer.digest, { digest: layer.digest, sizeBytes: layer.sizeBytes, layer });
-  return [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  return [...blobs.values()].sort((a, b) => byteOrder(a.digest, b.digest));
 }
 
 /** index.json (image-index.md): one descriptor of the image's manifest per set of annotations. */

@@ -1,6 +1,6 @@
 // Size budgets for CI: `--budget 120MB` fails the step when the image is bigger. Compressed by
 // default: that is what a registry stores and every pull downloads.
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, usageError } from '../errors.ts';
 import { formatBytes, formatExactBytes } from './format.ts';
 import type { SizeReport } from './schema.ts';
 
@@ -31,7 +31,7 @@ export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const factor = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
   if (!match || factor === undefined) {
-    throw new SeabuildError({ code: 'USAGE', message: `invalid size "${text}"`, fix: 'write a size like 120MB, 1.5GB, 800MiB or a byte count', exitCode: 2 });
+    throw usageError(`invalid size "${text}"`, 'write a size like 120MB, 1.5GB, 800MiB or a byte count');
   }
   return Math.round(Number(match[1]) * factor);
 }

@@ -2,7 +2,7 @@
 // the budget. Exit codes: 0 fine, 1 over budget or an unreadable report, 2 usage.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, usageError } from '../errors.ts';
 import { writeFileAtomically } from '../fs-atomic.ts';
 import { checkBudget, parseSize, type BudgetKind } from './budget.ts';
 import { compareReports } from './compare.ts';
@@ -34,11 +34,11 @@ export interface ReportIo {
 export async function runReportCommand(argv: string[], io: ReportIo): Promise<number> {
   const { values, positionals } = parseReportArgs(argv);
   if (values.help) { io.stdout(`${REPORT_USAGE}\n`); return 0; }
-  if (positionals.length < 1 || positionals.length > 2) throw usageError(`expected one or two report files, got ${positionals.length}`);
-  if (values.json && values.markdown) throw usageError('--json and --markdown exclude each other');
-  if (values['budget-kind'] !== undefined && values.budget === undefined) throw usageError('--budget-kind needs --budget');
+  if (positionals.length < 1 || positionals.length > 2) throw reportUsageError(`expected one or two report files, got ${positionals.length}`);
+  if (values.json && values.markdown) throw reportUsageError('--json and --markdown exclude each other');
+  if (values['budget-kind'] !== undefined && values.budget === undefined) throw reportUsageError('--budget-kind needs --budget');
   const kind = values['budget-kind'] ?? 'compressed';
-  if (kind !== 'compressed' && kind !== 'uncompressed') throw usageError(`--budget-kind must be compressed or uncompressed, got "${kind}"`);
+  if (kind !== 'compressed' && kind !== 'uncompressed') throw reportUsageError(`--budget-kind must be compressed or uncompressed, got "${kind}"`);
   const budget = values.budget === undefined ? undefined : { limitBytes: parseSize(values.budget), kind: kind as BudgetKind };
 
   const reports = await Promise.all(positionals.map((path) => readReport(resolve(path))));
@@ -68,10 +68,11 @@ function parseReportArgs(argv: string[]) {
       },
     });
   } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+    throw reportUsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
 }
 
-function usageError(message: string): SeabuildError {
-  return new SeabuildError({ code: 'USAGE', message, fix: 'run seabuild report --help for the options', exitCode: 2 });
+/** A usage error that points at this command's help. */
+function reportUsageError(message: string): SeabuildError {
+  return usageError(message, 'run seabuild report --help for the options');
 }

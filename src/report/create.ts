@@ -13,6 +13,7 @@ import { SEABUILD_ROOT } from './javascript.ts';
 import { imagePieces } from './layers.ts';
 import type { Piece } from './pieces.ts';
 import { SCHEMA_VERSION, type Attribution, type ReportComponent, type ReportLayer, type SizeReport } from './schema.ts';
+import { byteOrder } from '../order.ts';
 
 /** seabuild's own version, from its package.json. */
 export const SEABUILD_VERSION: string = JSON.parse(readFileSync(join(SEABUILD_ROOT, 'package.json'), 'utf8')).version;
@@ -39,7 +40,7 @@ export async function createReport(result: ReportInput): Promise<SizeReport> {
     seabuildVersion: SEABUILD_VERSION,
     app: { name: config.name, packageName: config.packageName, version: config.version, ...(config.commit ? { commit: config.commit } : {}) },
     sourceDateEpoch: config.sourceDateEpoch,
-    inputsDigest: await digestInputs(result, SEABUILD_VERSION),
+    inputsDigest: digestInputs(result, SEABUILD_VERSION),
     node: { version: executable.node.version, binaryBytes: executable.node.sizeBytes, strippedBytes: executable.node.strippedBytes },
     executable: { path: relative(config.root, executable.path), sizeBytes: executable.sizeBytes, sha256: executable.sha256, blobBytes: executable.blobBytes },
     image: image ? {
@@ -91,7 +92,7 @@ function mergePieces(pieces: readonly Piece[], shares: readonly PieceShare[] | u
     }
     if (piece.file) (component.files ??= []).push(piece.file);
   });
-  for (const component of byId.values()) component.files?.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const component of byId.values()) component.files?.sort((a, b) => byteOrder(a.path, b.path));
   return [...byId.values()];
 }
 
@@ -103,5 +104,5 @@ function weakest(a: Attribution | null, b: Attribution): Attribution {
 
 function sortComponents(components: ReportComponent[], layerOrder: string[]): ReportComponent[] {
   const rank = (c: ReportComponent): number => (c.layer === null ? 0 : layerOrder.indexOf(c.layer));
-  return components.sort((a, b) => rank(a) - rank(b) || b.uncompressedBytes - a.uncompressedBytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return components.sort((a, b) => rank(a) - rank(b) || b.uncompressedBytes - a.uncompressedBytes || byteOrder(a.id, b.id));
 }

@@ -1,27 +1,21 @@
 // The executable, cut into what it is made of: the stripped node binary, the SEA blob (the bundle
 // and every SEA asset, with the blob's own framing), and what postject's rewrite of the ELF added.
-import { statSync } from 'node:fs';
+// Sizes come from the artifacts: the SEA stage records each asset of a blob with its size.
+import type { SeaExecutable } from '../sea/index.ts';
 import type { ReportInput } from './input.ts';
 import { bundlePieces } from './javascript.ts';
-import { embeddedItemPieces, TREE_ASSET_PREFIX, type SeaAssetNames } from './embedded.ts';
+import { embeddedItemPieces, type SeaAssetNames } from './embedded.ts';
 import { componentOf, type Piece } from './pieces.ts';
 
 /**
- * The image's own executable, when it is not the standalone one: with native addons the image
- * gets an executable whose blob embeds no package-tree file (they are laid out in the app layer
- * instead, src/embed/files/image-variant.ts), built from the same node, bundle and other assets.
+ * Every byte of `executable` (default the standalone one; with native addons the image holds its
+ * own, whose blob embeds no package-tree file: src/embed/files/image-variant.ts), as pieces that sum to its size.
  */
-export interface ImageExecutable {
-  sizeBytes: number;
-}
-
-/** Every byte of the executable file, as pieces that sum to its size. */
-export function executablePieces(result: ReportInput, layer: string | null, imageExecutable?: ImageExecutable): Piece[] {
-  const { bundle, embedded, config } = result;
-  const executable = { ...result.executable, ...imageExecutable };
-  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer, bannerBytes: bundle.bannerBytes });
-  const seaAssets = Object.entries(embedded.seaAssets).filter(([key]) => !imageExecutable || !key.startsWith(TREE_ASSET_PREFIX));
-  const assets = seaAssets.flatMap(([key, path]) => embeddedItemPieces(key, path, statSync(path).size, seaAssetNames(result), layer));
+export function executablePieces(result: ReportInput, layer: string | null, executable: SeaExecutable = result.executable): Piece[] {
+  const { bundle, config } = result;
+  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer, bannerBytes: bundle.bannerBytes, launcherInput: bundle.launcherInput });
+  const names = seaAssetNames(result);
+  const assets = executable.assets.flatMap((asset) => embeddedItemPieces(asset.key, asset.path, asset.sizeBytes, names, layer));
   const blobContentBytes = [...js, ...assets].reduce((n, p) => n + p.sizeBytes, 0);
   const node = componentOf('node-runtime', 'node-runtime', `node runtime ${executable.node.version} (stripped)`);
   const overhead = componentOf('sea-overhead', 'sea-overhead', 'SEA blob framing and ELF injection');
@@ -35,14 +29,19 @@ export function executablePieces(result: ReportInput, layer: string | null, imag
   ];
 }
 
-/** Asset keys → logical names (`assets/css/app.6ac983cd46.css.br` → `css/app.css.br`). */
-function seaAssetNames(result: ReportInput): SeaAssetNames {
+/** What the embed stage recorded about the keys: asset keys → logical names (`assets/css/app.6ac983cd46.css.br` → `css/app.css.br`), the migrations key, the ELF files. */
+export function seaAssetNames({ embedded }: Pick<ReportInput, 'embedded'>): SeaAssetNames {
   const names = new Map<string, string>();
-  for (const record of result.embedded.assets?.records ?? []) {
+  for (const record of embedded.assets?.records ?? []) {
     names.set(record.key, record.logicalName);
     if (record.variants.br) names.set(record.variants.br.key, `${record.logicalName}.br`);
     if (record.variants.gzip) names.set(record.variants.gzip.key, `${record.logicalName}.gz`);
   }
-  const migrations = result.embedded.migrations?.migrations ?? [];
-  return { assets: names, migrationFiles: migrations.map((m) => ({ path: m.file, sizeBytes: m.sizeBytes })) };
+  const migrations = embedded.migrations?.migrations ?? [];
+  return {
+    assets: names,
+    ...(embedded.info.migrationsKey ? { migrationsKey: embedded.info.migrationsKey } : {}),
+    migrationFiles: migrations.map((m) => ({ path: m.file, sizeBytes: m.sizeBytes })),
+    elfFiles: new Set(embedded.packageFiles?.elfFiles ?? []),
+  };
 }

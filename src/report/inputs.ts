@@ -1,8 +1,7 @@
 // The inputs digest: one sha256 that changes when, and only when, something that went into the
 // build changed, so two reports with the same digest describe the same build.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { sha256File, sha256Hex } from '../sha256.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { ReportInput } from './input.ts';
 import { SEABUILD_ROOT } from './javascript.ts';
 
@@ -12,7 +11,7 @@ import { SEABUILD_ROOT } from './javascript.ts';
  * asset, migration and image library. Paths are relative (to the app, or to seabuild), so the
  * digest does not depend on where the app was checked out.
  */
-export async function digestInputs(result: ReportInput, seabuildVersion: string): Promise<string> {
+export function digestInputs(result: ReportInput, seabuildVersion: string): string {
   const { config, bundle, embedded, executable, image } = result;
   const lines = [
     `seabuild\t${seabuildVersion}`,
@@ -20,15 +19,14 @@ export async function digestInputs(result: ReportInput, seabuildVersion: string)
     `sourceDateEpoch\t${config.sourceDateEpoch}`,
     `settings\t${JSON.stringify(outputSettings(result))}`,
   ];
-  for (const input of Object.keys(bundle.metafile.inputs)) {
-    if (/^[(<]|^[a-z-]+:/.test(input)) continue;
+  for (const [input, sha256] of Object.entries(bundle.inputSha256)) {
     const absolute = isAbsolute(input) ? input : resolve(config.root, input);
-    lines.push(`js:${stablePath(absolute, config.root)}\t${sha256Hex(readFileSync(absolute))}`);
+    lines.push(`js:${stablePath(absolute, config.root)}\t${sha256}`);
   }
   for (const record of embedded.assets?.records ?? []) lines.push(`asset:${record.logicalName}\t${record.sha256}`);
   for (const migration of embedded.migrations?.migrations ?? []) lines.push(`migration:${migration.file}\t${migration.sha256}`);
-  for (const library of image?.closure.libraries ?? []) lines.push(`library:${library.path}\t${await sha256File(library.hostPath)}`);
-  if (image?.closure.interpreter) lines.push(`library:${image.closure.interpreter.path}\t${await sha256File(image.closure.interpreter.hostPath)}`);
+  for (const library of image?.closure.libraries ?? []) lines.push(`library:${library.path}\t${image!.libraries.sha256[library.hostPath]}`);
+  if (image?.closure.interpreter) lines.push(`library:${image.closure.interpreter.path}\t${image.libraries.sha256[image.closure.interpreter.hostPath]}`);
   return `sha256:${sha256Hex(Buffer.from(`${lines.sort().join('\n')}\n`))}`;
 }
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
-import { launcherSpecifier } from '../bundle/launcher.ts';
+import { byteOrder } from '../order.ts';
 
 /** seabuild's own folder: the runtime-stubs bundled into every executable live under it. */
 export const SEABUILD_ROOT = resolve(import.meta.dirname, '../..');
@@ -19,6 +19,8 @@ export interface BundleInput {
   root: string;
   /** The banner's bytes (seabuild's runtime bootstrap), which the metafile does not list. */
   bannerBytes?: number;
+  /** The metafile's name of the generated launcher module (the bundle stage records it). */
+  launcherInput?: string;
   layer: string | null;
 }
 
@@ -28,7 +30,7 @@ export function bundlePieces(input: BundleInput): Piece[] {
   const versions = new Map<string, string | undefined>();
   const pieces: Piece[] = [];
   for (const [inputPath, bytes] of bundleInputs(input.metafile)) {
-    const component = classifyInput(inputPath, input.root, versions);
+    const component = classifyInput(inputPath, input.root, versions, input.launcherInput);
     pieces.push({ component: component.info, layer: input.layer, sizeBytes: bytes, source: null, splitOf, file: { path: component.shownPath, sizeBytes: bytes } });
   }
   if (input.bannerBytes) {
@@ -50,15 +52,15 @@ function bundleInputs(metafile: Metafile): Array<[string, number]> {
       if (bytesInOutput > 0) totals.set(inputPath, (totals.get(inputPath) ?? 0) + bytesInOutput);
     }
   }
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...totals].sort(([a], [b]) => byteOrder(a, b));
 }
 
 interface Classified { info: ComponentInfo; shownPath: string }
 
 /** Which component a metafile input belongs to, and the stable path to show for it. */
-function classifyInput(inputPath: string, root: string, versions: Map<string, string | undefined>): Classified {
+function classifyInput(inputPath: string, root: string, versions: Map<string, string | undefined>, launcherInput: string | undefined): Classified {
   // The generated launcher module (src/bundle/launcher.ts) is seabuild's runtime.
-  if (inputPath === launcherSpecifier) return { info: componentOf('js:seabuild-runtime', 'seabuild-runtime', 'seabuild runtime'), shownPath: 'seabuild/launch' };
+  if (inputPath === launcherInput) return { info: componentOf('js:seabuild-runtime', 'seabuild-runtime', 'seabuild runtime'), shownPath: 'seabuild/launch' };
   // Namespaced inputs (`(disabled):fs`, `<define:…>`, plugin namespaces) are not files.
   if (/^[(<]|^[a-z-]+:/.test(inputPath)) return { info: componentOf('js:glue', 'bundle-glue', 'bundle glue (esbuild module wrappers)'), shownPath: inputPath };
   const absolute = isAbsolute(inputPath) ? inputPath : resolve(root, inputPath);

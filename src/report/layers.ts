@@ -1,8 +1,6 @@
 // The image's layers as pieces: the executable (cut up by executable.ts), each shared library with
 // the Debian package it came from, package trees laid out beside the executable, the image's own
 // files (/etc, the CA bundle), and each layer's tar headers and padding.
-import { basename } from 'node:path';
-import { findOwningPackages } from '../image/dpkg.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
 import { executablePieces } from './executable.ts';
 import type { ReportInput } from './input.ts';
@@ -15,18 +13,16 @@ type FileEntry = Extract<RootfsEntry, { type: 'file' }>;
 /** Every byte of every layer (tar headers included), as pieces; per layer they sum to its uncompressed size. */
 export async function imagePieces(result: ReportInput, image: ImageBuild): Promise<Piece[]> {
   const appPath = result.config.image?.appPath ?? '/app';
-  const libraries = await libraryComponents(image);
+  const libraries = libraryComponents(image);
+  const elfFiles = new Set(result.embedded.packageFiles?.elfFiles ?? []);
   const pieces: Piece[] = [];
   image.rootfs.layers.forEach((rootfsLayer, index) => {
     const layer = image.layers[index];
     if (!layer) return;
     const files = rootfsLayer.entries.filter((entry): entry is FileEntry => entry.type === 'file');
     const layerPieces = files.flatMap((entry): Piece[] => {
-      if (entry.path === appPath) {
-        const standalone = 'path' in entry.source && (entry.source.path === result.executable.path || entry.source.path === result.executable.stagedPath);
-        return executablePieces(result, rootfsLayer.name, standalone ? undefined : { sizeBytes: entry.sizeBytes });
-      }
-      return [filePiece(entry, rootfsLayer.name, libraries)];
+      if (entry.path === appPath) return executablePieces(result, rootfsLayer.name, image.executable);
+      return [filePiece(entry, rootfsLayer.name, libraries, elfFiles)];
     });
     const contentBytes = files.reduce((n, entry) => n + entry.sizeBytes, 0);
     pieces.push(...layerPieces, tarOverheadPiece(rootfsLayer.name, rootfsLayer.entries, layer.uncompressedBytes - contentBytes));
@@ -34,32 +30,24 @@ export async function imagePieces(result: ReportInput, image: ImageBuild): Promi
   return pieces;
 }
 
-function filePiece(entry: FileEntry, layer: string, libraries: Map<string, Piece['component']>): Piece {
+function filePiece(entry: FileEntry, layer: string, libraries: Map<string, Piece['component']>, elfFiles: ReadonlySet<string>): Piece {
   const source = 'path' in entry.source ? { path: entry.source.path } : { content: entry.source.content };
   const file = { path: entry.path, sizeBytes: entry.sizeBytes };
   const library = libraries.get(entry.path);
   if (library) return { component: library, layer, sizeBytes: entry.sizeBytes, source, file };
   const tree = /(?:^|\/)node_modules\//.exec(entry.path);
-  if (tree && 'path' in entry.source) return treeFilePiece(entry.path.slice(tree.index + (entry.path[tree.index] === '/' ? 1 : 0)), entry.source.path, entry.sizeBytes, layer);
+  if (tree && 'path' in entry.source) return treeFilePiece(entry.path.slice(tree.index + (entry.path[tree.index] === '/' ? 1 : 0)), entry.source.path, entry.sizeBytes, layer, elfFiles.has(entry.source.path));
   const component = layer === 'system'
     ? componentOf('image-files', 'image-files', 'image files (/etc, CA certificates)')
     : componentOf('app-files', 'other', 'other app files');
   return { component, layer, sizeBytes: entry.sizeBytes, source, file };
 }
 
-/** Image path of each library file (and the loader) → its component, with the dpkg package that owns it. */
-async function libraryComponents(image: ImageBuild): Promise<Map<string, Piece['component']>> {
-  const wanted = [
-    ...(image.closure.interpreter ? [{ soname: basename(image.closure.interpreter.path), ...image.closure.interpreter }] : []),
-    ...image.closure.libraries.filter((library) => library.system),
-  ];
-  // dpkg lists a file under the name it installed (libc6: /lib/x86_64-linux-gnu/libc.so.6), which may be
-  // the path ld.so opens or the file behind its symlinks: ask for both.
-  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]), image.dpkgDir ? { dpkgDir: image.dpkgDir } : {});
+/** Image path of each library file (and the loader) → its component, with the dpkg package that owns it (found by the image stage). */
+function libraryComponents(image: ImageBuild): Map<string, Piece['component']> {
   const components = new Map<string, Piece['component']>();
-  for (const library of wanted) {
-    const owner = owners.get(library.path) ?? owners.get(library.realPath) ?? owners.get(library.hostPath);
-    const pkg = owner ? { source: 'dpkg' as const, name: owner.package, version: owner.version } : undefined;
+  for (const library of image.libraries.system) {
+    const pkg = library.package ? { source: 'dpkg' as const, name: library.package.package, version: library.package.version } : undefined;
     components.set(library.realPath, componentOf(`lib:${library.soname}`, 'shared-library', library.soname, pkg));
   }
   return components;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SeabuildError, formatWarning, type Warning } from '../errors.ts';
+import { formatWarning, usageError, type Warning } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { SeabuildOptions } from '../options.ts';
 import { resolveManifests } from './index.ts';
@@ -38,7 +38,7 @@ export async function runResolveCommand(argv: string[], io: { stdout: (text: str
       'no-verify': { type: 'boolean' }, quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     } });
   } catch (error) {
-    throw new SeabuildError({ code: 'USAGE', message: (error as Error).message.split('\n')[0] ?? 'invalid arguments', fix: 'run seabuild resolve --help', exitCode: 2 });
+    throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments', 'run seabuild resolve --help');
   }
   const { values } = parsed;
   if (values.help) { io.stdout(`${RESOLVE_USAGE}\n`); return 0; }

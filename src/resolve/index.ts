@@ -5,7 +5,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, usageError } from '../errors.ts';
 import { findImageReferences, replaceSpans, SCHEME, type ImageReferenceSpan } from './find.ts';
 
 export { findImageReferences, replaceSpans } from './find.ts';
@@ -73,7 +73,7 @@ function checkApp(dir: string, file: string, span: ImageReferenceSpan): void {
 }
 
 async function manifestFiles(given: string[], cwd: string): Promise<string[]> {
-  if (given.length === 0) throw new SeabuildError({ code: 'USAGE', message: 'resolve needs -f FILE or -f DIR', fix: 'seabuild resolve -f k8s/', exitCode: 2 });
+  if (given.length === 0) throw usageError('resolve needs -f FILE or -f DIR', 'seabuild resolve -f k8s/');
   const out: string[] = [];
   for (const each of given) {
     const path = resolvePath(cwd, each);

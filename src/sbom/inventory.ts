@@ -16,6 +16,7 @@ import { hashFile, hashBytes, type FileHashes } from './hash.ts';
 import { debPurl, genericPurl, npmPurl, ociPurl } from './purl.ts';
 import { SEABUILD_ROOT } from '../report/javascript.ts';
 import { SPLIT_NODE_PATH, splitBundlePath } from '../image/split.ts';
+import { byteOrder } from '../order.ts';
 
 /** What the SBOM stage reads: the build's artifacts, and seabuild's version for the creator field. */
 export interface SbomInput {
@@ -78,7 +79,7 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
   const files: InventoryFile[] = [];
   for (const entry of entries) files.push({ path: entry.path, sizeBytes: entry.sizeBytes, hashes: 'path' in entry.source ? await hashFile(entry.source.path) : hashBytes(entry.source.content) });
   if (!image) files.push({ path: appPath, sizeBytes: executable.sizeBytes, hashes: await hashFile(executable.path) });
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => byteOrder(a.path, b.path));
 
   const reference = image?.archive.references[0] ?? config.image?.reference;
   const manifestDigest = image?.archive.manifestDigest;
@@ -126,7 +127,7 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
     const imagePath = imagePathOf.get(file.sourcePath);
     relations.push(imagePath ? { from: pkg.id, to: `file:${imagePath}`, kind: 'contains' } : { from: `file:${bundleFile}`, to: pkg.id, kind: 'contains' });
   }
-  const npmPackages = [...npm.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+  const npmPackages = [...npm.values()].sort((a, b) => byteOrder(a.purl, b.purl));
   // Ids by position in purl order: stable across checkouts (no host paths in the document).
   const renamed = new Map(npmPackages.map((pkg, index) => [pkg.id, `npm-${index}`]));
   for (const pkg of npmPackages) pkg.id = renamed.get(pkg.id)!;

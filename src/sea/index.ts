@@ -41,8 +41,17 @@ export interface SeaExecutable {
   sha256: string;
   node: PreparedNode;
   blobBytes: number;
+  /** The SEA assets in its blob, in key order, with their sizes (the size report cuts the blob up by them). */
+  assets: SeaAsset[];
   /** Where it was made, when it was then published to `path` (the image's files name that path). */
   stagedPath?: string;
+}
+
+/** One SEA asset of an executable's blob. */
+export interface SeaAsset {
+  key: string;
+  path: string;
+  sizeBytes: number;
 }
 
 /** Checks the node binary and strips a copy (cached by its sha256). */
@@ -99,6 +108,7 @@ export async function buildSea(input: SeaInput): Promise<SeaExecutable> {
       sha256: await timings.time(`${label}: hash`, () => sha256File(temp)),
       node,
       blobBytes: (await stat(blobPath)).size,
+      assets: await Promise.all(Object.entries(input.assets).map(async ([key, path]) => ({ key, path, sizeBytes: (await stat(path)).size }))),
     };
   });
 }

@@ -2,7 +2,7 @@
 // command's failure is reported but the include list is still written (0); 2 for usage errors.
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
-import { SeabuildError } from '../errors.ts';
+import { usageError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { trace } from './index.ts';
 
@@ -27,7 +27,7 @@ export async function runTraceCommand(argv: string[], io: { stdout: (text: strin
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { cwd: { type: 'string' }, config: { type: 'string' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    throw new SeabuildError({ code: 'USAGE', message: (error as Error).message.split('\n')[0] ?? 'invalid arguments', fix: 'run seabuild trace --help', exitCode: 2 });
+    throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments', 'run seabuild trace --help');
   }
   const { values, positionals } = parsed;
   if (values.help) { io.stdout(`${TRACE_USAGE}\n`); return 0; }

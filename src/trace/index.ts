@@ -9,7 +9,7 @@ import { resolveConfig } from '../config.ts';
 import { bundle } from '../bundle/index.ts';
 import { collectPackageFiles } from '../embed/files/index.ts';
 import { targetMachine } from '../embed/files/build-step.ts';
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, usageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { includesFromEvents, mergeIncludes, type TraceEvent } from './include.ts';
 import { writeInclude } from './write.ts';
@@ -41,7 +41,7 @@ export interface TraceResult {
 
 /** Runs `command` with the recorder, then turns what it opened into include entries. */
 export async function trace(options: TraceOptions): Promise<TraceResult> {
-  if (options.command.length === 0) throw new SeabuildError({ code: 'USAGE', message: 'trace needs a command to run', fix: 'seabuild trace -- node src/main.ts serve', exitCode: 2 });
+  if (options.command.length === 0) throw usageError('trace needs a command to run', 'seabuild trace -- node src/main.ts serve');
   const env = options.env ?? process.env;
   const config = await resolveConfig({ cwd: options.cwd, env, ...(options.config ? { configFile: options.config } : {}) });
   const workDir = await mkdtemp(join(tmpdir(), 'seabuild-trace-'));
