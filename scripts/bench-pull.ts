@@ -24,7 +24,7 @@ try {
   const name = `${proxy.address}/kitteh/web`;
   const release = async (tag: string) => {
     const result = await build({ cwd: app, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, image: { name, tag, compression, layout }, push: true, insecureRegistry: true, verify: false, sbom: 'none' });
-    return result.image!.layers.map((layer, i) => `${result.image!.rootfs.layers[i]!.name} ${layer.sizeBytes}`).join(', ');
+    return result.platforms[0]!.image!.layers.map((layer) => `${layer.name} ${layer.sizeBytes}`).join(', ');
   };
   const pull = async (tag: string) => {
     proxy.reset();

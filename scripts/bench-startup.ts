@@ -3,7 +3,7 @@
 // Usage: node_modules/.bin/node scripts/bench-startup.ts [runs=20]
 // NODE_EXTRA_CA_CERTS is removed from both sides' environment (it adds ~55 ms to every Node start here).
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from '../src/index.ts';
@@ -46,9 +46,11 @@ try {
   }
   // The same bundle under plain Node, reading the same embedded files from a folder instead of the blob.
   const bundleCopy = join(dir, 'bundle.cjs');
-  await copyFile(last!.bundle.path, bundleCopy);
+  // The kept work folder's sea-config.json names the bundle (relative to it) and every SEA asset.
+  const seaConfig = JSON.parse(await readFile(join(last!.workDir!, 'sea-config.json'), 'utf8')) as { main: string; assets: Record<string, string> };
+  await copyFile(join(last!.workDir!, seaConfig.main), bundleCopy);
   const embedDir = join(dir, 'embedded');
-  for (const [key, file] of Object.entries(last!.embedded.seaAssets)) {
+  for (const [key, file] of Object.entries(seaConfig.assets)) {
     await mkdir(dirname(join(embedDir, key)), { recursive: true });
     await copyFile(file, join(embedDir, key));
   }
@@ -56,7 +58,7 @@ try {
   const exeTimes: number[] = [];
   const nodeTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    exeTimes.push(await timeToFirst200(last!.executable.path, ['serve']));
+    exeTimes.push(await timeToFirst200(last!.platforms[0]!.executable.path, ['serve']));
     nodeTimes.push(await timeToFirst200(node24, [bundleCopy, 'serve']));
   }
   const exe = median(exeTimes);

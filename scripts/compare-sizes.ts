@@ -68,7 +68,7 @@ async function buildWithSeabuild(app: string): Promise<{ app: string; work: stri
   }
   log(`seabuild build in ${shown(work)}`);
   const result = await build({ cwd: work, verify: false, env: { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? '1700000000' } });
-  return { app, work, report: result.report, nodeBinary: result.executable.node.path };
+  return { app, work, report: result.platforms[0]!.report, nodeBinary: result.platforms[0]!.executable.node.path };
 }
 
 /** The app's own modules, compiled one file each (what `tsc` would emit), without bundling. */

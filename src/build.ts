@@ -10,7 +10,8 @@ import { layOutImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { prepareTargets, type Target } from './platform/index.ts';
 import { checkTreeMachine } from './platform/tree-machine.ts';
-import { layOutImage, writeImage, type ImageBuild } from './image/index.ts';
+import { layOutImage, writeImage, type Image, type ImageBuild } from './image/index.ts';
+import { builtBundle, builtEmbedded, builtExecutable, builtImage, builtVerification, type BuiltBundle, type BuiltEmbedded, type BuiltExecutable, type BuiltImage, type BuiltVerification } from './result.ts';
 import { verifyImage, type Verification } from './verify/index.ts';
 import { publishImage, type Publication } from './image/publish.ts';
 import { writeSboms, type Sboms } from './sbom/index.ts';
@@ -38,49 +39,50 @@ export interface BuildOptions extends SeabuildOptions {
   keepWorkDir?: boolean;
 }
 
-/** What one platform of the build produced. */
+/** What one platform of the build produced (src/result.ts: only paths that exist after build() returns). */
 export interface PlatformBuild {
   target: Target;
-  executable: SeaExecutable;
-  image?: ImageBuild;
+  /** `<outDir>/<name>` (`<name>-linux-arm64`, … with several platforms). */
+  executable: BuiltExecutable;
+  /** Absent with `image: false`. */
+  image?: BuiltImage;
   /** What the smoke run of the image's rootfs proved (absent with --no-verify, the split layout, or when skipped). */
-  verification?: Verification;
+  verification?: BuiltVerification;
   /** Why the smoke run did not run (another machine and no qemu-user here); also in the warnings. */
   verificationSkipped?: Warning;
+  /** The size report, also written to `reportPath` (`<outDir>/<name>.report.json`). */
   report: SizeReport;
+  reportPath: string;
+  /** The report that file held before this build, if any (read before it was overwritten). */
   previousReport?: SizeReport;
 }
 
-/** Everything a build produced and what went into it; the top-level fields are the first platform's. */
+/** Everything a build produced and what went into it: one shape for one platform or several. */
 export interface BuildResult {
   /** Every platform, in the order of config.platforms. */
   platforms: PlatformBuild[];
   /** With several platforms and an image: the archive of their index (`dist/<name>.image.tar`), and its push. */
   index?: { archive: IndexArchive; push?: IndexPushResult };
   config: ResolvedConfig;
-  bundle: Bundle;
-  embedded: Embedded;
-  executable: SeaExecutable;
-  /** Absent with `image: false`. */
-  image?: ImageBuild;
-  /** The SBOMs written beside the image archive (absent without an image or with sbom "none"). */
+  /** The bundle and the embedded files every platform's executable carries. */
+  bundle: BuiltBundle;
+  embedded: BuiltEmbedded;
+  /** The SBOMs written beside the image archive (one platform with an image; absent with sbom "none"). */
   sboms?: Sboms;
-  /** What --push did: tags, digest, attached SBOMs. */
+  /** What --push did (one platform): tags, digest, attached SBOMs. */
   publication?: Publication;
-  /** The size report, also written to `<outDir>/<name>.report.json`. */
-  report: SizeReport;
-  /** The report that file held before this build, if any (read before it was overwritten). */
-  previousReport?: SizeReport;
   warnings: Warning[];
+  /** With keepWorkDir: the work folder, kept (its sea-config.json names the bundle and the SEA assets). */
+  workDir?: string;
   /** Wall time of each stage, in order (`seabuild build --timings` prints them). */
   timings: StageTiming[];
 }
 
 /** The index archive of every platform's image; docker load gets the build machine's (or the first). */
-async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: PlatformBuild[], logger: Logger): Promise<NonNullable<BuildResult['index']>> {
-  const images = platforms.map((p) => p.image!.image);
+async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: Array<{ target: Target; image: Image }>, logger: Logger): Promise<NonNullable<BuildResult['index']>> {
+  const images = platforms.map((p) => p.image);
   const docker = platforms.find((p) => p.target.host) ?? platforms[0]!;
-  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image!.image });
+  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image });
   if (!config.push) return { archive };
   logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
   return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
@@ -104,6 +106,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const node = await timings.time('node binary', () => prepareNode(config.nodeBinary, config.cacheDir, logger));
     const targets = await prepareTargets(config, node, logger);
     const platforms: PlatformBuild[] = [];
+    const images: Array<{ target: Target; image: Image }> = [];
     const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
@@ -158,14 +161,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
       const written = await timings.time('report', () => writeBuildReport(artifacts));
       warnings.push(...platformWarnings, ...written.warnings);
-      platforms.push({ target, executable, ...(image ? { image } : {}), ...smoke, report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
+      if (image) images.push({ target, image: image.image });
+      const renamed = new Map([[staged.path, executable.path], ...(image && image.executable !== executable ? [[image.executable.path, imageConfig!.image.appPath] as const] : [])]);
+      platforms.push({
+        target, executable: builtExecutable(executable), ...(image ? { image: builtImage(image, renamed) } : {}),
+        ...(smoke.verification ? { verification: builtVerification(smoke.verification) } : {}), ...(smoke.verificationSkipped ? { verificationSkipped: smoke.verificationSkipped } : {}),
+        report: written.report, reportPath: written.path, ...(written.previous ? { previousReport: written.previous } : {}),
+      });
     }
-    const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
-    const first = platforms[0]!;
+    const index = config.image && images.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, images, logger) : undefined;
     return {
-      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      platforms, ...(index ? { index } : {}), config, bundle: builtBundle(bundled), embedded: builtEmbedded(embedded),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
-      report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+      warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
+      ...(keepWorkDir ? { workDir } : {}),
       timings: timings.stages(),
     };
   } finally {

@@ -9,7 +9,7 @@ import { createLogger } from './log.ts';
 import type { StageTiming } from './timings.ts';
 import { runTraceCommand } from './trace/cli.ts';
 import { runResolveCommand } from './resolve/cli.ts';
-import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
+import { formatBuildSummary, readReport, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify-archive.ts';
 
 const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -142,7 +142,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
   const { embedded, config } = result;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   const several = result.platforms.length > 1 || !result.platforms[0]!.target.host;
-  const platformLines = result.platforms.flatMap(({ target, executable, image, verification, verificationSkipped, report, previousReport }) => {
+  const platformLines = result.platforms.flatMap(({ target, executable, image, verification, verificationSkipped, report, reportPath, previousReport }) => {
     const source = target.nodeSource.kind === 'npm' ? `; ${target.nodeSource.spec} from npm${target.nodeSource.cached ? ', cached' : ''}` : target.nodeSource.kind === 'given' ? `; ${target.node.path}` : '';
     const smoke = verification
       ? `; smoke run passed (${verification.method}${verification.emulator ? `, emulated by ${verification.emulator}` : ''}${verification.boot ? `, served HTTP ${verification.boot.status} in ${verification.boot.answeredMs} ms, stopped in ${verification.boot.stopMs} ms` : ''})`
@@ -157,7 +157,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
         `              ${image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
       ] : []),
       ...formatBuildSummary(report, {
-        path: relative(process.cwd(), reportPathFor({ ...config, artifactName: target.artifactName })),
+        path: relative(process.cwd(), reportPath),
         ...(compareWith && !several ? { previous: compareWith, previousLabel: values.compare as string } : previousReport ? { previous: previousReport, previousLabel: `the previous report (${previousReport.app.version})` } : {}),
       }),
     ];

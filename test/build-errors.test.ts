@@ -58,7 +58,7 @@ test('--node: a non-ELF file, an old node, an already-built executable', async (
 
     const first = await build({ cwd: dir, image: false });
     const copy = join(dir, 'already-sea');
-    await copyFile(first.executable.path, copy);
+    await copyFile(first.platforms[0]!.executable.path, copy);
     await assert.rejects(build({ cwd: dir, image: false, node: copy, outDir: 'dist2' }), { code: 'NODE_ALREADY_INJECTED', file: copy });
     assert.ok(!existsSync(join(dir, 'dist2')) || readdirSync(join(dir, 'dist2')).length === 0);
   } finally {

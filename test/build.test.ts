@@ -17,7 +17,7 @@ const env = { SOURCE_DATE_EPOCH: '1700000000' };
 before(async () => {
   dir = await copyFixture('hello');
   result = await build({ cwd: dir, image: false, env });
-  exe = result.executable.path;
+  exe = result.platforms[0]!.executable.path;
 });
 after(() => removeFixture(dir));
 
@@ -126,7 +126,7 @@ test('SIGTERM with a request longer than SHUTDOWN_GRACE_MS: exits 1 after the gr
 
 test('two builds of the same input give byte-identical executables', async () => {
   const second = await build({ cwd: dir, image: false, env, outDir: 'dist-again' });
-  assert.equal(second.executable.sha256, result.executable.sha256);
+  assert.equal(second.platforms[0]!.executable.sha256, result.platforms[0]!.executable.sha256);
   assert.equal(second.bundle.sha256, result.bundle.sha256);
 });
 

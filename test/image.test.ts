@@ -39,7 +39,7 @@ after(async () => {
   await removeFixture(dir);
 });
 
-const archive = () => result.image!.archive.path;
+const archive = () => result.platforms[0]!.image!.archive.path;
 
 test('the archive validates: every blob re-hashed, diffIds match, two layers, the config from package.json', async () => {
   const image = await validateImageArchive(archive());
@@ -76,7 +76,7 @@ test('docker: load, run read-only with no capabilities and no network, serve on 
   assert.equal(version.exitCode, 0, version.stderr);
   assert.match(version.stdout, /^hello-fixture 1\.2\.3$/m);
   const id = await docker.docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
-  assert.equal(id.stdout.trim(), result.image!.archive.imageId);
+  assert.equal(id.stdout.trim(), result.platforms[0]!.image!.archive.imageId);
 
   const port = await freePort();
   const started = await docker.docker(['run', '-d', '--read-only', '--cap-drop', 'ALL', '--network', 'host', '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', reference]);
@@ -143,12 +143,12 @@ test('docker build -f Dockerfile.scratch of the --context folder: same files, mo
 test('two builds of the same input: same archive sha256 and image ID; a rebuild of the app reuses the system layer', async () => {
   const again = await build({ cwd: dir, env, outDir: 'dist-again', verify: false });
   const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
-  assert.equal(await sha(again.image!.archive.path), await sha(archive()));
-  assert.equal(again.image!.archive.imageId, result.image!.archive.imageId);
+  assert.equal(await sha(again.platforms[0]!.image!.archive.path), await sha(archive()));
+  assert.equal(again.platforms[0]!.image!.archive.imageId, result.platforms[0]!.image!.archive.imageId);
   await writeFile(join(dir, 'src/greeting.ts'), 'export function greeting(name: string): string {\n  return `Howdy, ${name}!`;\n}\n');
   const changed = await build({ cwd: dir, env, outDir: 'dist-changed', verify: false });
-  assert.equal(changed.image!.layers[0]!.digest, result.image!.layers[0]!.digest, 'system layer reused');
-  assert.notEqual(changed.image!.layers[1]!.digest, result.image!.layers[1]!.digest, 'app layer changed');
+  assert.equal(changed.platforms[0]!.image!.layers[0]!.digest, result.platforms[0]!.image!.layers[0]!.digest, 'system layer reused');
+  assert.notEqual(changed.platforms[0]!.image!.layers[1]!.digest, result.platforms[0]!.image!.layers[1]!.digest, 'app layer changed');
 });
 
 test('bad input: a library that cannot be found names it and who needs it', async () => {
@@ -156,7 +156,7 @@ test('bad input: a library that cannot be found names it and who needs it', asyn
   try {
     const needy = join(repoRoot, 'test/fixtures/elf/bin/needs-missing');
     await assert.rejects(
-      layOutImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: result.executable, extraElfFiles: [needy], logger: silentLogger }),
+      layOutImage({ config: { ...result.config, outDir: work, context: undefined, image: result.config.image! }, executable: { ...result.platforms[0]!.executable, assets: [] }, extraElfFiles: [needy], logger: silentLogger }),
       (error: any) => error.code === 'LIB_NOT_FOUND' && /libdoesnotexist\.so\.1/.test(error.message) && error.file === needy,
     );
   } finally {
@@ -198,7 +198,8 @@ test('seabuild verify: passes on the built archive; a rootfs without libstdc++ f
   const { verifyRootfs } = await import('../src/verify/run.ts');
   const work = await mkdtemp(join(tmpdir(), 'seabuild-no-libstdcxx-'));
   try {
-    const rootfs = result.image!.rootfs;
+    // The image's rootfs as the image stage lays it out (the build's own copy went with its work folder).
+    const { rootfs } = await layOutImage({ config: { ...result.config, image: result.config.image! }, executable: { ...result.platforms[0]!.executable, assets: [] }, logger: silentLogger });
     const without = { layers: rootfs.layers.map((l) => ({ ...l, entries: l.entries.filter((e) => !e.path.includes('libstdc++')) })) };
     await writeRootfsToDir(without, work);
     await assert.rejects(verifyRootfs({ rootfsDir: work, appPath: '/app', commands: ['version --json'], subject: 'test-image' }), (error: any) => {

@@ -16,7 +16,7 @@ before(async () => {
   const availability = await ensurePostgres();
   if (!availability.ok) throw new Error(availability.reason);
   dir = await copyFixture('migrating');
-  exe = (await build({ cwd: dir, image: false, env })).executable.path;
+  exe = (await build({ cwd: dir, image: false, env })).platforms[0]!.executable.path;
 });
 after(() => removeFixture(dir));
 
@@ -46,7 +46,7 @@ test('a failing migration: earlier ones stay, it leaves no trace, exit 1 naming 
   const db = await createTestDatabase();
   try {
     await copyFile(join(repoRoot, 'test/fixtures/migrations/runtime-broken/0003_create_tags_broken.sql'), join(broken, 'migrations/0005_create_tags_broken.sql'));
-    const brokenExe = (await build({ cwd: broken, image: false, env })).executable.path;
+    const brokenExe = (await build({ cwd: broken, image: false, env })).platforms[0]!.executable.path;
     const run = await runProcess([brokenExe, 'migrate'], [], { DATABASE_URL: db.url });
     assert.equal(run.exitCode, 1);
     assert.match(run.stderr, /0005_create_tags_broken\.sql:7: column "nope" does not exist/);
@@ -66,7 +66,7 @@ test('an applied migration edited since: refused before anything runs; status sh
   try {
     assert.equal((await runProcess([exe, 'migrate'], ['--to', '0002'], { DATABASE_URL: db.url })).exitCode, 0);
     await appendFile(join(edited, 'migrations/0001_create_users.sql'), '-- edited after release\n');
-    const editedExe = (await build({ cwd: edited, image: false, env })).executable.path;
+    const editedExe = (await build({ cwd: edited, image: false, env })).platforms[0]!.executable.path;
     const dry = await runProcess([editedExe, 'migrate'], ['--dry-run'], { DATABASE_URL: db.url });
     assert.equal(dry.exitCode, 1);
     const refused = await runProcess([editedExe, 'migrate'], [], { DATABASE_URL: db.url });
@@ -99,7 +99,7 @@ test('connection failures: one clear line, non-zero exit', async () => {
 test('without migrations configured, migrate says so (exit 2)', async () => {
   const hello = await copyFixture('hello');
   try {
-    const helloExe = (await build({ cwd: hello, image: false, env })).executable.path;
+    const helloExe = (await build({ cwd: hello, image: false, env })).platforms[0]!.executable.path;
     const run = await runProcess([helloExe, 'migrate'], [], {});
     assert.equal(run.exitCode, 2);
     assert.match(run.stderr, /no migrations/);

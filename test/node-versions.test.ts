@@ -15,12 +15,12 @@ for (const version of otherNodeVersions) {
   test(`--node ${version}: the executable runs that Node and serves its assets`, async () => {
     const node = await nodeBinary(version);
     const result = await build({ cwd: dir, image: false, node, outDir: `dist-${version}`, env: { SOURCE_DATE_EPOCH: '1700000000' } });
-    assert.equal(result.executable.node.version, `v${version}`);
-    const { stdout } = await execa(result.executable.path, ['version', '--json']);
+    assert.equal(result.platforms[0]!.executable.node.version, `v${version}`);
+    const { stdout } = await execa(result.platforms[0]!.executable.path, ['version', '--json']);
     assert.equal(JSON.parse(stdout).node, `v${version}`);
-    const server = await startServer(result.executable.path, ['serve']);
+    const server = await startServer(result.platforms[0]!.executable.path, ['serve']);
     try {
-      const css = JSON.parse((await execa(result.executable.path, ['assets', '--json'])).stdout)[0].url;
+      const css = JSON.parse((await execa(result.platforms[0]!.executable.path, ['assets', '--json'])).stdout)[0].url;
       const answer = await httpRequest(server.port, css, { headers: { 'Accept-Encoding': 'br' } });
       assert.equal(answer.status, 200);
       assert.equal(answer.headers['content-encoding'], 'br');

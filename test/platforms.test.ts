@@ -70,7 +70,7 @@ describe('one build for linux/amd64 and linux/arm64', () => {
   test('the arm64 image holds the arm64 closure, each library named by its Debian arm64 package', async () => {
     const image = armBuild().image!;
     assert.equal(image.machine, 'aarch64');
-    assert.equal(image.image.platform.architecture, 'arm64');
+    assert.equal(image.platform.architecture, 'arm64');
     assert.equal(image.closure.interpreter?.path, '/lib/ld-linux-aarch64.so.1');
     const libc6 = (await execa('apt-cache', ['show', '--no-all-versions', 'libc6:arm64'])).stdout.match(/^Version: (.*)$/m)![1];
     const report = armBuild().report;
@@ -197,9 +197,9 @@ describe('bad input', () => {
     const warning = skipped.warnings.find((w) => w.code === 'VERIFY_SKIPPED_NO_EMULATOR');
     assert.match(warning?.message ?? '', /the linux\/arm64 smoke run was skipped: qemu-aarch64-static is not on the PATH/);
     // Reproducible per platform: the same executable and image bytes as the first build (which also ran the smoke run).
-    assert.equal(skipped.executable.path, join(dir, 'dist-noqemu/plain-service-linux-arm64'));
-    assert.equal(skipped.executable.sha256, armBuild().executable.sha256);
-    assert.equal(skipped.image!.archive.manifestDigest, armBuild().image!.archive.manifestDigest);
+    assert.equal(skipped.platforms[0]!.executable.path, join(dir, 'dist-noqemu/plain-service-linux-arm64'));
+    assert.equal(skipped.platforms[0]!.executable.sha256, armBuild().executable.sha256);
+    assert.equal(skipped.platforms[0]!.image!.archive.manifestDigest, armBuild().image!.archive.manifestDigest);
   });
 });
 

@@ -55,18 +55,18 @@ test('every byte is in one component: components add up to the layers, and the l
   const sum = (key: 'uncompressedBytes' | 'compressedBytes') => report.components.reduce((n, c) => n + (c[key] ?? 0), 0);
   assert.equal(sum('uncompressedBytes'), report.totals.uncompressedBytes);
   assert.equal(sum('compressedBytes'), report.totals.compressedBytes);
-  assert.deepEqual(report.layers.map((l) => [l.digest, l.compressedBytes, l.uncompressedBytes]), plus.image!.layers.map((l) => [l.digest, l.sizeBytes, l.uncompressedBytes]));
+  assert.deepEqual(report.layers.map((l) => [l.digest, l.compressedBytes, l.uncompressedBytes]), plus.platforms[0]!.image!.layers.map((l) => [l.digest, l.sizeBytes, l.uncompressedBytes]));
   for (const layer of report.layers) {
     const inLayer = report.components.filter((c) => c.layer === layer.name);
     assert.equal(inLayer.reduce((n, c) => n + c.uncompressedBytes, 0), layer.uncompressedBytes, layer.name);
     assert.equal(inLayer.reduce((n, c) => n + (c.compressedBytes ?? 0), 0), layer.compressedBytes, layer.name);
   }
   const node = report.components.find((c) => c.id === 'node-runtime')!;
-  assert.equal(node.uncompressedBytes, plus.executable.node.strippedBytes);
+  assert.equal(node.uncompressedBytes, plus.platforms[0]!.executable.node.strippedBytes);
   const libc = report.components.find((c) => c.id === 'lib:libc.so.6')!;
   assert.equal(libc.package?.name, 'libc6', 'dpkg names the package of libc');
-  assert.deepEqual(plus.report, report, 'the same inputs give the same report');
-  assert.deepEqual(plus.previousReport, report, 'the build read the report it replaced');
+  assert.deepEqual(plus.platforms[0]!.report, report, 'the same inputs give the same report');
+  assert.deepEqual(plus.platforms[0]!.previousReport, report, 'the build read the report it replaced');
 });
 
 test('the diff names the added package and the added asset with the bytes of the metafile and of the file', async () => {

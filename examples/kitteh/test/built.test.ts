@@ -27,7 +27,7 @@ before(async () => {
   work = await mkdtemp(join(tmpdir(), 'kitteh-built-'));
   result = await build({ cwd: appDir, outDir: join(work, 'dist'), env: { SOURCE_DATE_EPOCH: '1700000000' } });
   docker = await startDockerd();
-  const loaded = await docker.docker(['load', '-i', result.image!.archive.path]);
+  const loaded = await docker.docker(['load', '-i', result.platforms[0]!.image!.archive.path]);
   assert.equal(loaded.exitCode, 0, loaded.stderr);
 });
 after(async () => {
@@ -96,7 +96,7 @@ test('standalone: dist/kitteh copied alone into an empty folder migrates and ser
   const alone = await mkdtemp(join(tmpdir(), 'kitteh-alone-'));
   try {
     const exe = join(alone, 'kitteh');
-    await copyFile(result.executable.path, exe);
+    await copyFile(result.platforms[0]!.executable.path, exe);
     const { execa } = await import('execa');
     const env = { PATH: '/usr/bin:/bin', HOME: alone, DATA_DIR: join(alone, 'data'), XDG_CACHE_HOME: join(alone, 'cache') };
     const migrated = await execa(exe, ['migrate'], { cwd: alone, env, extendEnv: false, reject: false });
