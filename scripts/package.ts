@@ -7,6 +7,8 @@
 // as examples/kitteh and the test fixtures) `seabuild/runtime` resolves to the TypeScript sources that
 // Node runs directly. A custom export condition would make every `node src/main.ts` of a linked app
 // need `--conditions`; swapping the one manifest at pack time needs nothing.
+// tsc alone emits both JavaScript and .d.ts: declarations need the whole type-checked program anyway
+// (measured: 19.0 s CPU for tsc's full emit, 18.8 s for --emitDeclarationOnly, esbuild's JS 0.25 s on top).
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync, globSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { node24, repoRoot } from './helpers/fixture.ts';
 import { nodeBinary, otherNodeVersions } from './helpers/node-versions.ts';
 import { startServer, httpRequest } from './helpers/http.ts';
+import { requireRoot } from './helpers/engines.ts';
 
 const repoManifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8'));
 // The Node that runs seabuild here (the node@24 devDependency) and the other versions users ship on.
@@ -113,6 +114,16 @@ for (const version of versions) {
     assert.equal(dev.stderr, '');
   });
 }
+
+test('under node 24: an image build from the installed package (smoke run in the rootfs, a docker build context)', async (t) => {
+  if (!requireRoot(t, 'the smoke run chroots into the rootfs')) return;
+  const built = await execa('npx', ['seabuild', 'build', '--out-dir', 'out-image', '--context', 'out-image/context'], { cwd: app, env: userEnv(node24), reject: false, all: true });
+  assert.equal(built.exitCode, 0, built.all);
+  assert.match(built.all ?? '', /smoke run passed \(chroot, served HTTP 200/);
+  assert.match(await readFile(join(app, 'out-image/context/Dockerfile.scratch'), 'utf8'), /^FROM scratch$/m);
+  const { stdout } = await execa('tar', ['tf', join(app, 'out-image/tiny-web.image.tar')]);
+  assert.match(stdout, /^index\.json$/m);
+});
 
 test('a strict TypeScript consumer (nodenext, exactOptionalPropertyTypes, skipLibCheck) type-checks with zero errors', async () => {
   const checked = await execa(node24, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, reject: false, all: true });
