@@ -125,6 +125,15 @@ test('under node 24: an image build from the installed package (smoke run in the
   assert.match(stdout, /^index\.json$/m);
 });
 
+test('under node 24: a runApp app builds from the installed package, with the runtime\'s stubs for development-only modules', async () => {
+  const built = await execa('npx', ['seabuild', 'build', '--entry', 'dev.ts', '--no-image', '--out-dir', 'out-runapp'], { cwd: app, env: userEnv(node24), reject: false, all: true });
+  assert.equal(built.exitCode, 0, built.all);
+  assert.match((await execa(join(app, 'out-runapp/tiny-web'), ['help'])).stdout, /^Usage: tiny-web/);
+  // The compiled runtime's dev-source.js (which reads migrations from disk) is swapped for its stub.
+  const files = [...(await readFile(join(app, 'out-runapp/tiny-web.report.json'), 'utf8')).matchAll(/"seabuild\/dist\/runtime-stubs\/[^"]*dev-source\.js"/g)].map((m) => m[0]);
+  assert.deepEqual([...new Set(files)], ['"seabuild/dist/runtime-stubs/stubs/dev-source.js"']);
+});
+
 test('a strict TypeScript consumer (nodenext, exactOptionalPropertyTypes, skipLibCheck) type-checks with zero errors', async () => {
   const checked = await execa(node24, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, reject: false, all: true });
   assert.equal(checked.exitCode, 0, checked.all);
