@@ -22,6 +22,9 @@ export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
+/** The slice of the config the bundle stage reads. */
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'>;
+
 /** The bundled program and what went into it. */
 export interface Bundle {
   path: string;
@@ -70,7 +73,7 @@ export interface BundleTree {
 const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename, __seabuild_import_meta_main = false;';
 
 /** Bundles `config.entry` into `workDir/bundle.cjs`. */
-export async function bundle(config: ResolvedConfig, workDir: string): Promise<Bundle> {
+export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {
   const outfile = join(workDir, 'bundle.cjs');
   const scan = createTreeScan();
   const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
@@ -143,12 +146,12 @@ async function hashInputs(metafile: Metafile, root: string): Promise<Record<stri
   return hashes;
 }
 
-function location(config: ResolvedConfig, message: Message): { file?: string; line?: number } {
+function location(config: BundleSettings, message: Message): { file?: string; line?: number } {
   if (!message.location) return {};
   return { file: resolve(config.root, message.location.file), line: message.location.line };
 }
 
-function bundleError(config: ResolvedConfig, failure: BuildFailure): SeabuildError {
+function bundleError(config: BundleSettings, failure: BuildFailure): SeabuildError {
   const first = failure.errors?.[0];
   if (!first) return new SeabuildError({ code: 'BUNDLE_FAILED', message: `esbuild failed: ${failure.message}`, file: config.entry, cause: failure });
   const unresolved = /^Could not resolve "([^"]+)"/.exec(first.text);
@@ -165,7 +168,7 @@ function bundleError(config: ResolvedConfig, failure: BuildFailure): SeabuildErr
   });
 }
 
-function toWarning(config: ResolvedConfig, message: Message): Warning {
+function toWarning(config: BundleSettings, message: Message): Warning {
   return { code: 'BUNDLE_WARNING', message: message.text, ...location(config, message) };
 }
 

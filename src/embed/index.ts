@@ -15,6 +15,9 @@ export type { PackageFile, PackageFiles, TreeMode } from './files/index.ts';
 
 const migrationsKey = 'seabuild/migrations.json';
 
+/** The slice of the config the embed stage reads. */
+export type EmbedSettings = Pick<ResolvedConfig, 'assetPrefix' | 'assetsDir' | 'commit' | 'healthcheckPath' | 'migrationsDir' | 'mode' | 'name' | 'port' | 'sourceDateEpoch' | 'version'>;
+
 /** What goes into the executable next to the bundle. */
 export interface Embedded {
   info: BuildInfo;
@@ -34,7 +37,7 @@ export interface LaunchInfo {
 }
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
-export async function embed(config: ResolvedConfig, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }, launch?: LaunchInfo): Promise<Embedded> {
+export async function embed(config: EmbedSettings, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }, launch?: LaunchInfo): Promise<Embedded> {
   const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
   const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
   const info: BuildInfo = {

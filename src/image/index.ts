@@ -24,6 +24,9 @@ export type { Image } from './image.ts';
 export type { ImageArchive } from './archive.ts';
 export type { Closure } from './closure.ts';
 
+/** The slice of the config the image stage reads (with an image configured). */
+export type ImageSettings = Pick<ResolvedConfig, 'artifactName' | 'cacheDir' | 'commit' | 'context' | 'mode' | 'name' | 'outDir' | 'packageName' | 'port' | 'repository' | 'sourceDateEpoch' | 'version'> & { image: NonNullable<ResolvedConfig['image']> };
+
 /** What layOutImage made: the image's files and what they came from; the smoke run runs them and writeImage packs them. */
 export interface ImageRootfs {
   machine: Machine;
@@ -51,7 +54,7 @@ export interface ImageBuild extends ImageRootfs {
 }
 
 export interface ImageInput {
-  config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> };
+  config: ImageSettings;
   executable: SeaExecutable;
   /** More app files (e.g. native addons laid out in place) and the ELF files among them. */
   extraAppFiles?: RootfsEntry[];

@@ -18,9 +18,12 @@ import { SEABUILD_ROOT } from '../report/javascript.ts';
 import { SPLIT_NODE_PATH, splitBundlePath } from '../image/split.ts';
 import { byteOrder } from '../order.ts';
 
+/** The slice of the config the SBOM stage reads. */
+export type SbomSettings = Pick<ResolvedConfig, 'image' | 'name' | 'outDir' | 'packageName' | 'root' | 'sourceDateEpoch' | 'version'>;
+
 /** What the SBOM stage reads: the build's artifacts, and seabuild's version for the creator field. */
 export interface SbomInput {
-  config: ResolvedConfig;
+  config: SbomSettings;
   bundle: Bundle;
   embedded: Embedded;
   executable: SeaExecutable;
