@@ -65,7 +65,8 @@ const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthch
 function runEntry(info: BuildInfo, input: LaunchInput, entryPath: string, args: string[]): void {
   process.argv.splice(1, process.argv.length - 1, entryPath, ...args);
   if (info.mode !== 'cli') {
-    const { watchServers } = require('./plain.ts') as typeof import('./plain.ts');
+    // `.js`: esbuild finds plain.ts behind it in a checkout, and the compiled plain.js in the package.
+    const { watchServers } = require('./plain.js') as typeof import('./plain.ts');
     watchServers({ graceMs: Number(process.env.SHUTDOWN_GRACE_MS ?? 10000), delayMs: Number(process.env.SHUTDOWN_DELAY_MS ?? 0) });
   }
   input.loadEntry();

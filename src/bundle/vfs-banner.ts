@@ -1,8 +1,7 @@
 // The bundle's banner: runtime-stubs/vfs/bootstrap.ts compiled to one function that runs before any
 // module of the bundle. Its own source text is what worker threads evaluate to install the tree.
 import { build } from 'esbuild';
-import { join } from 'node:path';
-import { runtimeDir } from './plugins.ts';
+import { runtimeFile } from './plugins.ts';
 
 let compiled: Promise<string> | undefined;
 
@@ -16,7 +15,7 @@ const builtinFromPackage = 'var __seabuild_builtin_from_package = ((get) => (nam
 /** `var __seabuild_builtin_from_package = …; var __seabuild = (function __seabuild_install() {…})(); require = …` — the same text for every bundle. */
 export function vfsBanner(): Promise<string> {
   compiled ??= build({
-    entryPoints: [join(runtimeDir, 'vfs/bootstrap.ts')],
+    entryPoints: [runtimeFile('vfs/bootstrap')],
     bundle: true,
     write: false,
     format: 'iife',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
 
-/** The versions users ship on besides the Node 24 that runs seabuild (ENVIRONMENT.md). */
+/** The versions users ship on besides the Node 24 that runs seabuild (docs/TESTING.md). */
 export const otherNodeVersions = ['22.23.3', '26.10.0'];
 
 /** Path of bin/node for `version`, downloading it once. */
