@@ -39,7 +39,11 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const [first, ...rest] = args;
-  if (info.runApp) {
+  if (info.runApp && first !== undefined && appFreeCommands.has(first)) {
+    // What these print comes from the build info alone (the dispatcher answers them before the app's
+    // own commands): the app, with all its packages, is not loaded for them.
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, [first === '--version' ? 'version' : first, ...rest], input.loadEntry)));
+  } else if (info.runApp) {
     // The app's module calls runApp(), which hands itself to the dispatcher: it owns the commands.
     finish(import('./host.ts').then((m) => m.dispatchRunApp(input.loadEntry, args)));
   } else if (first === 'serve') {
@@ -50,6 +54,9 @@ export function launch(input: LaunchInput): void {
     runEntry(info, input, entryPath, args);
   }
 }
+
+/** The runtime's commands of a runApp app that need nothing of the app. */
+const appFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck']);
 
 /** The words a plain service reserves as its first argument; everything else goes to the app. */
 const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthcheck']);
