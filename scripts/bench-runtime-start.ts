@@ -31,7 +31,7 @@ try {
   // The baseline: the same stripped node with a one-line main script and nothing else.
   const rawMain = join(work, 'raw.cjs');
   await writeFile(rawMain, "console.log('hello');\n");
-  const raw = await buildSea({ node: built.executable.node, bundlePath: rawMain, assets: {}, output: join(work, 'raw-sea'), workDir: work, check: false });
+  const raw = await buildSea({ node: built.platforms[0]!.executable.node, bundlePath: rawMain, assets: {}, output: join(work, 'raw-sea'), workDir: work, check: false });
   const probe = join(work, 'probe.cjs');
   await writeFile(probe, [
     "process.on('exit', () => {",
@@ -45,7 +45,7 @@ try {
 
   const sides: Side[] = [
     { label: 'raw SEA (console.log one line)', command: raw.path, args: [] },
-    { label: 'seabuild hello: version', command: built.executable.path, args: ['version'] },
+    { label: 'seabuild hello: version', command: built.platforms[0]!.executable.path, args: ['version'] },
     ...values.also!.map((spec) => { const at = spec.indexOf('='); return { label: `${spec.slice(0, at)}: version`, command: spec.slice(at + 1), args: ['version'] }; }),
   ];
   const samples = new Map<string, Sample[]>(sides.map((s) => [s.label, []]));
@@ -66,7 +66,7 @@ try {
 
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
-  console.log(`node ${built.executable.node.version}, ${runs} runs per side alternating, load average ${load}`);
+  console.log(`node ${built.platforms[0]!.executable.node.version}, ${runs} runs per side alternating, load average ${load}`);
   console.log('| process | wall (spawn → exit) | CPU (user+sys) | peak RSS | wall vs raw | CPU vs raw | RSS vs raw |');
   console.log('|---|--:|--:|--:|--:|--:|--:|');
   const base = samples.get(sides[0]!.label)!;
