@@ -6,6 +6,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
+import { embedForPlatform } from './embed/files/target-tree.ts';
 import { prepareImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { prepareTargets, type Target } from './platform/index.ts';
@@ -40,6 +41,8 @@ export interface BuildOptions extends SeabuildOptions {
 /** What one platform of the build produced. */
 export interface PlatformBuild {
   target: Target;
+  /** What this platform's executable carries: the tree differs per platform when it has native parts. */
+  embedded: Embedded;
   executable: SeaExecutable;
   image?: ImageBuild;
   report: SizeReport;
@@ -103,15 +106,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
     for (const target of targets) {
-      if (!target.host) await checkTreeMachine(embedded, target.platform);
       const platformConfig = { ...config, artifactName: target.artifactName };
       const platformDir = join(workDir, target.platform.suffix);
+      // Another platform gets its own platform packages and prebuilds in the tree (src/embed/files/target-tree.ts).
+      const forPlatform = target.host ? { embedded, warnings: [] } : await timings.time('package files', () => embedForPlatform({ config, bundled, embedded, platform: target.platform, workDir: join(platformDir, 'embed'), logger }));
+      const platformEmbedded = forPlatform.embedded;
+      warnings.push(...forPlatform.warnings);
+      if (!target.host) await checkTreeMachine(platformEmbedded, target.platform);
       // Made in the work folder and published only once the image (and its smoke run) passed: a
       // failing build leaves no new executable at the output path, and the previous one intact.
       const staged = await buildSea({
         node: target.node,
         bundlePath: bundled.path,
-        assets: embedded.seaAssets,
+        assets: platformEmbedded.seaAssets,
         output: join(platformDir, 'out', target.artifactName),
         workDir,
         codeCache: config.codeCache,
@@ -119,7 +126,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       });
       if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
       // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger, timings }) : undefined;
+      const imageTree = config.image ? await prepareImageTree({ config: platformConfig, embedded: platformEmbedded, bundlePath: bundled.path, standalone: staged, workDir: platformDir, logger, timings }) : undefined;
       const image = config.image && imageTree
         ? await buildImage({
           config: { ...platformConfig, image: config.image }, executable: imageTree.executable, extraAppFiles: imageTree.extraAppFiles, extraElfFiles: imageTree.extraElfFiles, runApp: bundled.launch.runApp,
@@ -132,20 +139,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       if (image) image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
-        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
+        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
         publication = config.push ? await publish(config, image, sboms, logger) : undefined;
         if (publication) { image.push = publication; warnings.push(...publication.warnings); }
       }
       const platformWarnings = image?.verificationSkipped ? [image.verificationSkipped] : [];
-      const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
+      const artifacts = { config: platformConfig, bundle: bundled, embedded: platformEmbedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
       const written = await timings.time('report', () => writeBuildReport(artifacts));
       warnings.push(...platformWarnings, ...written.warnings);
-      platforms.push({ target, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
+      platforms.push({ target, embedded: platformEmbedded, executable, ...(image ? { image } : {}), report: written.report, ...(written.previous ? { previousReport: written.previous } : {}) });
     }
     const index = config.image && platforms.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms, logger) : undefined;
     const first = platforms[0]!;
     return {
-      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
+      platforms, ...(index ? { index } : {}), config, bundle: bundled, embedded: first.embedded, executable: first.executable, ...(first.image ? { image: first.image } : {}),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
       report: first.report, ...(first.previousReport ? { previousReport: first.previousReport } : {}), warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
       timings: timings.stages(),
