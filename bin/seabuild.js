@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// seabuild runs its TypeScript sources directly on Node ≥ 22.18 (`npx seabuild` puts a node@24
-// devDependency first on PATH); register.js makes that work when installed under node_modules.
-await import('./register.js');
-const { main } = await import('../src/cli.ts');
+// The `seabuild` command. Installed from npm it runs the compiled JavaScript (dist/, built at prepack);
+// in a checkout, where src/ is present and outside node_modules, Node ≥ 22.18 runs the TypeScript itself.
+import { existsSync } from 'node:fs';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`seabuild: error: Node ${process.version} is too old to run seabuild\n  fix: use Node 22.18 or newer (npm i -D node@24 puts Node 24 first on the PATH of npm scripts)\n`);
+  process.exit(1);
+}
+
+const source = new URL('../src/cli.ts', import.meta.url);
+const { main } = await import(existsSync(source) ? source.href : '../dist/src/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));

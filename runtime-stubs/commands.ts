@@ -1,5 +1,5 @@
 // The built-in subcommands other than serve and migrate: version, help, assets, healthcheck.
-import { request } from 'node:http';
+// node:http is loaded by healthcheck alone: every command imports this file, and http costs ~5 ms.
 import type { AppModule, EnvVarSpec, VersionInfo } from './contract.ts';
 import type { BuildInfo } from './build-info.ts';
 
@@ -103,7 +103,7 @@ export async function runHealthcheck(info: BuildInfo, env: NodeJS.ProcessEnv, er
 
 function probe(host: string, port: number, path: string, timeoutMs: number): Promise<number | Error> {
   return new Promise((resolveAnswer) => {
-    const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { 'user-agent': 'seabuild-healthcheck' } }, (res) => {
+    const req = process.getBuiltinModule('node:http').request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { 'user-agent': 'seabuild-healthcheck' } }, (res) => {
       res.resume();
       resolveAnswer(res.statusCode ?? 0);
     });

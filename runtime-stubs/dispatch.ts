@@ -5,9 +5,8 @@ import { loadSeaSource } from './sea-source.ts';
 import { loadDevSource } from './dev-source.ts';
 import { createAssetStore } from './assets/serve.ts';
 import { printAssets, printHelp, printVersion, runHealthcheck, versionOf } from './commands.ts';
-import { serveApp } from './serve.ts';
-import { runMigrate } from './migrate-command.ts';
 import type { AppModule, CommandContext } from './contract.ts';
+import type { MigrateInvocation } from './migrate-command.ts';
 import type { RuntimeSource } from './build-info.ts';
 
 const out = (line: string): void => { process.stdout.write(`${line}\n`); };
@@ -32,6 +31,8 @@ export async function dispatch(app: AppModule, argv: string[]): Promise<number> 
         if (code !== 0) return code;
       }
       const port = parsePort(env.PORT, info.defaultPort);
+      // serve (node:http) and migrate (the runner, pg) are loaded by the commands that run them, not by `version`.
+      const { serveApp } = await import('./serve.ts');
       return serveApp(app, { env, version }, { port, host: env.HOST ?? '0.0.0.0', drain: drainSettings(env), assets, log: err });
     }
     case 'version': case '--version':
@@ -58,7 +59,11 @@ export async function dispatch(app: AppModule, argv: string[]): Promise<number> 
   }
 }
 
-function migrateInvocation(app: AppModule, ctx: CommandContext, source: RuntimeSource) {
+async function runMigrate(args: string[], invocation: MigrateInvocation): Promise<number> {
+  return (await import('./migrate-command.ts')).runMigrate(args, invocation);
+}
+
+function migrateInvocation(app: AppModule, ctx: CommandContext, source: RuntimeSource): MigrateInvocation {
   return { ...(app.database ? { database: () => app.database!(ctx) } : {}), env: ctx.env, source, stdout: process.stdout, stderr: process.stderr };
 }
 

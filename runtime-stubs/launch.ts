@@ -39,7 +39,11 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const [first, ...rest] = args;
-  if (info.runApp) {
+  if (info.runApp && first !== undefined && appFreeCommands.has(first)) {
+    // What these print comes from the build info alone (the dispatcher answers them before the app's
+    // own commands): the app, with all its packages, is not loaded for them.
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, [first === '--version' ? 'version' : first, ...rest], input.loadEntry)));
+  } else if (info.runApp) {
     // The app's module calls runApp(), which hands itself to the dispatcher: it owns the commands.
     finish(import('./host.ts').then((m) => m.dispatchRunApp(input.loadEntry, args)));
   } else if (first === 'serve') {
@@ -51,6 +55,9 @@ export function launch(input: LaunchInput): void {
   }
 }
 
+/** The runtime's commands of a runApp app that need nothing of the app. */
+const appFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck']);
+
 /** The words a plain service reserves as its first argument; everything else goes to the app. */
 const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthcheck']);
 
@@ -58,7 +65,8 @@ const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthch
 function runEntry(info: BuildInfo, input: LaunchInput, entryPath: string, args: string[]): void {
   process.argv.splice(1, process.argv.length - 1, entryPath, ...args);
   if (info.mode !== 'cli') {
-    const { watchServers } = require('./plain.ts') as typeof import('./plain.ts');
+    // `.js`: esbuild finds plain.ts behind it in a checkout, and the compiled plain.js in the package.
+    const { watchServers } = require('./plain.js') as typeof import('./plain.ts');
     watchServers({ graceMs: Number(process.env.SHUTDOWN_GRACE_MS ?? 10000), delayMs: Number(process.env.SHUTDOWN_DELAY_MS ?? 0) });
   }
   input.loadEntry();

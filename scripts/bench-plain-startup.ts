@@ -1,7 +1,7 @@
 // Benchmark (issue 10): start-to-first-200 of a plain service from the corpus (an app that never
 // heard of seabuild), its executable against `node ENTRY` in the same folder, alternated in one run
 // so that machine noise hits both sides alike. NODE_EXTRA_CA_CERTS is removed from both sides'
-// environment (it adds ~55 ms to every Node start here, ENVIRONMENT.md).
+// environment (it adds ~55 ms to every Node start here, docs/TESTING.md).
 // Usage: node_modules/.bin/node scripts/bench-plain-startup.ts [runs=20] [corpus folder=json-server]
 import { spawn } from 'node:child_process';
 import { services } from '../test/corpus/entries.ts';

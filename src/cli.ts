@@ -1,6 +1,5 @@
 // The command line: parse, call the library, print. Nothing else lives here.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
@@ -11,8 +10,8 @@ import { runTraceCommand } from './trace/cli.ts';
 import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, reportPathFor, runReportCommand } from './report/index.ts';
 import { verifyArchive } from './verify/archive.ts';
+import { SEABUILD_VERSION as seabuildVersion } from './package-root.ts';
 
-const seabuildVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 const usage = `Usage: seabuild <command> [options]
 

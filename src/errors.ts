@@ -1,10 +1,51 @@
 // One error shape for every stage: what went wrong, where, and how to fix it.
 // Modelled on esbuild's Message (text + location + notes) and execa's error (command, exit code, output, cause).
 
+/**
+ * Every code a SeabuildError can carry (what `catch (error) { if (error.code === …) }` can test).
+ * The compiler keeps it complete: a `new SeabuildError` with a code not listed here does not type-check.
+ */
+export type ErrorCode =
+  | 'ADDON_NO_TARGET_BUILD'
+  | 'ASSET_LINK_OUTSIDE'
+  | 'BUDGET_NO_IMAGE'
+  | 'BUNDLE_FAILED' | 'BUNDLE_SYNTAX_ERROR' | 'BUNDLE_UNRESOLVED_IMPORT'
+  | 'CA_BUNDLE_MISSING'
+  | 'CODE_CACHE_FOREIGN_PLATFORM' | 'CODE_CACHE_UNSUPPORTED'
+  | 'CONFIG_DIR_NOT_FOUND' | 'CONFIG_INVALID_IMAGE_NAME' | 'CONFIG_INVALID_JSON' | 'CONFIG_INVALID_SBOM' | 'CONFIG_INVALID_TYPE' | 'CONFIG_LOAD_FAILED' | 'CONFIG_NODE_FOR_HOST' | 'CONFIG_NOT_FOUND' | 'CONFIG_UNKNOWN_KEY'
+  | 'ELF_CORRUPT' | 'ELF_INTERPRETER_MISMATCH' | 'ELF_NOT_ELF' | 'ELF_READ_FAILED' | 'ELF_UNSUPPORTED_CLASS' | 'ELF_UNSUPPORTED_ENDIANNESS' | 'ELF_UNSUPPORTED_MACHINE' | 'ELF_WRONG_MACHINE'
+  | 'EMBED_LINK_BROKEN' | 'EMBED_LINK_OUTSIDE_PACKAGE'
+  | 'ENTRY_MISSING' | 'ENTRY_NOT_FOUND'
+  | 'IMAGE_INVALID' | 'IMAGE_REFERENCE_INVALID'
+  | 'INCLUDE_PACKAGE_NOT_FOUND'
+  | 'INVALID_SOURCE_DATE_EPOCH'
+  | 'LIB_NOT_FOUND' | 'LIB_SYMLINK_LOOP'
+  | 'MIGRATIONS_DIR_NOT_A_DIRECTORY' | 'MIGRATIONS_DIR_NOT_FOUND'
+  | 'MIGRATION_MARKER_MISPLACED' | 'MIGRATION_MARKER_UNKNOWN' | 'MIGRATION_NAME_INVALID' | 'MIGRATION_NOT_UTF8' | 'MIGRATION_NO_TRANSACTION_MULTIPLE_STATEMENTS' | 'MIGRATION_TRANSACTION_CONTROL' | 'MIGRATION_UNREADABLE' | 'MIGRATION_VERSION_DUPLICATE'
+  | 'NATIVE_ADDON_ABI_MISMATCH' | 'NATIVE_ADDON_INVALID'
+  | 'NODE_ALREADY_INJECTED' | 'NODE_NOT_ELF' | 'NODE_NOT_FOUND' | 'NODE_NOT_RUNNABLE' | 'NODE_PACKAGE_FETCH_FAILED' | 'NODE_PACKAGE_INVALID' | 'NODE_PACKAGE_NOT_FOUND' | 'NODE_TOO_OLD' | 'NODE_VERSION_MISMATCH' | 'NODE_WRONG_MACHINE'
+  | 'NO_PACKAGE_JSON'
+  | 'OUTPUT_EXISTS' | 'OUTPUT_NOT_WRITABLE' | 'OUTPUT_NO_SPACE'
+  | 'PACKAGE_NAME_MISSING'
+  | 'PLATFORM_HOST_UNSUPPORTED' | 'PLATFORM_UNKNOWN'
+  | 'PUSH_NO_REFERENCE'
+  | 'REGISTRY_PUSH_FAILED' | 'REGISTRY_UNAUTHORIZED' | 'REGISTRY_UNREACHABLE'
+  | 'REPORT_INVALID' | 'REPORT_NOT_FOUND' | 'REPORT_SCHEMA_UNSUPPORTED'
+  | 'RESOLVE_FILE_NOT_FOUND' | 'RESOLVE_NOT_AN_APP' | 'RESOLVE_NOT_KUBERNETES' | 'RESOLVE_YAML_INVALID'
+  | 'ROOTFS_CONFLICT' | 'ROOTFS_PATH_INVALID' | 'ROOTFS_SOURCE_CHANGED' | 'ROOTFS_SOURCE_UNREADABLE'
+  | 'SEA_CHECK_FAILED' | 'SEA_TOOL_FAILED'
+  | 'SOURCE_DATE_EPOCH_INVALID'
+  | 'STRIP_FAILED'
+  | 'SYSROOT_FAILED' | 'SYSROOT_NO_APT' | 'SYSROOT_NO_PACKAGES'
+  | 'TRACE_COMMAND_FAILED' | 'TRACE_CONFIG_NOT_JSON'
+  | 'USAGE'
+  | 'VERIFY_BOOT_FAILED' | 'VERIFY_FAILED' | 'VERIFY_MISSING_LIBRARY' | 'VERIFY_NO_EMULATOR' | 'VERIFY_NO_ENTRYPOINT' | 'VERIFY_UNAVAILABLE'
+  | 'ZSTD_UNAVAILABLE';
+
 /** Data every user-facing failure carries; the CLI prints `message` and `fix`, never a stack (unless --debug). */
 export interface SeabuildErrorInit {
   /** Stable machine-readable code, e.g. `ENTRY_NOT_FOUND`; tests assert on it, not on prose. */
-  code: string;
+  code: ErrorCode;
   message: string;
   /** The file the user should look at. */
   file?: string;
@@ -19,7 +60,7 @@ export interface SeabuildErrorInit {
 
 /** The error type every seabuild stage throws for bad input or a failed tool. */
 export class SeabuildError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly file: string | undefined;
   readonly line: number | undefined;
   readonly fix: string | undefined;

@@ -1,7 +1,7 @@
 // The foundation end to end: build the fixture app, run the executable as a child process.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
@@ -137,4 +137,17 @@ test('development: the entry runs from source under plain Node with the same ass
   assert.deepEqual(urls(fromSource.stdout), urls(built.stdout));
   const version = await execa(node24, [join(dir, 'src/main.ts'), 'version'], { cwd: dir });
   assert.match(version.stdout, /built\s+from source/);
+});
+
+test('version loads only what it needs: no http, crypto, worker_threads, child_process or fs/promises (issue 15)', async () => {
+  // Node's list of the builtins this process loaded, written at exit by a preload (NODE_OPTIONS works in a SEA).
+  const preload = join(dir, 'module-list.cjs');
+  const list = join(dir, 'module-list.json');
+  await writeFile(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`);
+  const { exitCode } = await runExe(['version'], { NODE_OPTIONS: `--require ${preload}` });
+  assert.equal(exitCode, 0);
+  const loaded = JSON.parse(await readFile(list, 'utf8')) as string[];
+  // (net is loaded by any process whose stdout is a pipe: process.stdout is a net.Socket then.)
+  const unneeded = ['http', 'crypto', 'worker_threads', 'child_process', 'internal/fs/promises'].map((name) => `NativeModule ${name}`);
+  assert.deepEqual(unneeded.filter((name) => loaded.includes(name)), []);
 });

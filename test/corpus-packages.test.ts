@@ -6,14 +6,15 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { node24, removeFixture, seabuildBin } from './helpers/fixture.ts';
-import { copyCorpus, corpusEntries, type CorpusEntry } from './helpers/packages-corpus.ts';
+import { abiInstaller, copyCorpus, corpusEntries, type CorpusEntry } from './helpers/packages-corpus.ts';
 import { nodeBinary, otherNodeVersions } from './helpers/node-versions.ts';
 
 const isRoot = process.getuid?.() === 0;
 const entries = corpusEntries();
+let installerNodedir: string;
 
 async function run(program: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   const result = await execa(program, args, { cwd, reject: false, timeout: 120_000, env: { NODE_OPTIONS: '', ...env } });
@@ -27,7 +28,9 @@ async function buildAll(corpus: string, label: string, node: string, image: bool
     const cwd = join(corpus, e.dir ?? '.');
     const out = join(corpus, `dist-${label}`, e.name);
     const args = ['build', '--entry', e.entry, '--name', e.name, '--out-dir', out, '--node', node, ...(e.cli ? ['--cli'] : []), ...(image ? ['--context', join(out, 'context'), '--no-verify', '--compression', 'zstd'] : ['--no-image'])];
-    const built = await execa(node24, [seabuildBin, ...args], { cwd, reject: false, all: true, env: { SOURCE_DATE_EPOCH: '1700000000' } });
+    // npm_config_nodedir names the installing node's headers, as under `npm run` on a machine whose
+    // npmrc sets nodedir: the addon rebuild must still build against the target's.
+    const built = await execa(node24, [seabuildBin, ...args], { cwd, reject: false, all: true, env: { SOURCE_DATE_EPOCH: '1700000000', npm_config_nodedir: installerNodedir } });
     assert.equal(built.exitCode, 0, `${e.name}: ${built.all}`);
     logs.set(e.name, built.all ?? '');
   }
@@ -54,6 +57,7 @@ for (const version of ['24', ...otherNodeVersions]) {
     let logs: Map<string, string>;
     const image = version === '24' && isRoot;
     before(async () => {
+      installerNodedir = dirname(dirname(await nodeBinary(abiInstaller)));
       node = version === '24' ? node24 : await nodeBinary(version);
       corpus = await copyCorpus();
       cache = mkdtempSync(join(tmpdir(), 'seabuild-xdg-'));

@@ -1,5 +1,5 @@
 // The image archive against the real clients: docker 20.10, podman 4.3, skopeo, umoci
-// (ENVIRONMENT.md). Each engine is private to this file and stopped at the end.
+// (docs/TESTING.md). Each engine is private to this file and stopped at the end.
 import assert from 'node:assert/strict';
 import { lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -23,7 +23,7 @@ let podman: Podman;
 
 function requireEngines(): void {
   const missing = ['dockerd', 'podman', 'skopeo', 'umoci', 'runc'].filter((tool) => !findTool(tool));
-  if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run .ci/run (ENVIRONMENT.md)`);
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run .ci/run (docs/TESTING.md)`);
 }
 
 before(async () => {

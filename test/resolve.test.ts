@@ -104,8 +104,10 @@ test('podman kube play runs it from the registry: the migrate Job completes firs
   assert.equal(applied[0].n, 2, 'the migrations ran against PostgreSQL');
   // podman 4.3 fails here on this machine since the issue-10 launcher landed: "failed to remove once
   // init container … as it is running" (the init container's `version` exits 0 in 1.8 s under podman
-  // run; the annotation io.podman.annotations.init.container.type=always did not change it). The
-  // initContainer stays in the resolved manifest (resolve and kubectl check it) but is not played.
+  // run; the annotation io.podman.annotations.init.container.type=always did not change it): a race
+  // in podman's removal of exited init containers, containers/podman#18477, fixed by #18481 in
+  // podman 4.6; Debian 12 ships 4.3.1. The initContainer stays in the resolved manifest (resolve and
+  // kubectl check it) but is not played.
   const deployments = documents.filter((d) => d.kind === 'Deployment');
   for (const d of deployments) delete d.spec.template.spec.initContainers;
   await writeFile(join(workspace, 'deployments.yaml'), deployments.map((d) => stringify(d)).join('---\n'));

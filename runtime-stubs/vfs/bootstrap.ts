@@ -11,6 +11,7 @@ import { patchWorker } from './worker.ts';
 import { patchFork } from './fork.ts';
 import { formatOf, hookEsm } from './esm-hooks.ts';
 import { explainMissing } from './missing.ts';
+import { applyAll } from './lazy-patches.ts';
 
 // The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
 declare const __seabuild_install: () => unknown;
@@ -61,16 +62,21 @@ function install(): SeabuildRuntime {
   }
   const tree = manifest ? createTree(manifest, root) : undefined;
   if (manifest && tree) {
+    let esmHooked = false;
     if (read) {
       patchFs(tree, read);
       hookResolution(tree, read);
-      hookEsm(tree, read);
+      esmHooked = hookEsm(tree, read);
     } else {
       explainMissing(tree);
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
     patchFork(tree);
+    // The patches above wait for their builtin's first load (lazy-patches.ts); without the ESM resolve
+    // hook (the tree laid out on disk, or a Node before 22.15) an ES module's import would pass no
+    // watcher, so they are applied now.
+    if (!esmHooked) applyAll();
     // pino resolves a transport target from its caller's file, which a bundle has not; bundlers tell it
     // where each one went through this documented global (pino/lib/transport.js, esbuild-plugin-pino).
     if (manifest.transports) {

@@ -7,6 +7,7 @@
 // tree laid out on disk (the image) no hook is needed: Node reads the real files.
 import type { Tree } from './tree.ts';
 import { resolveInTree } from './resolve.ts';
+import { applyFor } from './lazy-patches.ts';
 
 const Module = process.getBuiltinModule('node:module') as any;
 const path = process.getBuiltinModule('node:path');
@@ -21,6 +22,8 @@ export function hookEsm(tree: Tree, read: (rel: string) => Buffer): boolean {
   const fileOf = (value: string | undefined): string | undefined => (value?.startsWith('file:') ? url.fileURLToPath(value) : undefined);
   Module.registerHooks({
     resolve(specifier: string, context: { parentURL?: string; conditions?: string[] }, next: (s: string, c: unknown) => unknown) {
+      // An ES module importing a builtin gets its exports as they are now: patches waiting for it go first.
+      if (Module.isBuiltin(specifier)) applyFor(specifier);
       if (context.conditions?.includes('require') || Module.isBuiltin(specifier) || /^(node|data|https?):/.test(specifier)) return next(specifier, context);
       const parent = fileOf(context.parentURL);
       const direct = specifier.startsWith('file:') ? url.fileURLToPath(specifier) : path.isAbsolute(specifier) ? specifier : undefined;

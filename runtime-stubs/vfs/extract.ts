@@ -8,13 +8,13 @@ import type { TreeManifest } from './manifest.ts';
 
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
-const os = process.getBuiltinModule('node:os');
-const crypto = process.getBuiltinModule('node:crypto');
+// node:crypto only when files are written (once per tree and machine): loading it costs ~8 ms.
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 /** `$XDG_CACHE_HOME/seabuild`, else a private folder of this user under the temp dir. */
 export function extractionBase(env: NodeJS.ProcessEnv): string {
   if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'seabuild');
-  return path.join(os.tmpdir(), `seabuild-${process.getuid?.() ?? 'user'}`);
+  return path.join(process.getBuiltinModule('node:os').tmpdir(), `seabuild-${process.getuid?.() ?? 'user'}`);
 }
 
 /** Ensures every ELF file of the manifest exists under `root`; returns how many files were written. */
@@ -27,18 +27,18 @@ export function extractElfFiles(manifest: TreeManifest, root: string, read: (rel
   // took files) is moved aside, never patched in place. Checked again: another process may have just
   // renamed its complete copy into place.
   if (fs.existsSync(root) && !isComplete(root, elf)) {
-    const stale = `${root}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    const stale = `${root}.stale-${process.pid}-${crypto().randomBytes(4).toString('hex')}`;
     try { fs.renameSync(root, stale); } catch (error) { if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; }
     fs.rmSync(stale, { recursive: true, force: true });
   }
   if (isComplete(root, elf)) return 0;
-  const temp = `${root}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const temp = `${root}.tmp-${process.pid}-${crypto().randomBytes(4).toString('hex')}`;
   try {
     for (const [rel, record] of elf) {
       const target = path.join(temp, rel);
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
       fs.writeFileSync(target, read(rel), { mode: record.mode, flag: 'wx' });
-      const written = crypto.createHash('sha256').update(fs.readFileSync(target)).digest('hex');
+      const written = crypto().createHash('sha256').update(fs.readFileSync(target)).digest('hex');
       if (written !== record.sha256) throw new Error(`extracted ${rel} does not match the build (sha256 ${written}, expected ${record.sha256}); the disk under ${base} may be full or faulty`);
     }
     fsyncTree(temp);

@@ -5,11 +5,15 @@
 // the main module instead of the entry (runtime-stubs/launch.ts).
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
+import { whenLoaded } from './lazy-patches.ts';
 
-const childProcess = process.getBuiltinModule('node:child_process');
-
-/** Replaces child_process.fork so that a module of the tree runs in the child, not the entry. */
+/** Replaces child_process.fork so that a module of the tree runs in the child, not the entry (once the app loads child_process). */
 export function patchFork(tree: Tree): void {
+  whenLoaded('child_process', () => replaceFork(tree));
+}
+
+function replaceFork(tree: Tree): void {
+  const childProcess = process.getBuiltinModule('node:child_process');
   const original = childProcess.fork;
   (childProcess as any).fork = function fork(modulePath: string | URL, args?: unknown, options?: unknown) {
     const abs = pathArgument(modulePath);

@@ -2,7 +2,6 @@
 // `err.code === 'ENOENT'` behave as they do on disk.
 import { packageOf } from './tree.ts';
 
-const os = process.getBuiltinModule('node:os');
 const descriptions: Record<string, string> = {
   ENOENT: 'no such file or directory',
   EISDIR: 'illegal operation on a directory',
@@ -15,7 +14,7 @@ const descriptions: Record<string, string> = {
 /** An fs-style error; `note` is appended to the message after a colon. */
 export function fsError(code: string, syscall: string, path: string, note?: string): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(`${code}: ${descriptions[code] ?? code}, ${syscall} '${path}'${note ? `: ${note}` : ''}`);
-  error.errno = -((os.constants.errno as Record<string, number>)[code] ?? 0);
+  error.errno = -((process.getBuiltinModule('node:os').constants.errno as Record<string, number>)[code] ?? 0);
   error.code = code;
   error.syscall = syscall;
   error.path = path;

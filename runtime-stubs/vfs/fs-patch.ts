@@ -6,9 +6,9 @@ import type { Tree, TreeNode } from './tree.ts';
 import { pathArgument } from './tree.ts';
 import { fsError, missing } from './fs-errors.ts';
 import { createFds } from './fds.ts';
+import { whenLoaded } from './lazy-patches.ts';
 
 const fs = process.getBuiltinModule('node:fs');
-const { Readable } = process.getBuiltinModule('node:stream');
 
 /** The bytes of a tree file (shared: callers copy before handing them out). */
 export type ReadBytes = (rel: string) => Buffer;
@@ -151,13 +151,19 @@ function wrapAll(name: string, locate: (p: unknown) => Hit | undefined, op: Fn, 
     try { result = op(hit, ...rest); } catch (error) { process.nextTick(cb, error); return; }
     process.nextTick(cb, null, result);
   };
-  const promise = f.promises[name] as Fn | undefined;
-  if (promise) {
-    f.promises[name] = async function (p: unknown, ...rest: any[]) {
+  onPromises((promises) => {
+    const promise = promises[name] as Fn | undefined;
+    if (!promise) return;
+    promises[name] = async function (p: unknown, ...rest: any[]) {
       const hit = locate(p);
-      return hit ? promiseOp(hit, ...rest) : promise.call(f.promises, p, ...rest);
+      return hit ? promiseOp(hit, ...rest) : promise.call(promises, p, ...rest);
     };
-  }
+  });
+}
+
+/** Patches fs.promises (node:fs/promises) once the app loads it: loading it costs every start ~2.6 ms (it pulls in readline). */
+export function onPromises(patch: (promises: Record<string, Fn>) => void): void {
+  whenLoaded('fs/promises', () => patch(fs.promises as unknown as Record<string, Fn>));
 }
 
 function wrapFdCalls(fds: ReturnType<typeof createFds>): void {
@@ -188,6 +194,7 @@ function readStream(hit: Hit, options: any, ops: Ops) {
   const end = Math.min(opts.end ?? Infinity, (bytes?.length ?? 0) - 1);
   const chunkBytes = opts.highWaterMark ?? 64 * 1024;
   let position = start;
+  const { Readable } = process.getBuiltinModule('node:stream');
   const stream = new Readable({
     read() {
       if (failure) { this.destroy(failure as Error); return; }
@@ -210,8 +217,10 @@ function refuseWrites(name: string, locate: (p: unknown) => Hit | undefined): vo
   if (sync) f[`${name}Sync`] = function (...args: any[]) { const hit = underRoot(args); if (hit) throw fsError('EROFS', name, hit.abs); return sync.apply(fs, args); };
   const callback = f[name] as Fn | undefined;
   if (callback) f[name] = function (...args: any[]) { const hit = underRoot(args); if (!hit) return callback.apply(fs, args); process.nextTick(args.at(-1), fsError('EROFS', name, hit.abs)); };
-  const promise = f.promises[name] as Fn | undefined;
-  if (promise) f.promises[name] = async function (...args: any[]) { const hit = underRoot(args); if (hit) throw fsError('EROFS', name, hit.abs); return promise.apply(f.promises, args); };
+  onPromises((promises) => {
+    const promise = promises[name];
+    if (promise) promises[name] = async function (...args: any[]) { const hit = underRoot(args); if (hit) throw fsError('EROFS', name, hit.abs); return promise.apply(promises, args); };
+  });
 }
 
 /** copyFile from the tree to a real path writes the embedded bytes; into the tree it is refused. */
@@ -233,6 +242,8 @@ function patchCopyFile(locate: (p: unknown) => Hit | undefined, ops: Ops): void 
     try { copy(srcHit, dest, rest[0], () => undefined); } catch (error) { process.nextTick(cb, error); return; }
     process.nextTick(cb, null);
   };
-  const promise = f.promises.copyFile as Fn;
-  f.promises.copyFile = async (src: unknown, dest: unknown, mode?: number) => copy(locate(src), dest, mode, () => promise.call(f.promises, src, dest, mode));
+  onPromises((promises) => {
+    const promise = promises.copyFile!;
+    promises.copyFile = async (src: unknown, dest: unknown, mode?: number) => copy(locate(src), dest, mode, () => promise.call(promises, src, dest, mode));
+  });
 }

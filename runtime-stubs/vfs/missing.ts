@@ -3,6 +3,7 @@
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
 import { notEmbedded, packageNotEmbedded } from './fs-errors.ts';
+import { whenLoaded } from './lazy-patches.ts';
 
 const fs = process.getBuiltinModule('node:fs');
 const Module = process.getBuiltinModule('node:module') as any;
@@ -29,9 +30,15 @@ export function explainMissing(tree: Tree): void {
       if (typeof cb !== 'function') return callback.call(fs, p, ...rest, cb);
       return callback.call(fs, p, ...rest, (error: unknown, ...results: unknown[]) => cb(error ? explain(error, p) : error, ...results));
     };
-    const promise = f.promises[name] as Fn;
-    f.promises[name] = async function (p: unknown, ...rest: any[]) { try { return await promise.call(f.promises, p, ...rest); } catch (error) { throw explain(error, p); } };
   }
+  // fs.promises only once the app loads it (lazy-patches.ts).
+  whenLoaded('fs/promises', () => {
+    const promises = f.promises as Record<string, Fn>;
+    for (const name of calls) {
+      const promise = promises[name]!;
+      promises[name] = async function (p: unknown, ...rest: any[]) { try { return await promise.call(promises, p, ...rest); } catch (error) { throw explain(error, p); } };
+    }
+  });
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request: string, parent: any, ...rest: any[]) {
     try {

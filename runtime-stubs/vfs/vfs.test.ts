@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
-import { nodeBinary, otherNodeVersions } from '../../test/helpers/node-versions.ts';
+import { testOnEveryNode } from '../../test/helpers/node-versions.ts';
 
 const run = promisify(execFile);
 const elfLibrary = resolve(import.meta.dirname, '../../test/fixtures/elf/lib/libinner.so.1');
@@ -126,21 +126,7 @@ async function checkTree(node: string): Promise<void> {
   }
 }
 
-test('the tree through fs, require and worker_threads; ELF files extracted once (node 24)', () => checkTree(process.execPath));
-
-for (const version of otherNodeVersions) {
-  test(`the same on node ${version}`, async (t) => {
-    let node: string;
-    try {
-      node = await nodeBinary(version);
-    } catch (error) {
-      if (process.env.CI === 'true') throw error;
-      t.skip(`node ${version} is not available (${(error as Error).message.split('\n')[0]})`);
-      return;
-    }
-    await checkTree(node);
-  });
-}
+testOnEveryNode('the tree through fs, require and worker_threads; ELF files extracted once', checkTree);
 
 test('processes starting at once all find complete files; no temporary folder is left', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seabuild-vfs-'));

@@ -4,11 +4,15 @@
 // then loads the script through the hooked loader, as its main module.
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
+import { whenLoaded } from './lazy-patches.ts';
 
-const threads = process.getBuiltinModule('node:worker_threads');
-
-/** Replaces worker_threads.Worker so that scripts in the tree run. */
+/** Replaces worker_threads.Worker so that scripts in the tree run, once the app loads worker_threads. */
 export function patchWorker(tree: Tree, installSource: string): void {
+  whenLoaded('worker_threads', () => replaceWorker(tree, installSource));
+}
+
+function replaceWorker(tree: Tree, installSource: string): void {
+  const threads = process.getBuiltinModule('node:worker_threads');
   const Original = threads.Worker;
   class Worker extends Original {
     constructor(filename: string | URL, options: import('node:worker_threads').WorkerOptions = {}) {

@@ -3,7 +3,7 @@
 // app is loaded. The app's entry is required lazily, so `./app version` never runs app code.
 import { join } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
-import { runtimeDir, runtimeEntry } from './plugins.ts';
+import { runtimeEntry, runtimeFile } from './plugins.ts';
 
 /** The specifier of the generated launcher module (its own namespace keeps the bundle's comments stable). */
 export const launcherSpecifier = 'seabuild:launch';
@@ -15,7 +15,7 @@ export function launcherPlugin(entry: string, root: string): Plugin {
     setup(build) {
       build.onResolve({ filter: /^seabuild:launch$/ }, () => ({ path: 'launch', namespace: 'seabuild' }));
       build.onLoad({ filter: /^launch$/, namespace: 'seabuild' }, () => ({
-        contents: `require(${JSON.stringify(join(runtimeDir, 'launch.ts'))}).launch({ loadEntry: () => require(${JSON.stringify(entry)}) });\n`,
+        contents: `require(${JSON.stringify(runtimeFile('launch'))}).launch({ loadEntry: () => require(${JSON.stringify(entry)}) });\n`,
         loader: 'js',
         resolveDir: root,
       }));

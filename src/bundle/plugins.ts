@@ -4,16 +4,25 @@ import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 export const runtimeDir = resolve(import.meta.dirname, '../../runtime-stubs');
-export const runtimeEntry = join(runtimeDir, 'index.ts');
+// The runtime's modules are TypeScript in a checkout and compiled JavaScript in the installed package
+// (dist/runtime-stubs beside dist/src): they end as this file does.
+const runtimeExtension = import.meta.filename.endsWith('.ts') ? '.ts' : '.js';
+
+/** The path of the runtime module `name` (without extension), e.g. `vfs/bootstrap`. */
+export function runtimeFile(name: string): string {
+  return join(runtimeDir, `${name}${runtimeExtension}`);
+}
+
+export const runtimeEntry = runtimeFile('index');
 
 /** Replaces development-only runtime modules (and migrate, when unused) by small stubs. */
 export function stubPlugin(options: { hasMigrations: boolean; appRoot: string }): Plugin {
-  const replacements = new Map<string, string>([[join(runtimeDir, 'dev-source.ts'), join(runtimeDir, 'stubs/dev-source.ts')]]);
-  if (!options.hasMigrations) replacements.set(join(runtimeDir, 'migrate-command.ts'), join(runtimeDir, 'stubs/migrate-command.ts'));
+  const replacements = new Map<string, string>([[runtimeFile('dev-source'), runtimeFile('stubs/dev-source')]]);
+  if (!options.hasMigrations) replacements.set(runtimeFile('migrate-command'), runtimeFile('stubs/migrate-command'));
   return {
     name: 'seabuild-stubs',
     setup(build) {
-      build.onResolve({ filter: /^\.\.?\/.*(dev-source|migrate-command)\.ts$/ }, (args) => {
+      build.onResolve({ filter: /^\.\.?\/.*(dev-source|migrate-command)\.[jt]s$/ }, (args) => {
         const target = replacements.get(resolve(args.resolveDir, args.path));
         return target ? { path: target } : undefined;
       });
@@ -24,7 +33,7 @@ export function stubPlugin(options: { hasMigrations: boolean; appRoot: string })
         for (const from of [join(options.appRoot, 'package.json'), import.meta.filename]) {
           try { return { path: createRequire(from).resolve('pg') }; } catch { /* try the next */ }
         }
-        return { path: join(runtimeDir, 'stubs/no-pg.ts') };
+        return { path: runtimeFile('stubs/no-pg') };
       });
     },
   };

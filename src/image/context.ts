@@ -1,13 +1,14 @@
 // `--context DIR`: the rootfs as files plus Dockerfile.scratch with the app's values, so that
 // `docker build -f DIR/Dockerfile.scratch DIR` makes the same image for people who build with Docker.
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomically } from '../fs-atomic.ts';
+import { SEABUILD_ROOT } from '../package-root.ts';
 import type { RuntimeConfig } from './image.ts';
 import { writeRootfsToDir } from './rootfs-dir.ts';
 import type { Rootfs } from './types.ts';
 
-export const dockerfileTemplate = resolve(import.meta.dirname, '../../Dockerfile.scratch');
+export const dockerfileTemplate = join(SEABUILD_ROOT, 'Dockerfile.scratch');
 
 /** Writes DIR/rootfs (owners and modes exact when run as root) and DIR/Dockerfile.scratch. */
 export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; config: RuntimeConfig }): Promise<void> {

@@ -4,7 +4,7 @@
 // Layouts follow the System V gABI (ELF-64 object file format, "Program Header", "Dynamic Section").
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, type ErrorCode } from '../errors.ts';
 import type { Machine } from './types.ts';
 
 /** What the ELF header's e_type says the file is. */
@@ -253,7 +253,7 @@ function hex(bytes: Uint8Array): string {
   return bytes.length === 0 ? 'nothing (the file is empty)' : Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-function unsupported(file: string, code: string, what: string, fix: string): SeabuildError {
+function unsupported(file: string, code: ErrorCode, what: string, fix: string): SeabuildError {
   return new SeabuildError({ code, message: `${file} is ${what}; seabuild supports 64-bit little-endian x86_64 and aarch64 only`, file, fix });
 }
 

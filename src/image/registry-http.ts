@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SeabuildError } from '../errors.ts';
+import { SeabuildError, type ErrorCode } from '../errors.ts';
 
 /** A registry answer; the body is kept only up to 64 KiB (error documents and tokens are small). */
 export interface RegistryResponse {
@@ -43,7 +43,7 @@ export async function registryRequest(
 }
 
 /** The error for an unexpected answer: status, the registry's own error text, and the request. */
-export function registryError(code: string, session: RegistrySession, request: string, response: RegistryResponse, fix: string): SeabuildError {
+export function registryError(code: ErrorCode, session: RegistrySession, request: string, response: RegistryResponse, fix: string): SeabuildError {
   let detail = response.body.toString('utf8').slice(0, 500);
   try {
     const errors = JSON.parse(detail).errors as Array<{ code: string; message: string }>;

@@ -1,20 +1,18 @@
 // createReport: a build's artifacts → the size report. No second pass over the build: every size
 // comes from the artifacts (metafile, asset records, rootfs entries, layers), and only the pieces'
 // compressed sizes are measured here (compressed.ts says how).
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_LEVELS } from '../image/layer.ts';
 import { attributeLayer, type PieceShare } from './compressed.ts';
 import { openSizeCache, type SizeCache } from './size-cache.ts';
 import { executablePieces, type ReportInput } from './executable.ts';
 import { digestInputs } from './inputs.ts';
-import { SEABUILD_ROOT } from './javascript.ts';
+import { SEABUILD_VERSION } from '../package-root.ts';
 import { imagePieces } from './layers.ts';
 import type { Piece } from './pieces.ts';
 import { SCHEMA_VERSION, type Attribution, type ReportComponent, type ReportLayer, type SizeReport } from './schema.ts';
 
-/** seabuild's own version, from its package.json. */
-export const SEABUILD_VERSION: string = JSON.parse(readFileSync(join(SEABUILD_ROOT, 'package.json'), 'utf8')).version;
+export { SEABUILD_VERSION };
 
 /** Builds the size report of a finished build. Reads the build's files; writes nothing. */
 export async function createReport(result: ReportInput): Promise<SizeReport> {

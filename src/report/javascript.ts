@@ -6,9 +6,9 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
 import { launcherSpecifier } from '../bundle/launcher.ts';
+import { SEABUILD_ROOT } from '../package-root.ts';
 
-/** seabuild's own folder: the runtime-stubs bundled into every executable live under it. */
-export const SEABUILD_ROOT = resolve(import.meta.dirname, '../..');
+export { SEABUILD_ROOT };
 
 /** What `bundlePieces` needs. */
 export interface BundleInput {

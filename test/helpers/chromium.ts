@@ -1,4 +1,4 @@
-// Debian's chromium driven by playwright-core, as ENVIRONMENT.md says: /usr/bin/chromium, headless,
+// Debian's chromium driven by playwright-core, as docs/TESTING.md says: /usr/bin/chromium, headless,
 // no sandbox, nothing fetched in the background, and a fresh profile that is removed afterwards.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

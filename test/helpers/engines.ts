@@ -1,4 +1,4 @@
-// Real container engines for tests (ENVIRONMENT.md), each test file with its own: a dockerd with its
+// Real container engines for tests (docs/TESTING.md), each test file with its own: a dockerd with its
 // own socket, data-root, exec-root and pidfile under a temp dir; podman with its own storage.
 // Outside CI a missing tool skips with a reason; with CI=true it is a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +26,7 @@ export function findTool(name: string): string | undefined {
 export function requireTools(t: TestContext, tools: string[], why = ''): boolean {
   const missing = tools.filter((tool) => !findTool(tool));
   if (missing.length === 0) return true;
-  const reason = `${missing.join(', ')} not installed${why ? ` (${why})` : ''}; see ENVIRONMENT.md`;
+  const reason = `${missing.join(', ')} not installed${why ? ` (${why})` : ''}; see docs/TESTING.md`;
   if (process.env.CI === 'true') throw new Error(reason);
   t.skip(reason);
   return false;
@@ -49,7 +49,7 @@ export interface Dockerd {
   stop(): Promise<void>;
 }
 
-/** Starts dockerd 20.10 as ENVIRONMENT.md says (no bridge, no iptables, vfs) under a fresh temp dir. */
+/** Starts dockerd 20.10 as docs/TESTING.md says (no bridge, no iptables, vfs) under a fresh temp dir. */
 export async function startDockerd(): Promise<Dockerd> {
   const dir = await mkdtemp(join(tmpdir(), 'seabuild-dockerd-'));
   const host = `unix://${join(dir, 'docker.sock')}`;
@@ -82,7 +82,7 @@ export interface Podman {
   remove(): Promise<void>;
 }
 
-/** Prepares podman 4.3: runc instead of crun and no default ulimits (ENVIRONMENT.md), via CONTAINERS_CONF. */
+/** Prepares podman 4.3: runc instead of crun and no default ulimits (docs/TESTING.md), via CONTAINERS_CONF. */
 export async function createPodman(): Promise<Podman> {
   const dir = await mkdtemp(join(tmpdir(), 'seabuild-podman-'));
   const conf = join(dir, 'containers.conf');
@@ -111,7 +111,7 @@ export async function startRegistry(options: { htpasswd?: { username: string; pa
     await writeFile(join(dir, 'htpasswd'), entry.stdout);
     auth = `auth: { htpasswd: { realm: test, path: ${join(dir, 'htpasswd')} } }\n`;
   }
-  // Never the packaged config: it listens on every interface (ENVIRONMENT.md).
+  // Never the packaged config: it listens on every interface (docs/TESTING.md).
   const config = join(dir, 'config.yml');
   await writeFile(config, `version: 0.1\nstorage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true }${options.readOnly ? ', maintenance: { readonly: { enabled: true } }' : ''} }\nhttp: { addr: ${address} }\n${auth}log: { level: warn }\n`);
   const log = openSync(join(dir, 'registry.log'), 'a');

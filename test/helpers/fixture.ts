@@ -1,4 +1,4 @@
-// Test fixtures are copied to a temp folder (shared/ and the repo stay untouched; CI's copy is read-only),
+// Test fixtures are copied to a temp folder, so the checkout stays untouched (a test may change its copy),
 // with node_modules/seabuild linked to this checkout, as `npm i -D seabuild` would install it.
 import { cp, mkdir, mkdtemp, symlink, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';

@@ -35,7 +35,8 @@ export function corpusEntries(): CorpusEntry[] {
 }
 
 /** The node that installs each folder: the abi folder's addon must be built for an ABI no target has. */
-const installers: Record<string, string> = { '.': '24', abi: '20.20.2' };
+export const abiInstaller = '20.20.2';
+const installers: Record<string, string> = { '.': '24', abi: abiInstaller };
 
 /** A fresh copy of the corpus with node_modules installed (cached). */
 export async function copyCorpus(): Promise<string> {

@@ -1,4 +1,4 @@
-// Real PostgreSQL 15 for tests (ENVIRONMENT.md): starts the machine's cluster when it is down,
+// Real PostgreSQL 15 for tests (docs/TESTING.md): starts the machine's cluster when it is down,
 // makes sure the `app` role exists, and hands each test a fresh database. Outside CI a machine
 // without PostgreSQL skips with a reason; with CI=true that is a failure.
 import { execFile } from 'node:child_process';
@@ -38,7 +38,7 @@ export async function ensurePostgres(): Promise<PostgresAvailability> {
   const { stdout } = await run('pg_lsclusters', ['--no-header']);
   if (!/^15\s+main\s+5432\s+online/m.test(stdout)) await run('pg_ctlcluster', ['15', 'main', 'start']);
   if (await canConnect(ADMIN_URL)) return { ok: true };
-  // The role may already exist with another password: ALTER makes it match ENVIRONMENT.md.
+  // The role may already exist with another password: ALTER makes it match docs/TESTING.md.
   const sql = "DO $$ BEGIN CREATE ROLE app LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$; ALTER ROLE app LOGIN SUPERUSER PASSWORD 'app'";
   await run('su', ['postgres', '-c', `psql -q -c "${sql.replace(/\$/g, '\\$')}"`]);
   if (await canConnect(ADMIN_URL)) return { ok: true };

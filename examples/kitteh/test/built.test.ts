@@ -23,7 +23,7 @@ let docker: Dockerd;
 before(async () => {
   const missing = ['dockerd', 'runc'].filter((tool) => !findTool(tool));
   const postgres = await ensurePostgres();
-  if (missing.length > 0 || !postgres.ok) throw new Error(`needs ${missing.join(', ') || 'PostgreSQL'}: run .ci/run (ENVIRONMENT.md)`);
+  if (missing.length > 0 || !postgres.ok) throw new Error(`needs ${missing.join(', ') || 'PostgreSQL'}: run .ci/run (docs/TESTING.md)`);
   work = await mkdtemp(join(tmpdir(), 'kitteh-built-'));
   result = await build({ cwd: appDir, outDir: join(work, 'dist'), env: { SOURCE_DATE_EPOCH: '1700000000' } });
   docker = await startDockerd();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SeabuildError } from '../../errors.ts';
-import { alignAddonAbi } from './abi.ts';
+import { alignAddonAbi, nodeGypEnv } from './abi.ts';
 import { finishPackageFiles } from './finish.ts';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} } as never;
@@ -43,4 +43,9 @@ test('N-API addons and addons for the target ABI are kept as they are', async ()
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("node-gyp's environment: npm's settings that choose another target are replaced by the target's headers", () => {
+  const env = nodeGypEnv({ PATH: '/bin', npm_config_nodedir: '/usr', NPM_CONFIG_TARGET: '20.20.2', npm_package_config_node_gyp_nodedir: '/old', npm_config_python: '/usr/bin/python3', NODE_OPTIONS: '--inspect' }, '/target');
+  assert.deepEqual(env, { PATH: '/bin', npm_config_python: '/usr/bin/python3', NODE_OPTIONS: '', npm_config_nodedir: '/target' });
 });

@@ -84,11 +84,23 @@ async function rebuild(file: PackageFile, abi: number, target: TargetNode, root:
   await rm(copy, { recursive: true, force: true });
   await mkdir(dirname(copy), { recursive: true });
   await cp(packageDir, copy, { recursive: true, filter: (src) => !src.startsWith(join(packageDir, 'build')) && !src.startsWith(join(packageDir, 'node_modules')) });
-  const result = await execa(process.execPath, [gyp, 'rebuild', `--nodedir=${target.nodedir}`], { cwd: copy, reject: false, all: true, env: { NODE_OPTIONS: '' } });
+  const result = await execa(process.execPath, [gyp, 'rebuild', `--nodedir=${target.nodedir}`], { cwd: copy, reject: false, all: true, extendEnv: false, env: nodeGypEnv(process.env, target.nodedir) });
   if (result.exitCode !== 0 || !existsSync(rebuilt)) throw fail(`node-gyp rebuild failed: ${(result.all ?? '').split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' | ') || `exit ${result.exitCode}`}`, result);
   const now = addonAbi(rebuilt);
   if (now !== target.modules) throw fail(`the rebuilt addon reports NODE_MODULE_VERSION ${now}`);
   return rebuilt;
+}
+
+// node-gyp lets npm's settings override its own flags: under `npm run` (or with a global npmrc that
+// names a nodedir, as Debian-style machines do for /usr/include/node) `npm_config_nodedir` would
+// build against the installing node's headers, whatever --nodedir says. The settings that choose
+// the target are taken out of the child's environment and the target's headers put in.
+const targetSettings = /^npm_(config|package_config_node_gyp)_(nodedir|target|target_arch|arch|runtime|dist_?url|devdir|tarball)$/i;
+
+/** The environment for node-gyp: the caller's, with the target's headers as the only target setting. */
+export function nodeGypEnv(env: NodeJS.ProcessEnv, nodedir: string): Record<string, string> {
+  const kept = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !targetSettings.test(entry[0]));
+  return { ...Object.fromEntries(kept), NODE_OPTIONS: '', npm_config_nodedir: nodedir };
 }
 
 /** npm's node-gyp (npm ships it), else one installed in the app. */
