@@ -6,6 +6,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
 import { embed, type Embedded } from './embed/index.ts';
 import { collectTree } from './embed/files/build-step.ts';
+import { embedForPlatform } from './embed/files/target-tree.ts';
 import { layOutImageTree } from './embed/files/image-variant.ts';
 import { buildSea, prepareNode, type SeaExecutable } from './sea/index.ts';
 import { prepareTargets, type Target } from './platform/index.ts';
@@ -42,6 +43,8 @@ export interface BuildOptions extends SeabuildOptions {
 /** What one platform of the build produced (src/result.ts: only paths that exist after build() returns). */
 export interface PlatformBuild {
   target: Target;
+  /** What this platform's executable carries: assets, migrations, package files (another platform's tree has its own platform packages and prebuilds). */
+  embedded: BuiltEmbedded;
   /** `<outDir>/<name>` (`<name>-linux-arm64`, … with several platforms). */
   executable: BuiltExecutable;
   /** Absent with `image: false`. */
@@ -64,9 +67,8 @@ export interface BuildResult {
   /** With several platforms and an image: the archive of their index (`dist/<name>.image.tar`), and its push. */
   index?: { archive: IndexArchive; push?: IndexPushResult };
   config: ResolvedConfig;
-  /** The bundle and the embedded files every platform's executable carries. */
+  /** The bundle every platform's executable carries. */
   bundle: BuiltBundle;
-  embedded: BuiltEmbedded;
   /** The SBOMs written beside the image archive (one platform with an image; absent with sbom "none"). */
   sboms?: Sboms;
   /** What --push did (one platform): tags, digest, attached SBOMs. */
@@ -111,15 +113,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
     for (const target of targets) {
-      if (!target.host) await checkTreeMachine(embedded, target.platform);
       const platformConfig = { ...config, artifactName: target.artifactName };
       const platformDir = join(workDir, target.platform.suffix);
+      // Another platform gets its own platform packages and prebuilds in the tree (src/embed/files/target-tree.ts).
+      const forPlatform = target.host ? { embedded, warnings: [] } : await timings.time('package files', () => embedForPlatform({ config, bundled, embedded, platform: target.platform, workDir: join(platformDir, 'embed'), logger }));
+      const platformEmbedded = forPlatform.embedded;
+      warnings.push(...forPlatform.warnings);
+      if (!target.host) await checkTreeMachine(platformEmbedded, target.platform);
       // Made in the work folder and published only once the image (and its smoke run) passed: a
       // failing build leaves no new executable at the output path, and the previous one intact.
       const staged = await buildSea({
         node: target.node,
         bundlePath: bundled.path,
-        assets: embedded.seaAssets,
+        assets: platformEmbedded.seaAssets,
         output: join(platformDir, 'out', target.artifactName),
         workDir,
         codeCache: config.codeCache,
@@ -127,7 +133,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       });
       if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
       // With native addons, the image gets an executable that loads the tree's files in place (src/embed/files/image-variant.ts).
-      const imageTree = config.image ? await imageExecutable(config, embedded, bundled.path, staged, join(platformDir, 'image-executable'), logger, timings) : undefined;
+      const imageTree = config.image ? await imageExecutable(config, platformEmbedded, bundled.path, staged, join(platformDir, 'image-executable'), logger, timings) : undefined;
       const imageConfig = config.image ? { ...platformConfig, image: config.image } : undefined;
       const laidOut = imageConfig && imageTree
         ? await layOutImage({
@@ -153,25 +159,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
-        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
+        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
         publication = config.push ? await publish(config, image, sboms, logger) : undefined;
         if (publication) { image.push = publication; warnings.push(...publication.warnings); }
       }
       const platformWarnings = smoke.verificationSkipped ? [smoke.verificationSkipped] : [];
-      const artifacts = { config: platformConfig, bundle: bundled, embedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
+      const artifacts = { config: platformConfig, bundle: bundled, embedded: platformEmbedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
       const written = await timings.time('report', () => writeBuildReport(artifacts));
       warnings.push(...platformWarnings, ...written.warnings);
       if (image) images.push({ target, image: image.image });
       const renamed = new Map([[staged.path, executable.path], ...(image && image.executable !== executable ? [[image.executable.path, imageConfig!.image.appPath] as const] : [])]);
       platforms.push({
-        target, executable: builtExecutable(executable), ...(image ? { image: builtImage(image, renamed) } : {}),
+        target, embedded: builtEmbedded(platformEmbedded), executable: builtExecutable(executable), ...(image ? { image: builtImage(image, renamed) } : {}),
         ...(smoke.verification ? { verification: builtVerification(smoke.verification) } : {}), ...(smoke.verificationSkipped ? { verificationSkipped: smoke.verificationSkipped } : {}),
         report: written.report, reportPath: written.path, ...(written.previous ? { previousReport: written.previous } : {}),
       });
     }
     const index = config.image && images.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, images, logger) : undefined;
     return {
-      platforms, ...(index ? { index } : {}), config, bundle: builtBundle(bundled), embedded: builtEmbedded(embedded),
+      platforms, ...(index ? { index } : {}), config, bundle: builtBundle(bundled),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
       warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
       ...(keepWorkDir ? { workDir } : {}),

@@ -138,7 +138,9 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     keepWorkDir: Boolean(values.debug),
   });
   for (const line of formatBuildWarnings(result.warnings)) logger.warn(line);
-  const { embedded, config } = result;
+  const { config } = result;
+  // Assets and migrations are the same on every platform (only package files differ).
+  const { embedded } = result.platforms[0]!;
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   const several = result.platforms.length > 1 || !result.platforms[0]!.target.host;
   const platformLines = result.platforms.flatMap(({ target, executable, image, verification, verificationSkipped, report, reportPath, previousReport }) => {

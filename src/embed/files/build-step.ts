@@ -6,7 +6,7 @@ import type { Bundle } from '../../bundle/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Warning } from '../../errors.ts';
 import { hostMachine, readElfFile, type Machine } from '../../elf/index.ts';
-import { collectPackageFiles } from './collect.ts';
+import { collectPackageFiles, type CollectInput } from './collect.ts';
 import { alignAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
@@ -20,10 +20,10 @@ export async function targetMachine(nodeBinary: string): Promise<Machine> {
   }
 }
 
-/** Collects the tree of `bundled` for the machine of `config.nodeBinary`, logging one line per package. */
-export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[] }> {
-  const machine = await targetMachine(config.nodeBinary);
-  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine });
+/** Collects the tree of `bundled` for the machine of `config.nodeBinary` (or another `platform`'s), logging one line per package. */
+export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger, platform?: CollectInput['platform']): Promise<{ files: PackageFiles; warnings: Warning[] }> {
+  const machine = platform ? platform.platform.machine : await targetMachine(config.nodeBinary);
+  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine, ...(platform ? { platform } : {}) });
   const { compiled, missingPackages } = bundled.tree;
   if (compiled.files.length > 0) logger.info(`  compiled ${compiled.files.length} file${compiled.files.length === 1 ? '' : 's'} with ${compiled.compiler} for emitDecoratorMetadata (esbuild emits no decorator metadata): ${compiled.files.slice(0, 3).join(', ')}${compiled.files.length > 3 ? ', …' : ''}`);
   for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) logger.info(`  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);

@@ -17,7 +17,9 @@ import { globMatcher } from './glob.ts';
 import { dependencyNames, findPackageDir, listFiles, optionalDependencyNames } from './walk.ts';
 import { isElf } from './native.ts';
 import { finishPackageFiles, type Candidate } from './finish.ts';
+import { platformFieldsOf, runsOn } from './platform-plan.ts';
 import type { PackageFiles } from './types.ts';
+import type { TargetPlatform } from '../../platform/platforms.ts';
 
 /** What collecting needs: the app, the bundle's findings and the config's include/external lists. */
 export interface CollectInput {
@@ -30,6 +32,9 @@ export interface CollectInput {
   external: string[];
   /** The target machine: ELF files for other machines (prebuilds) are left out. */
   machine: Machine;
+  /** Another platform than the build machine's: packages whose os/cpu/libc exclude it are left out, and
+   * its own platform packages are found in `packagesDir` (src/embed/files/platform-packages.ts). */
+  platform?: { platform: TargetPlatform; packagesDir?: string };
 }
 
 /** Collects every file of the tree; warnings say what an include matched nothing. */
@@ -56,7 +61,7 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   if (entryManifest) add(entryManifest, 'package manifest of the entry\'s package (a program finds its own version from require.main, as yargs does)');
   const warnings = addIncludes(input, add);
   addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath));
-  const files = await finishPackageFiles(withoutExcluded([...candidates.values()], input), root, input.machine);
+  const files = await finishPackageFiles(withoutOtherPlatforms(withoutExcluded([...candidates.values()], input), input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);
   return { files: Object.keys(transports).length > 0 ? { ...files, transports } : files, warnings };
@@ -75,6 +80,8 @@ function entryPackageManifest(input: CollectInput): string | undefined {
 function checkImportedAddons(input: CollectInput, files: PackageFiles): void {
   for (const addon of input.tree.addons) {
     if (files.files.some((f) => f.sourcePath === addon.path && f.kind === 'addon')) continue;
+    // Another platform's tree: an addon built here for this machine is named by checkTargetAddons (platform-plan.ts).
+    if (input.platform && isElf(addon.path)) continue;
     const what = isElf(addon.path) ? `built for another machine than ${input.machine}` : 'not an ELF file';
     throw new SeabuildError({
       code: 'NATIVE_ADDON_INVALID',
@@ -98,6 +105,13 @@ function withoutExcluded(candidates: Candidate[], input: CollectInput): Candidat
     const rel = r.prefix === '' ? (c.treePath.includes('node_modules/') ? undefined : c.treePath) : (c.treePath.includes(r.prefix) ? c.treePath.slice(c.treePath.lastIndexOf(r.prefix) + r.prefix.length) : undefined);
     return rel !== undefined && r.match(rel);
   }));
+}
+
+/** For another platform: no file of a package whose os/cpu/libc exclude it (sharp.mjs's createRequire names the build machine's addon package by path). */
+function withoutOtherPlatforms(candidates: Candidate[], input: CollectInput): Candidate[] {
+  const target = input.platform?.platform;
+  if (!target) return candidates;
+  return candidates.filter((c) => !c.origin.includes(`${sep}node_modules${sep}`) || runsOn(platformFieldsOf(packageDirOf(c.origin, input.root)), target));
 }
 
 /** Transports named by specifier → tree path of the script bundled for each. */
@@ -127,7 +141,7 @@ function addNativePackages(input: CollectInput, add: (file: string, reason: stri
     for (const file of listFiles(dir, { match: isAddon })) add(file, `native addon of ${name}, which the bundle loads`);
     const optional = new Set(optionalDependencyNames(dir));
     for (const dependency of dependencyNames(dir)) {
-      const depDir = findPackageDir(dependency, dir);
+      const depDir = findDependency(input, dependency, dir);
       if (!depDir || bundled.has(depDir)) continue;
       // Platform packages (@esbuild/linux-x64, @img/sharp-linux-x64) are optional dependencies holding an addon or an executable.
       const files = listFiles(depDir);
@@ -137,10 +151,19 @@ function addNativePackages(input: CollectInput, add: (file: string, reason: stri
   }
 }
 
+/** Where package `name` is for the target: its platform packages' folder first; undefined when the package is for another platform. */
+function findDependency(input: CollectInput, name: string, fromDir: string): string | undefined {
+  const own = input.platform?.packagesDir ? join(input.platform.packagesDir, name) : undefined;
+  const dir = own && existsSync(join(own, 'package.json')) ? own : findPackageDir(name, fromDir);
+  return dir && (!input.platform || runsOn(platformFieldsOf(dir), input.platform.platform)) ? dir : undefined;
+}
+
 function addIncludes(input: CollectInput, add: (file: string, reason: string) => void): Warning[] {
   const warnings: Warning[] = [];
   for (const [name, patterns] of Object.entries(input.include).sort()) {
-    const dir = name === '.' ? input.root : findPackageDir(name, input.root);
+    const dir = name === '.' ? input.root : findDependency(input, name, input.root);
+    // An include of the build machine's platform package (sharp's libvips for x64) has no place in another platform's tree.
+    if (!dir && findPackageDir(name, input.root)) continue;
     if (!dir) {
       throw new SeabuildError({ code: 'INCLUDE_PACKAGE_NOT_FOUND', message: `include names package "${name}", which is not installed`, file: join(input.root, 'package.json'), fix: `install it (npm install ${name}) or remove it from "include"` });
     }
@@ -155,7 +178,7 @@ function addIncludes(input: CollectInput, add: (file: string, reason: string) =>
 function addExternals(input: CollectInput, add: (file: string, reason: string) => void, carried: string[]): void {
   const seen = new Set<string>();
   const visit = (name: string, fromDir: string, why: string): void => {
-    const dir = findPackageDir(name, fromDir);
+    const dir = findDependency(input, name, fromDir);
     if (!dir || seen.has(dir)) return;
     seen.add(dir);
     for (const file of listFiles(dir)) add(file, why);
