@@ -1,5 +1,6 @@
 // Stage 1: esbuild bundles the app and seabuild's runtime into one CommonJS file for the SEA.
 // The metafile is the record of what went in; the size report reads it.
+import { builtinImportsPlugin } from './builtin-imports.ts';
 import { platformPackagesPlugin } from './platform-plugin.ts';
 import { build as esbuild, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { readFile } from 'node:fs/promises';
@@ -101,7 +102,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
-    plugins: [launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, config.entry)],
+    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, config.entry)],
   };
   let metafile: Metafile;
   let entries: BundledEntry[];
