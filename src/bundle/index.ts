@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SeabuildError, type Warning } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
+import { byteOrder } from '../order.ts';
+import { lastPackageDir } from '../package-path.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { runtimeEntry, stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
@@ -37,6 +39,8 @@ export interface Bundle {
   inputSha256: Record<string, string>;
   /** The metafile's name of the generated launcher module (seabuild's runtime, not a file). */
   launcherInput: string;
+  /** Each package folder of the inputs (`node_modules/ms`, as the metafile names it) → its package.json version: the report's npm components. */
+  packageVersions: Record<string, string>;
   warnings: Warning[];
   /** What the embedded file tree needs (src/embed/files reads it). */
   tree: BundleTree;
@@ -130,6 +134,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     sha256: sha256Hex(bytes),
     metafile,
     inputSha256: await hashInputs(metafile, config.root),
+    packageVersions: await packageVersionsOf(metafile, config.root),
     launcherInput: launcherSpecifier,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
@@ -146,6 +151,19 @@ async function hashInputs(metafile: Metafile, root: string): Promise<Record<stri
     hashes[input] = sha256Hex(await readFile(isAbsolute(input) ? input : resolve(root, input)));
   }
   return hashes;
+}
+
+/** The version of each package the inputs come from, read once per package folder. */
+async function packageVersionsOf(metafile: Metafile, root: string): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  const dirs = new Set(Object.keys(metafile.inputs).flatMap((input) => lastPackageDir(input)?.dir ?? []));
+  for (const dir of [...dirs].sort(byteOrder)) {
+    try {
+      const version = JSON.parse(await readFile(join(isAbsolute(dir) ? dir : resolve(root, dir), 'package.json'), 'utf8')).version;
+      if (typeof version === 'string') versions[dir] = version;
+    } catch { /* a folder without a readable package.json has no version to show */ }
+  }
+  return versions;
 }
 
 function location(config: BundleSettings, message: Message): { file?: string; line?: number } {

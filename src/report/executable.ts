@@ -13,7 +13,7 @@ import { componentOf, type Piece } from './pieces.ts';
  */
 export function executablePieces(result: ReportInput, layer: string | null, executable: SeaExecutable = result.executable): Piece[] {
   const { bundle, config } = result;
-  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer, bannerBytes: bundle.bannerBytes, launcherInput: bundle.launcherInput });
+  const js = bundlePieces({ path: bundle.path, sizeBytes: bundle.sizeBytes, metafile: bundle.metafile, root: config.root, layer, bannerBytes: bundle.bannerBytes, launcherInput: bundle.launcherInput, packageVersions: bundle.packageVersions });
   const names = seaAssetNames(result);
   const assets = executable.assets.flatMap((asset) => embeddedItemPieces(asset.key, asset.path, asset.sizeBytes, names, layer));
   const blobContentBytes = [...js, ...assets].reduce((n, p) => n + p.sizeBytes, 0);

@@ -1,12 +1,12 @@
 // The bundle, broken down by where its bytes came from: the app's own modules, each npm package,
 // seabuild's runtime (its modules and the banner), and esbuild's glue (module wrappers). esbuild's metafile gives
 // each input's `bytesInOutput`; whatever the output has beyond their sum is glue.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { componentOf, type ComponentInfo, type Piece } from './pieces.ts';
 import { byteOrder } from '../order.ts';
 import { SEABUILD_ROOT } from '../package-root.ts';
+import { lastPackageDir } from '../package-path.ts';
 
 export { SEABUILD_ROOT };
 
@@ -21,16 +21,17 @@ export interface BundleInput {
   bannerBytes?: number;
   /** The metafile's name of the generated launcher module (the bundle stage records it). */
   launcherInput?: string;
+  /** Each package folder of the inputs (as the metafile names it) → its package.json version (the bundle stage records them). */
+  packageVersions?: Record<string, string>;
   layer: string | null;
 }
 
 /** One piece per bundle input, grouped into components, plus the glue; together exactly `sizeBytes`. */
 export function bundlePieces(input: BundleInput): Piece[] {
   const splitOf = { key: 'bundle', source: { path: input.path } };
-  const versions = new Map<string, string | undefined>();
   const pieces: Piece[] = [];
   for (const [inputPath, bytes] of bundleInputs(input.metafile)) {
-    const component = classifyInput(inputPath, input.root, versions, input.launcherInput);
+    const component = classifyInput(inputPath, input.root, input.packageVersions ?? {}, input.launcherInput);
     pieces.push({ component: component.info, layer: input.layer, sizeBytes: bytes, source: null, splitOf, file: { path: component.shownPath, sizeBytes: bytes } });
   }
   if (input.bannerBytes) {
@@ -58,7 +59,7 @@ function bundleInputs(metafile: Metafile): Array<[string, number]> {
 interface Classified { info: ComponentInfo; shownPath: string }
 
 /** Which component a metafile input belongs to, and the stable path to show for it. */
-function classifyInput(inputPath: string, root: string, versions: Map<string, string | undefined>, launcherInput: string | undefined): Classified {
+function classifyInput(inputPath: string, root: string, versions: Record<string, string>, launcherInput: string | undefined): Classified {
   // The generated launcher module (src/bundle/launcher.ts) is seabuild's runtime.
   if (inputPath === launcherInput) return { info: componentOf('js:seabuild-runtime', 'seabuild-runtime', 'seabuild runtime'), shownPath: 'seabuild/launch' };
   // Namespaced inputs (`(disabled):fs`, `<define:…>`, plugin namespaces) are not files.
@@ -71,29 +72,8 @@ function classifyInput(inputPath: string, root: string, versions: Map<string, st
   }
   if (packageMatch) {
     const { name, dir } = packageMatch;
-    if (!versions.has(dir)) versions.set(dir, readPackageVersion(resolve(root, dir)));
-    const version = versions.get(dir);
+    const version = versions[dir];
     return { info: componentOf(`npm:${name}`, 'npm-package', name, { source: 'npm', name, ...(version ? { version } : {}) }), shownPath: inputPath };
   }
   return { info: componentOf('js:app', 'app-code', 'app code'), shownPath: inputPath };
-}
-
-/** The innermost `node_modules/<name>` of a path (`@scope/name` included). */
-function lastPackageDir(path: string): { name: string; dir: string; end: number } | undefined {
-  let found: { name: string; dir: string; end: number } | undefined;
-  // The trailing slash is a lookahead: `a/node_modules/b` must not eat the `/` before `node_modules/c`.
-  for (const match of path.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)(?=\/)/g)) {
-    const end = match.index + match[0].length;
-    found = { name: match[1]!, dir: path.slice(0, end), end: end + 1 };
-  }
-  return found;
-}
-
-function readPackageVersion(dir: string): string | undefined {
-  try {
-    const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
-    return typeof version === 'string' ? version : undefined;
-  } catch {
-    return undefined;
-  }
 }
