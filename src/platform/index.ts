@@ -32,8 +32,11 @@ export interface Target {
   artifactName: string;
 }
 
+/** The slice of the config the platforms stage reads. */
+export type PlatformSettings = Pick<ResolvedConfig, 'platforms' | 'hostPlatform' | 'name' | 'platformNodes' | 'toolPath' | 'image' | 'verify' | 'nodeBinary' | 'cacheDir'>;
+
 /** Prepares every platform of `config.platforms`; `buildNode` is the prepared --node (it makes the blob). */
-export async function prepareTargets(config: ResolvedConfig, buildNode: PreparedNode, logger: Logger): Promise<Target[]> {
+export async function prepareTargets(config: PlatformSettings, buildNode: PreparedNode, logger: Logger): Promise<Target[]> {
   const single = config.platforms.length === 1 && config.platforms[0] === config.hostPlatform;
   const targets: Target[] = [];
   for (const platform of config.platforms) {

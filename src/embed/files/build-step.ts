@@ -20,8 +20,11 @@ export async function targetMachine(nodeBinary: string): Promise<Machine> {
   }
 }
 
+/** The slice of the config the tree's collection reads. */
+export type TreeSettings = Pick<ResolvedConfig, 'root' | 'include' | 'exclude' | 'external' | 'nodeBinary'>;
+
 /** Collects the tree of `bundled` for the machine of `config.nodeBinary` (or another `platform`'s), logging one line per package. */
-export async function collectTree(config: ResolvedConfig, bundled: Bundle, logger: Logger, platform?: CollectInput['platform']): Promise<{ files: PackageFiles; warnings: Warning[] }> {
+export async function collectTree(config: TreeSettings, bundled: Bundle, logger: Logger, platform?: CollectInput['platform']): Promise<{ files: PackageFiles; warnings: Warning[] }> {
   const machine = platform ? platform.platform.machine : await targetMachine(config.nodeBinary);
   const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine, ...(platform ? { platform } : {}) });
   const { compiled, missingPackages } = bundled.tree;

@@ -4,6 +4,7 @@
 // platform, and prebuilds/ folders searched for its addons. No file of the build machine's platform
 // packages is carried; a package whose addon exists only for this machine fails the build, named.
 import type { ResolvedConfig } from '../../config.ts';
+import type { TreeSettings } from './build-step.ts';
 import type { Bundle } from '../../bundle/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Warning } from '../../errors.ts';
@@ -16,7 +17,10 @@ import { mkdir } from 'node:fs/promises';
 import { withTreeLayout, type Embedded } from '../index.ts';
 
 /** The tree of `bundled` for `platform`, given the build machine's tree `hostFiles`. */
-export async function collectTargetTree(config: ResolvedConfig, bundled: Bundle, hostFiles: PackageFiles, platform: TargetPlatform, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[]; platformPackages?: PlatformPackages }> {
+/** The slice of the config a platform's tree reads: the tree's, and seabuild's cache for the platform packages. */
+export type TargetTreeSettings = TreeSettings & Pick<ResolvedConfig, 'cacheDir'>;
+
+export async function collectTargetTree(config: TargetTreeSettings, bundled: Bundle, hostFiles: PackageFiles, platform: TargetPlatform, logger: Logger): Promise<{ files: PackageFiles; warnings: Warning[]; platformPackages?: PlatformPackages }> {
   const plan = planPlatformPackages(config.root, hostFiles, platform);
   const installed = await installPlatformPackages(plan, platform, config.cacheDir, config.root, logger);
   if (installed?.cached) logger.info(`${platform.name} packages (cached): ${installed.packages.map((p) => `${p.name}@${p.version}`).join(', ')}`);
@@ -27,7 +31,7 @@ export async function collectTargetTree(config: ResolvedConfig, bundled: Bundle,
 }
 
 /** `embedded` (the build machine's) with the tree of `platform` in its place; the same value when the tree has no native part. */
-export async function embedForPlatform(input: { config: ResolvedConfig; bundled: Bundle; embedded: Embedded; platform: TargetPlatform; workDir: string; logger: Logger }): Promise<{ embedded: Embedded; warnings: Warning[] }> {
+export async function embedForPlatform(input: { config: TargetTreeSettings & Pick<ResolvedConfig, 'sourceDateEpoch'>; bundled: Bundle; embedded: Embedded; platform: TargetPlatform; workDir: string; logger: Logger }): Promise<{ embedded: Embedded; warnings: Warning[] }> {
   const { config, embedded, platform } = input;
   const hostFiles = embedded.packageFiles;
   // Without ELF files the tree is the same on every platform (scripts, data, WebAssembly).
