@@ -6,8 +6,8 @@
 // Cached by the exact package versions: a rebuild with the same apt lists needs no network.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { sha256Hex } from '../sha256.ts';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -31,7 +31,7 @@ export async function prepareSysroot(platform: TargetPlatform, cacheDir: string,
   const arch = platform.debianArch;
   const wanted = await dependencyClosure(packages.map((name) => `${name}:${arch}`), platform);
   const resolved = await Promise.all(wanted.map((name) => candidateOf(name, platform)));
-  const key = createHash('sha256').update(resolved.map((p) => `${p.name}:${p.architecture}=${p.version}`).sort().join('\n')).digest('hex').slice(0, 16);
+  const key = sha256Hex(resolved.map((p) => `${p.name}:${p.architecture}=${p.version}`).sort().join('\n')).slice(0, 16);
   const dir = join(cacheDir, 'sysroots', `debian-${arch}-${key}`);
   const result = { dir, dpkgDir: join(dir, 'var/lib/dpkg'), packages: resolved };
   if (existsSync(join(result.dpkgDir, 'status'))) return { ...result, cached: true };

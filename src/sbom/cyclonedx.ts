@@ -1,6 +1,6 @@
 // CycloneDX 1.6 JSON (cyclonedx.org/docs/1.6/json). A package's files are nested in it (the spec's
 // assemblies); `dependencies` says what the app needs at run time (node and the bundled packages).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 import type { Inventory, InventoryFile, InventoryPackage } from './inventory.ts';
 import { isLicenseExpression } from './license.ts';
 import { integrityChecksums } from './spdx.ts';
@@ -87,7 +87,7 @@ function cdxFile(file: InventoryFile, ref: string): Record<string, unknown> {
 
 /** A name-based (version 5 layout) UUID from the image digest: the same image gets the same serial number. */
 function serialNumberOf(inventory: Inventory): string {
-  const hex = createHash('sha256').update(`seabuild:${inventory.subject.purl}`).digest('hex');
+  const hex = sha256Hex(`seabuild:${inventory.subject.purl}`);
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

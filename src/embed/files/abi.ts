@@ -9,16 +9,15 @@
 // that cannot load it exists.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { addonAbi } from '../../elf/index.ts';
+import { addonAbi, hostMachine, type Machine } from '../../elf/index.ts';
+import { sha256Hex } from '../../sha256.ts';
 import { packageDirOf } from '../../bundle/tree-paths.ts';
 import { elfFilesId } from './finish.ts';
 import type { PackageFile, PackageFiles } from './types.ts';
-import type { Machine } from '../../elf/index.ts';
 
 /** The target node's ABI and version, and the folder holding its headers (include/node), if any. */
 interface TargetNode { modules: number; version: string; nodedir?: string; binary: string }
@@ -42,7 +41,7 @@ export async function alignAddonAbi(files: PackageFiles, nodeBinary: string, roo
     const source = replaced.get(f.treePath);
     if (!source) return f;
     const bytes = readFileSync(source);
-    return { ...f, sourcePath: source, sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), reason: `${f.reason}; rebuilt for node ${target.version}` };
+    return { ...f, sourcePath: source, sizeBytes: bytes.length, sha256: sha256Hex(bytes), reason: `${f.reason}; rebuilt for node ${target.version}` };
   });
   const elf = updated.filter((f) => f.kind === 'addon' || f.kind === 'library' || f.kind === 'executable');
   return { ...files, files: updated, totalBytes: updated.reduce((n, f) => n + f.sizeBytes, 0), elfFiles: elf.map((f) => f.sourcePath), id: elfFilesId(elf) };
@@ -71,12 +70,12 @@ async function rebuild(file: PackageFile, abi: number, target: TargetNode, root:
   });
   if (!existsSync(join(packageDir, 'binding.gyp'))) throw fail('the package ships no binding.gyp to build from');
   // node-gyp compiles for the machine it runs on: an addon for another machine needs that machine (or its own toolchain).
-  const host: Machine = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  const host: Machine = hostMachine();
   if (machine !== host) throw fail(`the target is ${machine} and this machine is ${host}: node-gyp cannot cross-compile it here`);
   if (!target.nodedir) throw fail(`no headers beside ${target.binary} (include/node/node.h)`);
   const gyp = await findNodeGyp(root);
   if (!gyp) throw fail('node-gyp was not found (it comes with npm)');
-  const key = createHash('sha256').update(readFileSync(file.sourcePath)).update(`${target.version}\0${relative(root, packageDir)}`).digest('hex').slice(0, 16);
+  const key = sha256Hex(Buffer.concat([readFileSync(file.sourcePath), Buffer.from(`${target.version}\0${relative(root, packageDir)}`)])).slice(0, 16);
   // Under the app's node_modules, so the copy still resolves its build dependencies (nan, node-addon-api) upwards.
   const copy = join(root, 'node_modules/.cache/seabuild/rebuild', key, 'node_modules', relative(join(packageDir, '..'), packageDir));
   const rebuilt = join(copy, relative(packageDir, file.sourcePath));

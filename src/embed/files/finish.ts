@@ -1,8 +1,8 @@
 // The last pass over the tree's candidates: ELF files are checked against the target machine and
 // their $ORIGIN libraries added, every package gets its package.json, and each file is hashed.
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join, sep } from 'node:path';
+import { sha256Hex } from '../../sha256.ts';
 import { SeabuildError } from '../../errors.ts';
 import type { Machine } from '../../elf/index.ts';
 import { packageOf } from '../../../runtime-stubs/vfs/tree.ts';
@@ -59,7 +59,7 @@ export async function finishPackageFiles(candidates: Candidate[], root: string, 
 
 /** Hash of the ELF files (paths, modes, contents): names the extraction folder. */
 export function elfFilesId(elf: PackageFile[]): string {
-  return createHash('sha256').update(elf.map((f) => `${f.treePath}\0${f.mode.toString(8)}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 32);
+  return sha256Hex(elf.map((f) => `${f.treePath}\0${f.mode.toString(8)}\0${f.sha256}\n`).join('')).slice(0, 32);
 }
 
 function describe(c: Candidate, elfKind: PackageFileKind | undefined): PackageFile {
@@ -73,7 +73,7 @@ function describe(c: Candidate, elfKind: PackageFileKind | undefined): PackageFi
     ...(pkg === 'the app' ? {} : { package: pkg }),
     kind,
     sizeBytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Hex(bytes),
     mode: kind === 'executable' || (kind !== 'addon' && kind !== 'library' && executableBit) ? 0o755 : 0o644,
     reason: c.reason,
     ...(kind === 'script' && c.origin !== c.sourcePath && !c.treePath.endsWith('.mjs') ? { bundled: true } : {}),

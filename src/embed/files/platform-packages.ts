@@ -7,8 +7,8 @@
 // installed package's version and integrity are checked against the lockfile's.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative } from 'node:path';
+import { sha256Hex } from '../../sha256.ts';
 import { execa } from 'execa';
 import { SeabuildError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -31,7 +31,7 @@ export async function installPlatformPackages(plan: PlatformPlan, platform: Targ
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
     throw new SeabuildError({ code: 'CACHE_INSIDE_APP', message: `the cache folder ${cacheDir} is inside the app folder, where ${platform.name} packages cannot be laid out as the app's own`, file: cacheDir, fix: 'set SEABUILD_CACHE_DIR to a folder outside the app (default: ~/.cache/seabuild)' });
   }
-  const key = createHash('sha256').update(plan.packages.map((p) => `${p.name}@${p.version} ${p.integrity ?? ''}`).join('\n')).digest('hex').slice(0, 16);
+  const key = sha256Hex(plan.packages.map((p) => `${p.name}@${p.version} ${p.integrity ?? ''}`).join('\n')).slice(0, 16);
   const base = join(cacheDir, 'platform-packages');
   const target = join(base, `${platform.suffix}-${key}`);
   const modules = join(target, 'node_modules');
