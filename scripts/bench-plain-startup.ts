@@ -3,11 +3,10 @@
 // so that machine noise hits both sides alike. NODE_EXTRA_CA_CERTS is removed from both sides'
 // environment (it adds ~55 ms to every Node start here, docs/TESTING.md).
 // Usage: node_modules/.bin/node scripts/bench-plain-startup.ts [runs=20] [corpus folder=json-server]
-import { spawn } from 'node:child_process';
 import { services } from '../test/corpus/entries.ts';
 import { buildApp, executableArgs, installApp, removeApp } from '../test/helpers/corpus.ts';
 import { node24 } from '../test/helpers/fixture.ts';
-import { freePort, httpRequest } from '../test/helpers/http.ts';
+import { median, timeToFirst200 } from './first-200.ts';
 
 const runs = Number(process.argv[2] ?? 20);
 const folder = process.argv[3] ?? 'json-server';
@@ -17,26 +16,7 @@ if (!entry) throw new Error(`no corpus service ${folder} (test/corpus/entries.ts
 const env: NodeJS.ProcessEnv = { ...process.env, ...entry.env, HOST: '127.0.0.1' };
 delete env.NODE_EXTRA_CA_CERTS;
 
-/** Milliseconds from spawn to the first 200 on `/` (polled every 2 ms). */
-async function timeToFirst200(command: string, args: (port: number) => string[], cwd: string): Promise<number> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(command, args(port), { cwd, env: { ...env, PORT: String(port) }, stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    for (let attempt = 0; attempt < 5000 && child.exitCode === null; attempt++) {
-      const ok = await httpRequest(port, '/').then((answer) => answer.status === 200, () => false);
-      if (ok) return performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    throw new Error(`${command} never answered 200 on /`);
-  } finally {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const startOptions = { env, attempts: 5000, stopSignal: 'SIGKILL' as const };
 
 const app = await installApp(folder);
 try {
@@ -45,11 +25,11 @@ try {
   const executableTimes: number[] = [];
   const nodeTimes: number[] = [];
   // One warm-up of each (page cache, the executable's first-start extraction, if any), not counted.
-  await timeToFirst200(built.executable, (port) => executableArgs(entry.args(port)), app.dir);
-  await timeToFirst200(node24, (port) => [entry.entry, ...entry.args(port)], app.dir);
+  await timeToFirst200(built.executable, (port) => executableArgs(entry.args(port)), { ...startOptions, cwd: app.dir });
+  await timeToFirst200(node24, (port) => [entry.entry, ...entry.args(port)], { ...startOptions, cwd: app.dir });
   for (let i = 0; i < runs; i++) {
-    executableTimes.push(await timeToFirst200(built.executable, (port) => executableArgs(entry.args(port)), app.dir));
-    nodeTimes.push(await timeToFirst200(node24, (port) => [entry.entry, ...entry.args(port)], app.dir));
+    executableTimes.push(await timeToFirst200(built.executable, (port) => executableArgs(entry.args(port)), { ...startOptions, cwd: app.dir }));
+    nodeTimes.push(await timeToFirst200(node24, (port) => [entry.entry, ...entry.args(port)], { ...startOptions, cwd: app.dir }));
   }
   const executable = median(executableTimes);
   const plain = median(nodeTimes);

@@ -2,37 +2,16 @@
 // of the same bundle, alternated in one run so machine noise hits both sides alike.
 // Usage: node_modules/.bin/node scripts/bench-startup.ts [runs=20]
 // NODE_EXTRA_CA_CERTS is removed from both sides' environment (it adds ~55 ms to every Node start here).
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from '../src/index.ts';
 import { copyFixture, node24, removeFixture } from '../test/helpers/fixture.ts';
-import { freePort, httpRequest } from '../test/helpers/http.ts';
+import { median, timeToFirst200 } from './first-200.ts';
 
 const runs = Number(process.argv[2] ?? 20);
 const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
 delete env.NODE_EXTRA_CA_CERTS;
-
-async function timeToFirst200(command: string, args: string[]): Promise<number> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(command, args, { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
-  const exited = new Promise((r) => child.once('exit', r));
-  try {
-    for (let attempt = 0; attempt < 2000 && child.exitCode === null; attempt++) {
-      const ok = await httpRequest(port, '/').then((r) => r.status === 200, () => false);
-      if (ok) return performance.now() - started;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    throw new Error(`${command} never answered 200`);
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = await copyFixture('hello');
 const cacheDir = await mkdtemp(join(tmpdir(), 'seabuild-bench-cache-'));
@@ -55,11 +34,12 @@ try {
     await copyFile(file, join(embedDir, key));
   }
   env.SEABUILD_EMBED_DIR = embedDir;
+  const startOptions = { env: { ...env, HOST: '127.0.0.1' }, attempts: 2000, stopSignal: 'SIGTERM' as const };
   const exeTimes: number[] = [];
   const nodeTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    exeTimes.push(await timeToFirst200(last!.platforms[0]!.executable.path, ['serve']));
-    nodeTimes.push(await timeToFirst200(node24, [bundleCopy, 'serve']));
+    exeTimes.push(await timeToFirst200(last!.platforms[0]!.executable.path, () => ['serve'], startOptions));
+    nodeTimes.push(await timeToFirst200(node24, () => [bundleCopy, 'serve'], startOptions));
   }
   const exe = median(exeTimes);
   const plain = median(nodeTimes);
