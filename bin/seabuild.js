@@ -9,6 +9,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 
+// A reader that leaves early (`seabuild report --json … | head`) is not a failure of the command: it
+// finishes with its own exit code instead of dying of the unhandled EPIPE with a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 const source = new URL('../src/cli.ts', import.meta.url);
 const { main } = await import(existsSync(source) ? source.href : '../dist/src/cli.js');
 

@@ -2,9 +2,7 @@
 // argument (`./app version`), and for every executable through SEABUILD_COMMAND (the build's channel).
 // Only selftest, and help/migrate of an app that calls runApp(), load the app: they need its hooks.
 import type { BuildInfo } from './build-info.ts';
-
-const out = (line: string): void => { process.stdout.write(`${line}\n`); };
-const err = (line: string): void => { process.stderr.write(`${line}\n`); };
+import { err, ignoreClosedStdout, out } from './output.ts';
 
 /** Runs `words` (a command and its arguments); resolves with the exit code. */
 export async function runBuiltin(info: BuildInfo, words: string[], loadEntry: () => unknown): Promise<number> {
@@ -26,6 +24,7 @@ export async function runBuiltin(info: BuildInfo, words: string[], loadEntry: ()
       const { loadSeaSource } = await import('./sea-source.ts');
       const { loadDevSource } = await import('./dev-source.ts');
       const source = loadSeaSource() ?? loadDevSource(process.cwd());
+      ignoreClosedStdout();
       return runMigrate(args, { env: process.env, source, stdout: process.stdout, stderr: process.stderr });
     }
     default:

@@ -8,9 +8,7 @@ import { printAssets, printHelp, printVersion, runHealthcheck, versionOf } from 
 import type { AppModule, CommandContext } from './contract.ts';
 import type { MigrateInvocation } from './migrate-command.ts';
 import type { RuntimeSource } from './build-info.ts';
-
-const out = (line: string): void => { process.stdout.write(`${line}\n`); };
-const err = (line: string): void => { process.stderr.write(`${line}\n`); };
+import { err, ignoreClosedStdout, out } from './output.ts';
 
 /** Runs one command of `app`; resolves with the exit code. */
 export async function dispatch(app: AppModule, argv: string[]): Promise<number> {
@@ -49,6 +47,7 @@ export async function dispatch(app: AppModule, argv: string[]): Promise<number> 
     case 'healthcheck':
       return runHealthcheck(info, env, err);
     case 'migrate':
+      ignoreClosedStdout();
       return runMigrate(args, migrateInvocation(app, ctx, source));
     default: {
       const custom = app.commands?.[command];

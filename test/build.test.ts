@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { execa } from 'execa';
 import { build, type BuildResult } from '../src/index.ts';
-import { copyFixture, node24, removeFixture } from './helpers/fixture.ts';
+import { copyFixture, node24, removeFixture, seabuildBin } from './helpers/fixture.ts';
 import { httpRequest, startServer } from './helpers/http.ts';
 
 let dir: string;
@@ -49,6 +51,19 @@ test('assets: every file with its digested URL, size and digest', async () => {
   assert.equal(css.sizeBytes, (await readFile(join(dir, 'public/css/app.css'))).length);
   assert.ok(css.variants.br! < css.variants.gzip! && css.variants.gzip! < css.sizeBytes, 'br < gzip < original for CSS');
   assert.deepEqual(listed[2]!.variants, {}, 'a PNG gets no compressed variant');
+});
+
+test('a reader that closes the pipe at once (`| true`): help, version, assets and seabuild --help end 0, no stack trace', async () => {
+  const commands = [[exe, 'help'], [exe, 'version'], [exe, 'assets', '--json'], [node24, seabuildBin, '--help']];
+  for (const [file, ...args] of commands) {
+    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const [code] = await once(child, 'close');
+    assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+    assert.equal(stderr, '', args.join(' '));
+  }
 });
 
 test('an app command and an unknown command', async () => {
