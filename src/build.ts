@@ -113,7 +113,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
     for (const target of targets) {
-      const platformConfig = { ...config, artifactName: target.artifactName };
+      // Several platforms: a docker build context each (DIR/linux-amd64, DIR/linux-arm64), not one overwritten by the next.
+      const context = config.context && targets.length > 1 ? join(config.context, target.platform.suffix) : config.context;
+      const platformConfig = { ...config, artifactName: target.artifactName, ...(context ? { context } : {}) };
       const platformDir = join(workDir, target.platform.suffix);
       // Another platform gets its own platform packages and prebuilds in the tree (src/embed/files/target-tree.ts).
       const forPlatform = target.host ? { embedded, warnings: [] } : await timings.time('package files', () => embedForPlatform({ config, bundled, embedded, platform: target.platform, workDir: join(platformDir, 'embed'), logger }));

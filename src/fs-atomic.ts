@@ -45,6 +45,26 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
   }
 }
 
+/**
+ * Runs `write(tempDir)` then swaps the folder in for `target`: a failed or killed build leaves the
+ * previous folder whole (a folder cannot be renamed onto a non-empty one, hence the swap).
+ */
+export async function replaceDirAtomically(target: string, write: (tempDir: string) => Promise<void>): Promise<void> {
+  await ensureWritableDir(dirname(target));
+  await removeStaleTemporaries(target);
+  const fresh = temporaryPathFor(target);
+  try {
+    await write(fresh);
+  } catch (error) {
+    await rm(fresh, { force: true, recursive: true });
+    throw outOfSpace(error, target) ?? error;
+  }
+  const previous = temporaryPathFor(target);
+  await rename(target, previous).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'ENOENT') throw error; });
+  await rename(fresh, target);
+  await rm(previous, { force: true, recursive: true });
+}
+
 // A full disk is the user's to fix, not a seabuild bug: say which file and folder, not "internal error".
 function outOfSpace(error: unknown, target: string): SeabuildError | undefined {
   const code = (error as NodeJS.ErrnoException)?.code;

@@ -122,7 +122,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   'verify.timeoutMs': { type: 'number', flag: 'verify-timeout-ms', help: 'how long the booted service may take to answer (default: 20000)' },
   cli: { type: 'boolean', flag: 'cli', help: 'a command-line program: every argument goes to it (default: when the entry is a bin)' },
   healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },
-  context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here' },
+  context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here; with several platforms one per platform below it (DIR/linux-arm64)' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
   sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },

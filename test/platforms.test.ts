@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -38,7 +38,7 @@ before(async () => {
   podman = await createPodman();
   dir = await copyFixture('plain/service');
   reference = `${registry.address}/plain-service:2.0.0`;
-  result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'], image: { name: `${registry.address}/plain-service` }, push: true, insecureRegistry: true });
+  result = await build({ cwd: dir, env, platforms: ['linux/amd64,linux/arm64'], image: { name: `${registry.address}/plain-service` }, push: true, insecureRegistry: true, context: 'docker-context' });
 });
 after(async () => {
   await (await import('./fixtures/elf/npm-pack.ts')).removePackedPackages();
@@ -94,6 +94,15 @@ describe('one build for linux/amd64 and linux/arm64', () => {
       assert.equal((await app).exitCode, 0);
       await plain;
     }
+  });
+});
+
+describe('--context with two platforms', () => {
+  test('one docker build context per platform, each with its own machine\'s /app and a Dockerfile.scratch', async () => {
+    const contexts = ['linux-amd64', 'linux-arm64'].map((suffix) => join(dir, 'docker-context', suffix));
+    assert.deepEqual(await Promise.all(contexts.map(async (context) => (await readElfFile(join(context, 'rootfs/app'))).machine)), ['x86_64', 'aarch64']);
+    for (const context of contexts) assert.match(await readFile(join(context, 'Dockerfile.scratch'), 'utf8'), /^FROM scratch$/m);
+    assert.deepEqual((await readdir(join(dir, 'docker-context'))).sort(), ['linux-amd64', 'linux-arm64'], 'no rootfs of the last platform on top, no temporaries');
   });
 });
 

@@ -1,8 +1,8 @@
 // `--context DIR`: the rootfs as files plus Dockerfile.scratch with the app's values, so that
 // `docker build -f DIR/Dockerfile.scratch DIR` makes the same image for people who build with Docker.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../fs-atomic.ts';
+import { replaceDirAtomically, writeFileAtomically } from '../fs-atomic.ts';
 import { SEABUILD_ROOT } from '../package-root.ts';
 import type { RuntimeConfig } from './image.ts';
 import { writeRootfsToDir, type Rootfs } from '../rootfs/index.ts';
@@ -11,9 +11,7 @@ export const dockerfileTemplate = join(SEABUILD_ROOT, 'Dockerfile.scratch');
 
 /** Writes DIR/rootfs (owners and modes exact when run as root) and DIR/Dockerfile.scratch. */
 export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; config: RuntimeConfig }): Promise<void> {
-  await mkdir(input.dir, { recursive: true });
-  await rm(join(input.dir, 'rootfs'), { recursive: true, force: true });
-  await writeRootfsToDir(input.rootfs, join(input.dir, 'rootfs'));
+  await replaceDirAtomically(join(input.dir, 'rootfs'), (dir) => writeRootfsToDir(input.rootfs, dir));
   const dockerfile = renderDockerfile(await readFile(dockerfileTemplate, 'utf8'), input.config);
   await writeFileAtomically(join(input.dir, 'Dockerfile.scratch'), dockerfile);
 }
