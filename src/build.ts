@@ -153,7 +153,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         })
         : {};
       const image = imageConfig && laidOut ? await writeImage({ config: imageConfig, rootfs: laidOut, workDir: platformDir, timings }) : undefined;
-      const executable = await publishExecutable(staged, join(config.outDir, target.artifactName));
+      const executable = await timings.time('executable: publish', () => publishExecutable(staged, join(config.outDir, target.artifactName)));
       // The work folder goes away: the image's file list names the published executable instead.
       if (image) {
         image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
@@ -161,7 +161,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
-        sboms = config.sbom.length > 0 ? await writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom) : undefined;
+        sboms = config.sbom.length > 0 ? await timings.time('sbom', () => writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)) : undefined;
         publication = config.push ? await publish(config, image, sboms, logger) : undefined;
         if (publication) { image.push = publication; warnings.push(...publication.warnings); }
       }

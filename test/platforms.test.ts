@@ -209,6 +209,10 @@ describe('bad input', () => {
     assert.equal(skipped.platforms[0]!.executable.path, join(dir, 'dist-noqemu/plain-service-linux-arm64'));
     assert.equal(skipped.platforms[0]!.executable.sha256, armBuild().executable.sha256);
     assert.equal(skipped.platforms[0]!.image!.archive.manifestDigest, armBuild().image!.archive.manifestDigest);
+    // One platform: SBOMs are written; their Debian packages are the arm64 sysroot's, not this machine's amd64 ones.
+    const debs = skipped.sboms!.inventory.packages.filter((pkg) => pkg.kind === 'deb');
+    assert.ok(debs.some((pkg) => pkg.name === 'libc6'), debs.map((pkg) => pkg.purl).join(' '));
+    for (const pkg of debs) assert.match(pkg.purl, /[?&]arch=(arm64|all)\b/, pkg.purl);
   });
 });
 

@@ -90,7 +90,7 @@ export async function layOutImage(input: ImageInput): Promise<ImageRootfs> {
     executableInOwnLayer: Boolean(split),
     ...(split ? { packageFiles: input.extraAppFiles ?? [] } : {}),
   });
-  const libraries = await describeLibraries(closure, sysroot?.dpkgDir);
+  const libraries = await timings.time('image: libraries', () => describeLibraries(closure, sysroot?.dpkgDir));
   return { machine, executable, closure, libraries, rootfs, runtime: imageRuntimeConfig(config), split: Boolean(split), ...(sysroot ? { dpkgDir: sysroot.dpkgDir } : {}) };
 }
 

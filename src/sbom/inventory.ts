@@ -4,7 +4,6 @@
 // Everything comes from the build's artifacts; only file hashes are computed here.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { findOwningPackages } from '../image/dpkg.ts';
 import { parseReference } from '../image-reference.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
 import type { ResolvedConfig } from '../config.ts';
@@ -79,9 +78,11 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
   const { config, image, executable } = input;
   const appPath = config.image?.appPath ?? '/app';
   const entries = image ? image.rootfs.layers.flatMap((layer) => layer.entries.filter((entry): entry is FileEntry => entry.type === 'file')) : [];
+  // SHA256s the build already computed, by host path: not a second pass over the executable.
+  const knownSha256 = new Map([...Object.entries(image?.libraries.sha256 ?? {}), [executable.path, executable.sha256], ...(image ? [[image.executable.path, image.executable.sha256] as const] : [])]);
   const files: InventoryFile[] = [];
-  for (const entry of entries) files.push({ path: entry.path, sizeBytes: entry.sizeBytes, hashes: 'path' in entry.source ? await hashFile(entry.source.path) : hashBytes(entry.source.content) });
-  if (!image) files.push({ path: appPath, sizeBytes: executable.sizeBytes, hashes: await hashFile(executable.path) });
+  for (const entry of entries) files.push({ path: entry.path, sizeBytes: entry.sizeBytes, hashes: 'path' in entry.source ? await hashFile(entry.source.path, knownSha256.get(entry.source.path)) : hashBytes(entry.source.content) });
+  if (!image) files.push({ path: appPath, sizeBytes: executable.sizeBytes, hashes: await hashFile(executable.path, executable.sha256) });
   files.sort((a, b) => byteOrder(a.path, b.path));
 
   const reference = image?.archive.references[0] ?? config.image?.reference;
@@ -138,7 +139,7 @@ export async function collectInventory(input: SbomInput): Promise<Inventory> {
   packages.push(...npmPackages);
   for (const pkg of npmPackages) if (!relations.some((r) => r.from === 'image' && r.to === pkg.id)) relations.push({ from: 'image', to: pkg.id, kind: 'contains' });
 
-  for (const [index, deb] of (await debianPackages(input)).entries()) {
+  for (const [index, deb] of debianPackages(input).entries()) {
     const pkg = { ...deb.pkg, id: `deb-${index}` };
     packages.push(pkg);
     relations.push({ from: 'image', to: pkg.id, kind: 'contains' });
@@ -168,16 +169,16 @@ function packageDirOf(path: string): string | undefined {
   return last ? path.slice(0, last.index + last[0].length) : undefined;
 }
 
-/** Each Debian package that installed a library (or the loader) of the image, with those files' image paths. */
-async function debianPackages(input: SbomInput): Promise<Array<{ pkg: Omit<InventoryPackage, 'id'>; paths: string[] }>> {
-  const closure = input.image?.closure;
-  if (!closure) return [];
-  const wanted = [...(closure.interpreter ? [closure.interpreter] : []), ...closure.libraries.filter((library) => library.system)];
-  const owners = await findOwningPackages(wanted.flatMap((library) => [library.path, library.realPath, library.hostPath]));
+/**
+ * Each Debian package that installed a library (or the loader) of the image, with those files' image
+ * paths: the owners the image stage found (in the target platform's dpkg database for another
+ * platform), not a second scan of dpkg's file lists.
+ */
+function debianPackages(input: SbomInput): Array<{ pkg: Omit<InventoryPackage, 'id'>; paths: string[] }> {
   const distro = readDistro();
   const byName = new Map<string, { pkg: Omit<InventoryPackage, 'id'>; paths: string[] }>();
-  for (const library of wanted) {
-    const owner = owners.get(library.path) ?? owners.get(library.realPath) ?? owners.get(library.hostPath);
+  for (const library of input.image?.libraries.system ?? []) {
+    const owner = library.package;
     if (!owner) continue;
     const key = `${owner.package}:${owner.architecture ?? ''}`;
     const entry = byName.get(key) ?? { pkg: { kind: 'deb' as const, name: owner.package, version: owner.version, purl: debPurl(owner.package, owner.version, owner.architecture, distro), ...(owner.architecture ? { architecture: owner.architecture } : {}) }, paths: [] };

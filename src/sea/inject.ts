@@ -12,11 +12,12 @@
 // must reproduce postject's own output byte for byte for two probe blobs (sizes that pad and cross a
 // rounding step); a node whose layout differs fails that check and keeps using postject.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { NOTE_NAME, ELF_PROBE_BLOB_SIZES, readTemplateLayout, type TemplateLayout } from './inject-layout.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import { sha256File } from '../sha256.ts';
+import { forEachChunk } from '../file-chunks.ts';
 
 export type { TemplateLayout } from './inject-layout.ts';
 
@@ -57,10 +58,10 @@ export async function injectFromTemplate(template: { path: string; layout: Templ
     const sectionHeadersOffset = layout.load.offset + loadBytes;
     // The blob, its padding and LIEF's zero fill up to the end of the PT_LOAD.
     let position = layout.noteOffset + layout.noteHeaderBytes;
-    for await (const chunk of createReadStream(blobPath, { highWaterMark: 1 << 20 })) {
-      await writeAll(file, chunk as Buffer, position);
-      position += (chunk as Buffer).byteLength;
-    }
+    await forEachChunk(blobPath, async (bytes) => {
+      await writeAll(file, bytes, position);
+      position += bytes.byteLength;
+    });
     if (position - layout.noteOffset - layout.noteHeaderBytes !== blobBytes) throw new Error(`the SEA blob ${blobPath} changed while it was injected`);
     await writeZeros(file, position, sectionHeadersOffset - position);
     await writeAll(file, layout.sectionHeaders, sectionHeadersOffset);
