@@ -1,5 +1,5 @@
 // Benchmark (issue 15): seabuild beside the tools people pick instead, on the same apps, in one run.
-// Usage: node_modules/.bin/node scripts/bench-peers.ts [--runs 15] [--apps hello,express,kitteh]
+// Usage: node_modules/.bin/node scripts/bench-peers.ts [--runs 15] [--apps hello,express,nest,kitteh]
 //
 // Peers, installed at bench time under ~/.cache/seabuild/bench-peers/tools (never dependencies of
 // seabuild): `bun build --compile` (npm bun@1.4.4 ships its binary) and pkg's SEA mode
@@ -29,7 +29,7 @@ import zlib from 'node:zlib';
 import { freePort } from '../test/helpers/http.ts';
 
 const exec = promisify(execFile);
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, apps: { type: 'string', default: 'hello,express,kitteh' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, apps: { type: 'string', default: 'hello,express,nest,kitteh' } } });
 const runs = Number(values.runs);
 const repo = resolve(import.meta.dirname, '..');
 const node = join(repo, 'node_modules/node/bin/node');
@@ -37,10 +37,12 @@ const nodeVersion = (await exec(node, ['--version'])).stdout.trim();
 const cache = join(homedir(), '.cache/seabuild/bench-peers');
 const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', PATH: `${join(repo, 'node_modules/node/bin')}:${process.env.PATH}` };
 delete env.NODE_EXTRA_CA_CERTS;
+// npm keeps the machine's CA settings (a proxy's certificate): only the measured processes go without.
+const npmEnv: NodeJS.ProcessEnv = { ...env, ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}) };
 delete env.NODE_OPTIONS;
 
 interface Probe { method: string; path: string; body?: string }
-interface App { name: string; dir: string; entry: string; nodeArgs: string[]; exeArgs: string[]; env: Record<string, string>; probes: Probe[] }
+interface App { name: string; dir: string; entry: string; nodeArgs: string[]; exeArgs: string[]; env: Record<string, string>; probes: Probe[]; bunArgs?: string[] }
 interface Built { tool: string; exe?: string; buildSeconds?: number; failure?: string; rawBytes?: number; gzipBytes?: number }
 
 // ---- tools -------------------------------------------------------------------------------------
@@ -50,7 +52,7 @@ const pkg = join(tools, 'node_modules/@yao-pkg/pkg/lib-es5/bin.js');
 if (!existsSync(bun) || !existsSync(pkg)) {
   await mkdir(tools, { recursive: true });
   await writeFile(join(tools, 'package.json'), '{ "private": true }\n');
-  await exec('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'bun@1.4.4', '@yao-pkg/pkg@6.23.0'], { cwd: tools });
+  await exec('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'bun@1.4.4', '@yao-pkg/pkg@6.23.0'], { cwd: tools, env: npmEnv });
 }
 const pkgHome = join(cache, 'pkg-home');
 const pkgBase = join(pkgHome, `.pkg-cache/sea/node-${nodeVersion}-linux-x64`);
@@ -61,6 +63,8 @@ if (!existsSync(join(pkgBase, 'bin/node'))) {
 }
 
 // ---- apps --------------------------------------------------------------------------------------
+const nestLazyImports = ['@nestjs/microservices', '@nestjs/microservices/microservices-module', '@nestjs/websockets/socket-module', 'cache-manager', 'class-validator', 'class-transformer', 'class-transformer/storage'];
+
 async function prepareApp(name: string): Promise<App> {
   if (name === 'kitteh') {
     const dir = join(repo, 'examples/kitteh');
@@ -73,21 +77,30 @@ async function prepareApp(name: string): Promise<App> {
   const dir = join(cache, 'apps', name);
   await rm(dir, { recursive: true, force: true });
   await cp(join(repo, 'scripts/bench-peers-apps', name), dir, { recursive: true });
-  if (existsSync(join(dir, 'package-lock.json'))) await exec('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, env });
-  const probes: Probe[] = name === 'express'
+  if (existsSync(join(dir, 'package-lock.json'))) await exec('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, env: npmEnv });
+  // nest: `npm run build` is tsc to dist/, as `nest build` does; every tool and plain node take dist/main.js.
+  const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { main: string; scripts?: Record<string, string> };
+  if (manifest.scripts?.build) await exec('npm', ['run', 'build'], { cwd: dir, env: npmEnv });
+  const probes: Probe[] = name === 'express' || name === 'nest'
     ? [{ method: 'GET', path: '/' }, { method: 'GET', path: '/users/42' }, { method: 'POST', path: '/echo', body: '{"a":[1,2,"three"]}' }, { method: 'GET', path: '/nope' }]
     : [{ method: 'GET', path: '/' }, { method: 'GET', path: '/anything' }];
-  return { name, dir, entry: 'server.cjs', nodeArgs: ['server.cjs'], exeArgs: [], env: {}, probes };
+  // Bun's bundler stops at NestJS's optional requires; its users mark them external, as nest-cli's
+  // webpack config does (its lazyImports list): none of them is installed or loaded by this app.
+  const bunArgs = name === 'nest' ? nestLazyImports.flatMap((request) => ['--external', request]) : [];
+  return { name, dir, entry: manifest.main, nodeArgs: [manifest.main], exeArgs: [], env: {}, probes, bunArgs };
 }
 
+/** seabuild with V8's code cache in the blob (an option: the blob is then tied to the build machine's CPU architecture). */
+const codeCacheSide = 'seabuild --code-cache';
+
 async function buildWith(tool: string, app: App): Promise<Built> {
-  const out = join(cache, 'out', app.name, tool);
+  const out = join(cache, 'out', app.name, tool.replaceAll(' ', ''));
   await mkdir(out, { recursive: true });
   const exe = join(out, app.name);
-  const command: [string, string[], NodeJS.ProcessEnv] = tool === 'seabuild'
-    ? [node, [join(repo, 'bin/seabuild.js'), 'build', '--no-image', '--out-dir', out, '--name', app.name, '--quiet'], env]
+  const command: [string, string[], NodeJS.ProcessEnv] = tool.startsWith('seabuild')
+    ? [node, [join(repo, 'bin/seabuild.js'), 'build', '--no-image', '--out-dir', out, '--name', app.name, '--quiet', ...(tool === codeCacheSide ? ['--code-cache'] : [])], env]
     : tool === 'bun'
-      ? [bun, ['build', '--compile', app.entry, '--outfile', exe], env]
+      ? [bun, ['build', '--compile', app.entry, ...(app.bunArgs ?? []), '--outfile', exe], env]
       : [node, [pkg, '--sea', '-c', 'package.json', '-t', `node${nodeVersion.slice(1)}-linux-x64`, app.entry, '-o', exe], { ...env, HOME: pkgHome }];
   let seconds = 0;
   try {
@@ -164,9 +177,9 @@ lines.push('|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
 for (const name of values.apps!.split(',')) {
   const app = await prepareApp(name);
   const sides: Array<Built & { start?: number; rss?: number; matches?: string; args: string[] }> = [];
-  for (const tool of ['seabuild', 'bun', 'pkg']) {
+  for (const tool of ['seabuild', codeCacheSide, 'bun', 'pkg']) {
     process.stderr.write(`${name}: building with ${tool}\n`);
-    sides.push({ ...(await buildWith(tool, app)), args: tool === 'seabuild' ? app.exeArgs : app.nodeArgs.slice(1) });
+    sides.push({ ...(await buildWith(tool, app)), args: tool.startsWith('seabuild') ? app.exeArgs : app.nodeArgs.slice(1) });
   }
   sides.push({ tool: `node ${nodeVersion} (source)`, exe: node, args: app.nodeArgs });
   const expected = await withServer(node, app.nodeArgs, app, (port) => Promise.all(app.probes.map((p) => send(port, p))));
