@@ -24,7 +24,7 @@ Commands:
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
   help         show this text
-  version      print seabuild's version
+  version      print seabuild's version (also --version)
 
 Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts}):
 ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).join('\n')}
@@ -200,6 +200,8 @@ async function runVerify(paths: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    // Answered before the options are parsed: `--version` is no option of build's.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
     if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
@@ -213,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
     })();
     const [command = 'help', ...rest] = positionals;
     if (values.help || command === 'help') { process.stdout.write(`${usage}\n`); return 0; }
-    if (command === 'version' || command === '--version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
+    if (command === 'version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
     if (command === 'verify') return await runVerify(rest);
     if (rest.length > 0) throw buildUsageError(`unexpected argument "${rest[0]}"`);
     if (command === 'build') return await runBuild(values);

@@ -66,6 +66,14 @@ test('a reader that closes the pipe at once (`| true`): help, version, assets an
   }
 });
 
+test('seabuild --version and seabuild version print its version', async () => {
+  for (const args of [['--version'], ['version']]) {
+    const { stdout, exitCode } = await execa(node24, [seabuildBin, ...args], { reject: false });
+    assert.equal(exitCode, 0, args[0]);
+    assert.match(stdout, /^seabuild \d+\.\d+\.\d+$/, args[0]);
+  }
+});
+
 test('an app command and an unknown command', async () => {
   assert.equal((await runExe(['greet', 'Ada'])).stdout, 'Hello, Ada!');
   const unknown = await runExe(['frobnicate']);
