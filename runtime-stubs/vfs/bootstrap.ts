@@ -4,6 +4,7 @@
 // that rewritten package code calls as `globalThis.__seabuild`. Node builtins only; Node 22, 24, 26.
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 import { createTree } from './tree.ts';
+import { leftOutKey } from './left-out.ts';
 import { patchFs } from './fs-patch.ts';
 import { createModuleHelpers, hookResolution } from './modules.ts';
 import { extractElfFiles, extractionBase } from './extract.ts';
@@ -60,7 +61,10 @@ function install(): SeabuildRuntime {
     };
     guardAddons(() => extractElfFiles(manifest, root, read!), root);
   }
-  const tree = manifest ? createTree(manifest, root) : undefined;
+  const leftOut = (): Uint8Array | undefined => {
+    try { return new Uint8Array(rawAsset(leftOutKey)); } catch { return undefined; } // built before the set existed, or empty
+  };
+  const tree = manifest ? createTree(manifest, root, leftOut) : undefined;
   if (manifest && tree) {
     let esmHooked = false;
     if (read) {

@@ -1,6 +1,7 @@
 // Errors shaped like the ones node:fs throws (code, errno, syscall, path), so packages that test
 // `err.code === 'ENOENT'` behave as they do on disk.
-import { packageOf } from './tree.ts';
+import { packageOf, type Tree } from './tree.ts';
+import { packageExistedAtBuild } from './left-out.ts';
 
 const descriptions: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -26,12 +27,22 @@ export function notEmbedded(rel: string, what = 'file'): string {
   return `${what} ${rel} of ${packageOf(rel) === 'the app' ? 'the app' : `package ${packageOf(rel)}`} is not in the executable; add it with include or run seabuild trace`;
 }
 
-/** ENOENT for a path under the tree's root that the tree does not hold. */
-export function missing(syscall: string, abs: string, rel: string): NodeJS.ErrnoException {
-  return fsError('ENOENT', syscall, abs, notEmbedded(rel));
+/**
+ * The sentence for `rel` when it is true: a path of a package that the build machine had (left-out.ts),
+ * or any path of the app's own (the build lists no app folder, so it cannot tell). A package probing
+ * for a file it does not ship gets Node's plain error.
+ */
+export function missingNote(tree: Tree, rel: string, what = 'file'): string | undefined {
+  return packageOf(rel) === 'the app' || tree.existedAtBuild(rel) ? notEmbedded(rel, what) : undefined;
 }
 
-/** The same sentence for a package required by name. */
-export function packageNotEmbedded(request: string, fromRel: string): string {
+/** ENOENT for a path under the tree's root that the tree does not hold. */
+export function missing(tree: Tree, syscall: string, abs: string, rel: string): NodeJS.ErrnoException {
+  return fsError('ENOENT', syscall, abs, missingNote(tree, rel));
+}
+
+/** The same sentence for a package required by name from tree folder `fromRel`, when it was installed there. */
+export function packageNotEmbedded(tree: Tree, request: string, fromRel: string): string | undefined {
+  if (!packageExistedAtBuild(request, fromRel, tree.existedAtBuild)) return undefined;
   return `package ${request}, required from ${fromRel || 'the app'}, is not in the executable; add it with include (or external) or run seabuild trace`;
 }

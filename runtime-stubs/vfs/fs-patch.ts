@@ -65,7 +65,7 @@ export function createOps(tree: Tree, read: ReadBytes) {
     });
   };
   const need = (hit: Hit, syscall: string): TreeNode => {
-    if (!hit.node) throw missing(syscall, hit.abs, hit.rel);
+    if (!hit.node) throw missing(tree, syscall, hit.abs, hit.rel);
     return hit.node;
   };
   const bytes = (hit: Hit, syscall: string): Buffer => {

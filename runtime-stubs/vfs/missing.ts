@@ -2,7 +2,7 @@
 // errors for what the build did not carry get the same explanation as in the standalone executable.
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
-import { notEmbedded, packageNotEmbedded } from './fs-errors.ts';
+import { missingNote, packageNotEmbedded } from './fs-errors.ts';
 import { whenLoaded } from './lazy-patches.ts';
 
 const fs = process.getBuiltinModule('node:fs');
@@ -17,7 +17,8 @@ export function explainMissing(tree: Tree): void {
   const explain = (error: any, p: unknown): any => {
     const abs = error?.code === 'ENOENT' ? pathArgument(p) : undefined;
     const rel = abs === undefined ? undefined : tree.relative(abs);
-    if (rel !== undefined && !tree.lookup(rel) && typeof error.message === 'string') error.message += `: ${notEmbedded(rel)}`;
+    const note = rel !== undefined && !tree.lookup(rel) && typeof error.message === 'string' ? missingNote(tree, rel) : undefined;
+    if (note) error.message += `: ${note}`;
     return error;
   };
   const f = fs as any;
@@ -45,9 +46,8 @@ export function explainMissing(tree: Tree): void {
       return resolve.call(this, request, parent, ...rest);
     } catch (error: any) {
       const from = parent?.filename ? tree.relative(path.dirname(parent.filename)) : undefined;
-      if (error?.code === 'MODULE_NOT_FOUND' && from !== undefined && !/^[./]/.test(request)) {
-        error.message = `${error.message.split('\n')[0]}: ${packageNotEmbedded(request, from)}`;
-      }
+      const note = error?.code === 'MODULE_NOT_FOUND' && from !== undefined && !/^[./]/.test(request) ? packageNotEmbedded(tree, request, from) : undefined;
+      if (note) error.message = `${error.message.split('\n')[0]}: ${note}`;
       throw error;
     }
   };

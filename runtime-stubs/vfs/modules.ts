@@ -4,7 +4,7 @@
 // The helpers below are what the bundler rewrites package code to call (src/bundle/rewrite.ts).
 import type { Tree } from './tree.ts';
 import { resolveInTree } from './resolve.ts';
-import { notEmbedded, packageNotEmbedded } from './fs-errors.ts';
+import { missingNote, notEmbedded, packageNotEmbedded } from './fs-errors.ts';
 import { treeSpecifierPrefix } from './manifest.ts';
 
 const Module = process.getBuiltinModule('node:module') as any;
@@ -37,9 +37,16 @@ export function hookResolution(tree: Tree, read: (rel: string) => Buffer): void 
 }
 
 function notFound(tree: Tree, request: string, fromDir: string): Error {
-  const where = tree.relative(path.resolve(fromDir, /^\.\.?(\/|$)/.test(request) ? request : '.')) ?? request;
-  const what = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request) ? notEmbedded(where, 'module') : packageNotEmbedded(request, tree.relative(fromDir) ?? '');
-  return Object.assign(new Error(`Cannot find module '${request}': ${what}`), { code: 'MODULE_NOT_FOUND' });
+  const byPath = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
+  const what = byPath ? moduleNote(tree, tree.relative(path.resolve(fromDir, request)) ?? request) : packageNotEmbedded(tree, request, tree.relative(fromDir) ?? '');
+  return Object.assign(new Error(`Cannot find module '${request}'${what ? `: ${what}` : ''}`), { code: 'MODULE_NOT_FOUND' });
+}
+
+/** The note for a module required by path: the file itself or one of the names Node tries for it. */
+function moduleNote(tree: Tree, rel: string): string | undefined {
+  const tried = [rel, ...['.js', '.json', '.node', '.cjs', '.mjs', '/package.json', '/index.js', '/index.json'].map((suffix) => rel + suffix)];
+  const found = tried.find((candidate) => missingNote(tree, candidate, 'module'));
+  return found === undefined ? undefined : notEmbedded(found === rel || found.endsWith('/package.json') ? rel : found, 'module');
 }
 
 /** The helpers rewritten package code calls, each taking the calling module's folder as a tree path. */

@@ -1,6 +1,7 @@
 // The embedded tree as the runtime sees it: absolute paths under `root` → file records and
 // directory listings. Directories are implied by the files (the manifest lists files only).
 import type { TreeFileRecord, TreeManifest } from './manifest.ts';
+import { leftOutSet } from './left-out.ts';
 
 const path = process.getBuiltinModule('node:path');
 
@@ -16,10 +17,13 @@ export interface Tree {
   /** The path relative to the root when `abs` (already absolute and normalised) lies under it. */
   relative(abs: string): string | undefined;
   lookup(rel: string): TreeNode | undefined;
+  /** True for a path the build machine had (in the tree, or left out by the build: left-out.ts). */
+  existedAtBuild(rel: string): boolean;
 }
 
-/** Indexes the manifest's files and their parent directories. */
-export function createTree(manifest: TreeManifest, root: string): Tree {
+/** Indexes the manifest's files and their parent directories; `leftOut` gives the left-out set's bytes, asked for once at the first miss. */
+export function createTree(manifest: TreeManifest, root: string, leftOut: () => Uint8Array | undefined = () => undefined): Tree {
+  let wasLeftOut: ((rel: string) => boolean) | undefined;
   const dirs = new Map<string, Set<string>>([['', new Set()]]);
   for (const rel of Object.keys(manifest.files)) {
     let child = rel;
@@ -42,6 +46,11 @@ export function createTree(manifest: TreeManifest, root: string): Tree {
       if (record) return { type: 'file', rel, record };
       const names = dirs.get(rel);
       return names ? { type: 'dir', rel, names: [...names].sort() } : undefined;
+    },
+    existedAtBuild(rel) {
+      if (rel in manifest.files || dirs.has(rel)) return true;
+      wasLeftOut ??= leftOutSet(leftOut());
+      return wasLeftOut(rel);
     },
   };
 }

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
+import { encodeLeftOut, leftOutKey } from './left-out.ts';
 import { testOnEveryNode } from '../../test/helpers/node-versions.ts';
 
 const run = promisify(execFile);
@@ -39,6 +40,8 @@ function makeEmbedDir(dir: string): TreeManifest {
   }
   const manifest: TreeManifest = { id: 'test-tree-0001', layout: { mode: 'embedded' }, mtimeMs: 1700000000000, files };
   writeFileSync(join(dir, treeManifestKey), JSON.stringify(manifest));
+  // What the build machine had and the build left out: a data file of demo, and a whole package.
+  writeFileSync(join(dir, leftOutKey), encodeLeftOut(['node_modules/demo/data/left-behind.txt', 'node_modules/installed', 'node_modules/installed/package.json']));
   return manifest;
 }
 
@@ -55,6 +58,7 @@ attempt('stat', () => { const s = fs.statSync(path.join(data, 'hello.txt')); con
 attempt('readdir', () => [fs.readdirSync(data), fs.readdirSync(data, { withFileTypes: true }).map((e) => [e.name, e.isDirectory(), e.parentPath]), fs.readdirSync(data, { recursive: true })]);
 attempt('realpath', () => fs.realpathSync(path.join(data, 'nested/../hello.txt')));
 attempt('missing', () => fs.readFileSync(path.join(data, 'nope.txt')));
+attempt('leftBehind', () => fs.readFileSync(path.join(data, 'left-behind.txt')));
 attempt('directory', () => fs.readFileSync(data));
 attempt('write', () => fs.writeFileSync(path.join(data, 'new.txt'), 'x'));
 attempt('access', () => fs.accessSync(path.join(data, 'hello.txt'), fs.constants.W_OK));
@@ -62,6 +66,7 @@ attempt('fd', () => { const fd = fs.openSync(path.join(data, 'nested/deep.bin'),
 attempt('require', () => { const m = require('seabuild:tree/node_modules/demo/lib/index.js'); return [m.greeting, m.dir]; });
 attempt('resolve', () => [__seabuild.resolve('node_modules/demo/lib', 'demo'), __seabuild.resolve('', 'demo/data')]);
 attempt('requireMissing', () => __seabuild.requireFrom('node_modules/demo/lib', 'absent'));
+attempt('requireLeftOut', () => __seabuild.requireFrom('node_modules/demo/lib', 'installed/sub'));
 attempt('real', () => fs.readFileSync(__filename, 'utf8').length > 0);
 attempt('extracted', () => fs.statSync(path.join(root, 'node_modules/native/lib/libinner.so.1')).size);
 const later = [];
@@ -97,7 +102,10 @@ async function checkTree(node: string): Promise<void> {
     assert.deepEqual(out.readdir, [['hello.txt', 'nested'], [['hello.txt', false, data], ['nested', true, data]], ['hello.txt', 'nested', 'nested/deep.bin']]);
     assert.equal(out.realpath, join(data, 'hello.txt'));
     assert.equal(out.missing.code, 'ENOENT');
-    assert.match(out.missing.message, /file node_modules\/demo\/data\/nope\.txt of package demo is not in the executable; add it with include or run seabuild trace/);
+    // A file demo never shipped gets Node's own message; one the build left out gets the hint.
+    assert.equal(out.missing.message, `ENOENT: no such file or directory, open '${join(data, 'nope.txt')}'`);
+    assert.equal(out.leftBehind.code, 'ENOENT');
+    assert.match(out.leftBehind.message, /file node_modules\/demo\/data\/left-behind\.txt of package demo is not in the executable; add it with include or run seabuild trace$/);
     assert.equal(out.directory.code, 'EISDIR');
     assert.equal(out.write.code, 'EROFS');
     assert.equal(out.access.code, 'EROFS');
@@ -105,7 +113,9 @@ async function checkTree(node: string): Promise<void> {
     assert.deepEqual(out.require, ['hello dep', join(root, 'node_modules/demo/lib')]);
     assert.deepEqual(out.resolve, [join(root, 'node_modules/demo/lib/index.js'), join(data, 'hello.txt')]);
     assert.equal(out.requireMissing.code, 'MODULE_NOT_FOUND');
-    assert.match(out.requireMissing.message, /package absent, required from node_modules\/demo\/lib, is not in the executable/);
+    assert.equal(out.requireMissing.message, "Cannot find module 'absent'");
+    assert.equal(out.requireLeftOut.code, 'MODULE_NOT_FOUND');
+    assert.match(out.requireLeftOut.message, /^Cannot find module 'installed\/sub': package installed\/sub, required from node_modules\/demo\/lib, is not in the executable/);
     assert.equal(out.real, true);
     assert.equal(out.extracted, treeFiles['node_modules/native/lib/libinner.so.1']!.length);
     assert.equal(out.readCallback, 'hello, tree\n');

@@ -198,7 +198,7 @@ export const clis: CliEntry[] = [
       { args: ['--version'] }, { args: ['version'] },
       // Known differences, in docs/COMPATIBILITY.md, so not compared: `--help` prints yargs' $0, which
       // is argv[0] (the executable's name) unless argv[0] is a node; `-f no-such-cow x` dies of an
-      // uncaught ENOENT whose source line is the bundle's, with a hint about the tree.
+      // uncaught ENOENT whose source line and stack are the bundle's (the message is node's).
     ],
     inImage: [1, 3],
   },

@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest, type TreeMode } from '../../../runtime-stubs/vfs/manifest.ts';
+import { encodeLeftOut, leftOutKey } from '../../../runtime-stubs/vfs/left-out.ts';
 import type { PackageFiles } from './types.ts';
 
 export type { TreeMode } from '../../../runtime-stubs/vfs/manifest.ts';
@@ -23,6 +24,11 @@ export async function treeSeaAssets(files: PackageFiles, layout: TreeMode, sourc
   const manifestPath = join(workDir, `tree-${layout.mode}.json`);
   await writeFile(manifestPath, JSON.stringify(treeManifest(files, layout, sourceDateEpoch)));
   const assets: Record<string, string> = { [treeManifestKey]: manifestPath };
+  if (files.leftOut && files.leftOut.length > 0) {
+    const leftOutPath = join(workDir, `tree-left-out-${layout.mode}.bin`);
+    await writeFile(leftOutPath, encodeLeftOut(files.leftOut));
+    assets[leftOutKey] = leftOutPath;
+  }
   if (layout.mode === 'embedded') for (const f of files.files) assets[treeAssetPrefix + f.treePath] = f.sourcePath;
   return assets;
 }

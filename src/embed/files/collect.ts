@@ -17,6 +17,7 @@ import { globMatcher } from './glob.ts';
 import { dependencyNames, findPackageDir, listFiles, optionalDependencyNames } from './walk.ts';
 import { isElf } from './native.ts';
 import { finishPackageFiles, type Candidate } from './finish.ts';
+import { leftOutPaths } from './left-out.ts';
 import { platformFieldsOf, runsOn } from './platform-plan.ts';
 import type { PackageFiles } from './types.ts';
 import type { TargetPlatform } from '../../platform/platforms.ts';
@@ -64,7 +65,19 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   const files = await finishPackageFiles(withoutOtherPlatforms(withoutExcluded([...candidates.values()], input), input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);
-  return { files: Object.keys(transports).length > 0 ? { ...files, transports } : files, warnings };
+  const leftOut = leftOutPaths(root, outsidePackageDirs(input), new Set(files.files.map((f) => f.treePath)));
+  return { files: { ...files, ...(Object.keys(transports).length > 0 ? { transports } : {}), leftOut }, warnings };
+}
+
+/** Folders of bundled packages that lie outside the app's node_modules (a hoisted monorepo install). */
+function outsidePackageDirs(input: CollectInput): string[] {
+  const own = join(input.root, 'node_modules') + sep;
+  const dirs = new Set<string>();
+  for (const key of Object.keys(input.metafile.inputs)) {
+    const abs = resolve(input.root, key);
+    if (abs.includes(`${sep}node_modules${sep}`) && !abs.startsWith(own)) dirs.add(packageDirOf(abs, input.root));
+  }
+  return [...dirs].sort();
 }
 
 /** package.json of the package that holds the entry, when the entry is a package's program (node_modules/PKG/bin/…). */

@@ -33,4 +33,6 @@ export interface PackageFiles {
   transports?: Record<string, string>;
   /** Hash of the ELF files (paths, modes, contents): names the standalone executable's extraction folder. */
   id: string;
+  /** Tree paths of the package files and folders the build machine has that the tree does not carry (left-out.ts). */
+  leftOut?: string[];
 }
