@@ -10,7 +10,7 @@ import { createModuleHelpers, hookResolution } from './modules.ts';
 import { extractElfFiles, extractionBase } from './extract.ts';
 import { patchWorker } from './worker.ts';
 import { patchFork } from './fork.ts';
-import { formatOf, hookEsm } from './esm-hooks.ts';
+import { formatOf, hookEsm, watchBuiltinImports } from './esm-hooks.ts';
 import { explainMissing } from './missing.ts';
 import { applyAll } from './lazy-patches.ts';
 
@@ -73,13 +73,13 @@ function install(): SeabuildRuntime {
       esmHooked = hookEsm(tree, read);
     } else {
       explainMissing(tree);
+      esmHooked = watchBuiltinImports();
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
     patchFork(tree);
-    // The patches above wait for their builtin's first load (lazy-patches.ts); without the ESM resolve
-    // hook (the tree laid out on disk, or a Node before 22.15) an ES module's import would pass no
-    // watcher, so they are applied now.
+    // The patches above wait for their builtin's first load (lazy-patches.ts); without an ESM resolve
+    // hook (a Node before 22.15) an ES module's import would pass no watcher, so they are applied now.
     if (!esmHooked) applyAll();
     // pino resolves a transport target from its caller's file, which a bundle has not; bundlers tell it
     // where each one went through this documented global (pino/lib/transport.js, esbuild-plugin-pino).

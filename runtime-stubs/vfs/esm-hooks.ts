@@ -4,7 +4,7 @@
 // module.registerHooks (Node 22.15+, 23.5+; synchronous, in-thread) lets the tree answer: resolve
 // maps specifiers made from a tree module (or naming a tree path) to the tree, load returns the
 // bytes from memory. require() keeps its own path (Module._resolveFilename, modules.ts). With the
-// tree laid out on disk (the image) no hook is needed: Node reads the real files.
+// tree laid out on disk (the image) only the builtin watcher is installed: Node reads the real files.
 import type { Tree } from './tree.ts';
 import { resolveInTree } from './resolve.ts';
 import { applyFor } from './lazy-patches.ts';
@@ -43,6 +43,22 @@ export function hookEsm(tree: Tree, read: (rel: string) => Buffer): boolean {
       // CommonJS is left to the CommonJS loader (its own resolver and the fs patch serve it).
       if (format === 'commonjs' || format === 'addon') return next(href, { ...context, format });
       return { format, source: read(rel), shortCircuit: true };
+    },
+  });
+  return true;
+}
+
+/**
+ * With the tree laid out on disk (the image) Node's loaders read the real files, so the one hook left
+ * is the watcher: an ES module importing a builtin gets it patched first (lazy-patches.ts), instead
+ * of every patch being applied, and its builtin loaded, at start. Returns whether it is installed.
+ */
+export function watchBuiltinImports(): boolean {
+  if (typeof Module.registerHooks !== 'function') return false;
+  Module.registerHooks({
+    resolve(specifier: string, context: unknown, next: (s: string, c: unknown) => unknown) {
+      if (Module.isBuiltin(specifier)) applyFor(specifier);
+      return next(specifier, context);
     },
   });
   return true;

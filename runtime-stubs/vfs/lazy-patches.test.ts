@@ -50,17 +50,20 @@ const loadedAtStart = ${JSON.stringify(lazyModules)}.filter((name) => process.mo
 `;
 }
 
-async function checkWays(node: string): Promise<void> {
+async function checkWays(node: string, mode: 'embedded' | 'external'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seabuild-lazy-'));
   try {
     const files: TreeManifest['files'] = {};
+    // External: the tree laid out on disk, as in the image; embedded: SEA assets, as standalone.
+    const treeRoot = join(dir, 'tree');
     for (const [rel, content] of Object.entries(treeFiles)) {
-      const target = join(dir, 'embed', treeAssetPrefix + rel);
+      const target = mode === 'embedded' ? join(dir, 'embed', treeAssetPrefix + rel) : join(treeRoot, rel);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, content);
       files[rel] = { sizeBytes: Buffer.byteLength(content), mode: 0o644 };
     }
-    const manifest: TreeManifest = { id: 'test-lazy-0001', layout: { mode: 'embedded' }, mtimeMs: 1700000000000, files };
+    const manifest: TreeManifest = { id: 'test-lazy-0001', layout: mode === 'embedded' ? { mode } : { mode, root: treeRoot }, mtimeMs: 1700000000000, files };
+    mkdirSync(join(dir, 'embed', dirname(treeManifestKey)), { recursive: true });
     writeFileSync(join(dir, 'embed', treeManifestKey), JSON.stringify(manifest));
     const banner = await vfsBanner();
     const results = await Promise.all(Object.keys(ways).map(async (way, i) => {
@@ -70,11 +73,12 @@ async function checkWays(node: string): Promise<void> {
       return [way, JSON.parse(stdout)] as const;
     }));
     for (const [way, result] of results) {
-      assert.deepEqual(result, { loadedAtStart: [], seen: expected[way] ?? 'hello, tree\n' }, way);
+      assert.deepEqual(result, { loadedAtStart: [], seen: expected[way] ?? 'hello, tree\n' }, `${mode}: ${way}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-testOnEveryNode('builtins the tree patches load only when the app loads them, patched by every way in', checkWays);
+testOnEveryNode('builtins the tree patches load only when the app loads them, patched by every way in', (node) => checkWays(node, 'embedded'));
+testOnEveryNode('the same with the tree laid out on disk (the image)', (node) => checkWays(node, 'external'));
