@@ -162,7 +162,7 @@ test('development: the entry runs from source under plain Node with the same ass
   assert.match(version.stdout, /built\s+from source/);
 });
 
-test('version loads only what it needs: no http, crypto, worker_threads, child_process or fs/promises (issue 15)', async () => {
+test('version loads only what it needs: no http, crypto, worker_threads, child_process, fs/promises or os (issue 15)', async () => {
   // Node's list of the builtins this process loaded, written at exit by a preload (NODE_OPTIONS works in a SEA).
   const preload = join(dir, 'module-list.cjs');
   const list = join(dir, 'module-list.json');
@@ -171,6 +171,6 @@ test('version loads only what it needs: no http, crypto, worker_threads, child_p
   assert.equal(exitCode, 0);
   const loaded = JSON.parse(await readFile(list, 'utf8')) as string[];
   // (net is loaded by any process whose stdout is a pipe: process.stdout is a net.Socket then.)
-  const unneeded = ['http', 'crypto', 'worker_threads', 'child_process', 'internal/fs/promises'].map((name) => `NativeModule ${name}`);
+  const unneeded = ['http', 'crypto', 'worker_threads', 'child_process', 'internal/fs/promises', 'os'].map((name) => `NativeModule ${name}`);
   assert.deepEqual(unneeded.filter((name) => loaded.includes(name)), []);
 });

@@ -14,7 +14,13 @@ const crypto = () => process.getBuiltinModule('node:crypto');
 /** `$XDG_CACHE_HOME/seabuild`, else a private folder of this user under the temp dir. */
 export function extractionBase(env: NodeJS.ProcessEnv): string {
   if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'seabuild');
-  return path.join(process.getBuiltinModule('node:os').tmpdir(), `seabuild-${process.getuid?.() ?? 'user'}`);
+  return path.join(tmpDir(env), `seabuild-${process.getuid?.() ?? 'user'}`);
+}
+
+/** os.tmpdir() on POSIX, without loading node:os (0.4 ms of every start). */
+function tmpDir(env: NodeJS.ProcessEnv): string {
+  const dir = env.TMPDIR || env.TMP || env.TEMP || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }
 
 /** Ensures every ELF file of the manifest exists under `root`; returns how many files were written. */
