@@ -197,11 +197,11 @@ async function runVerify(paths: string[]): Promise<number> {
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(given: string[]): Promise<number> {
+  // `--version` alone is the version command, not an option of build's (which the parser would refuse).
+  const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given;
   const debug = argv.includes('--debug');
   try {
-    // Answered before the options are parsed: `--version` is no option of build's.
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
     if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });

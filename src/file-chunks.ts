@@ -7,15 +7,13 @@ import { open } from 'node:fs/promises';
 const CHUNK_BYTES = 1 << 20;
 
 /** Calls `onChunk` with each chunk in order; the bytes are only valid until the call's promise settles. */
-export async function forEachChunk(path: string, onChunk: (bytes: Buffer) => void | Promise<void>): Promise<number> {
+export async function forEachChunk(path: string, onChunk: (bytes: Buffer) => void | Promise<void>): Promise<void> {
   const file = await open(path, 'r');
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let total = 0;
   try {
     for (;;) {
       const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) return total;
-      total += bytesRead;
+      if (bytesRead === 0) return;
       await onChunk(buffer.subarray(0, bytesRead));
     }
   } finally {
