@@ -43,3 +43,10 @@ test('unterminated constructs do not throw', () => {
   assert.doesNotThrow(() => lexSource('const t = `abc ${x'));
   assert.doesNotThrow(() => lexSource('/* open'));
 });
+
+test('the mask keeps the source length, even when an escape or a regex runs past the end', () => {
+  for (const source of ['const s = "abc\\', 'x = `a\\', 'r = /a\\', 'f(\'é\\u00e9\', "日本");\n// 注釈']) {
+    assert.equal(lexSource(source).masked.length, source.length, source);
+  }
+  assert.equal(lexSource('f(\'é\\u00e9\', "日本");\n// 注釈').masked, 'f(\'       \', "  ");\n     ');
+});

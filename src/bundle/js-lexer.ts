@@ -22,46 +22,77 @@ export interface LexedSource {
 const regexAfterChars = new Set('(,=:[!&|?{};+-*%<>~^'.split(''));
 const regexAfterWords = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield', 'await']);
 
+const codeStops = /[/"'`{}]/g;
+const templateStops = /[`\\$]/g;
+const doubleQuoteStops = /["\\\n]/g;
+const singleQuoteStops = /['\\\n]/g;
+
+/** The offset of the next match of the global `stops` at or after `from`, or the source's length. */
+function skipTo(stops: RegExp, source: string, from: number): number {
+  stops.lastIndex = from;
+  return stops.exec(source)?.index ?? source.length;
+}
+
 /** Lexes `source`; never throws (unterminated constructs run to the end). */
 export function lexSource(source: string): LexedSource {
-  const out = source.split('');
+  // Blanked ranges, in order and disjoint (the scan only blanks behind its cursor); `blanked` marks
+  // their offsets for the look-back of `regexAllowed`. Both avoid a string per character.
+  const ranges: number[] = [];
+  const blanked = new Uint8Array(source.length);
   const strings: StringLiteral[] = [];
-  const blank = (from: number, to: number): void => { for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' '; };
+  const blank = (from: number, to: number): void => {
+    if (to <= from) return;
+    ranges.push(from, to);
+    blanked.fill(1, from, to);
+  };
   // Stack of brace depths at which a template's `${` was opened.
   const templates: number[] = [];
   let depth = 0;
   let i = 0;
   const n = source.length;
+  const maskedAt = (j: number): string => (blanked[j] && source[j] !== '\n' ? ' ' : source[j]!);
   const regexAllowed = (): boolean => {
     let j = i - 1;
-    while (j >= 0 && /\s/.test(out[j]!)) j--;
+    while (j >= 0 && /\s/.test(maskedAt(j))) j--;
     if (j < 0) return true;
-    if (regexAfterChars.has(out[j]!)) return true;
-    const word = /[\w$]+$/.exec(out.slice(Math.max(0, j - 12), j + 1).join(''))?.[0];
-    return word !== undefined && regexAfterWords.has(word);
+    if (regexAfterChars.has(maskedAt(j))) return true;
+    let word = '';
+    for (let k = j; k >= Math.max(0, j - 12) && /[\w$]/.test(maskedAt(k)); k--) word = maskedAt(k) + word;
+    return word !== '' && regexAfterWords.has(word);
   };
   const template = (): void => {
     // i is just past a backtick or a `}` closing a substitution.
     const start = i;
-    while (i < n && source[i] !== '`') {
+    while (i < n) {
+      i = skipTo(templateStops, source, i);
+      if (i >= n || source[i] === '`') break;
       if (source[i] === '\\') { i += 2; continue; }
-      if (source[i] === '$' && source[i + 1] === '{') { blank(start, i); i += 2; templates.push(depth); depth++; return; }
+      if (source[i + 1] === '{') { blank(start, i); i += 2; templates.push(depth); depth++; return; }
       i++;
     }
     blank(start, i);
     i++;
   };
   while (i < n) {
+    // Only these characters start or end anything the lexer tracks; the native regex jumps the rest.
+    i = skipTo(codeStops, source, i);
+    if (i >= n) break;
     const c = source[i]!;
     if (c === '/' && source[i + 1] === '/') { const end = source.indexOf('\n', i); blank(i, end < 0 ? n : end); i = end < 0 ? n : end; continue; }
     if (c === '/' && source[i + 1] === '*') { const end = source.indexOf('*/', i + 2); const stop = end < 0 ? n : end + 2; blank(i, stop); i = stop; continue; }
     if (c === '"' || c === "'") {
       const start = i++;
       let value = '';
-      while (i < n && source[i] !== c && source[i] !== '\n') {
-        if (source[i] === '\\') { value += unescape(source, i); i += escapeLength(source, i); continue; }
-        value += source[i++];
+      let run = i;
+      const stops = c === '"' ? doubleQuoteStops : singleQuoteStops;
+      while (i < n) {
+        i = skipTo(stops, source, i);
+        if (i >= n || source[i] !== '\\') break;
+        value += source.slice(run, i) + unescape(source, i);
+        i += escapeLength(source, i);
+        run = i;
       }
+      value += source.slice(run, i);
       blank(start + 1, i);
       strings.push({ value, start, end: ++i });
       continue;
@@ -99,7 +130,7 @@ export function lexSource(source: string): LexedSource {
   for (let k = 0; k < n; k++) if (source[k] === '\n') lineStarts.push(k + 1);
   return {
     source,
-    masked: out.join(''),
+    masked: maskRanges(source, ranges),
     strings,
     lineOf(offset) {
       let lo = 0;
@@ -108,6 +139,22 @@ export function lexSource(source: string): LexedSource {
       return lo + 1;
     },
   };
+}
+
+/** `source` with the characters of each [from, to) range in `ranges` made spaces, newlines kept. */
+function maskRanges(source: string, ranges: readonly number[]): string {
+  if (ranges.length === 0) return source;
+  // UTF-16 code units, one per character of `source` as split('') counts them; filled natively.
+  const bytes = Buffer.allocUnsafeSlow(source.length * 2);
+  bytes.write(source, 'utf16le');
+  const units = new Uint16Array(bytes.buffer, bytes.byteOffset, source.length);
+  for (let r = 0; r < ranges.length; r += 2) {
+    const from = ranges[r]!;
+    const to = ranges[r + 1]!;
+    units.fill(0x20, from, to);
+    for (let nl = source.indexOf('\n', from); nl >= 0 && nl < to; nl = source.indexOf('\n', nl + 1)) units[nl] = 0x0a;
+  }
+  return bytes.toString('utf16le');
 }
 
 function escapeLength(source: string, at: number): number {
