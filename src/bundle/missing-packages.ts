@@ -21,10 +21,12 @@ export function missingPackagesPlugin(missing: MissingPackage[]): Plugin {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData?.seabuildProbe || isBuiltin(args.path) || args.path.startsWith('seabuild:') || !args.importer.includes('/node_modules/')) return undefined;
+        const { name } = splitSpecifier(args.path);
+        // An installed package is esbuild's to resolve (or to fail on): only a package found nowhere is
+        // probed, since a second resolution of every bare import doubled the plugins' work.
+        if (findPackageDir(name, args.resolveDir)) return undefined;
         const probe = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { seabuildProbe: true } });
         if (probe.errors.length === 0) return undefined;
-        const { name } = splitSpecifier(args.path);
-        if (findPackageDir(name, args.resolveDir)) return undefined;
         if (!missing.some((m) => m.name === name)) missing.push({ name, from: args.importer });
         return { path: args.path, namespace };
       });

@@ -20,6 +20,17 @@ export function platformPackagesPlugin(appRoot: string): Plugin {
   return {
     name: 'seabuild-platform-packages',
     setup(build) {
+      // Every bare import of package code asks about its importer's package.json: read each once.
+      const manifests = new Map<string, Record<string, any> | undefined>();
+      const readManifest = (dir: string): Record<string, any> | undefined => {
+        if (!manifests.has(dir)) manifests.set(dir, readManifestFile(dir));
+        return manifests.get(dir);
+      };
+      const optionalDependencyOf = (packageDir: string, name: string): boolean => Boolean(readManifest(packageDir)?.optionalDependencies?.[name]);
+      const declaresPlatform = (dir: string): boolean => {
+        const pkg = readManifest(dir);
+        return Boolean(pkg?.os?.length || pkg?.cpu?.length || pkg?.libc?.length);
+      };
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (!args.importer.includes('/node_modules/') || args.path.startsWith('seabuild:') || args.path.startsWith('node:')) return undefined;
         const { name } = splitSpecifier(args.path);
@@ -37,19 +48,10 @@ export function platformPackagesPlugin(appRoot: string): Plugin {
   };
 }
 
-function readManifest(dir: string): Record<string, any> | undefined {
+function readManifestFile(dir: string): Record<string, any> | undefined {
   try {
     return JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
   } catch {
     return undefined;
   }
-}
-
-function optionalDependencyOf(packageDir: string, name: string): boolean {
-  return Boolean(readManifest(packageDir)?.optionalDependencies?.[name]);
-}
-
-function declaresPlatform(dir: string): boolean {
-  const pkg = readManifest(dir);
-  return Boolean(pkg?.os?.length || pkg?.cpu?.length || pkg?.libc?.length);
 }

@@ -1,8 +1,7 @@
 // The esbuild plugin behind the embedded tree: every module of the app and its packages is read once
 // to rewrite its location-dependent code (rewrite.ts), to find the files it opens at run time
 // (references.ts) and its shell-outs (shell-outs.ts); `.node` imports become requests into the tree.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Loader, Plugin } from 'esbuild';
@@ -68,7 +67,7 @@ export function treePlugin(appRoot: string, scan: TreeScan, entry?: string): Plu
       build.onLoad({ filter: /\.(c|m)?[jt]sx?$/ }, async (args) => {
         const rel = args.path.startsWith(runtimeDir) ? undefined : treePathOf(args.path, appRoot);
         if (!rel) return undefined;
-        const source = await readFile(args.path, 'utf8');
+        const source = readFileSync(args.path, 'utf8');
         // TypeScript that needs decorator metadata is compiled by the app's own compiler first (esbuild emits none).
         let compiled: string | undefined;
         try {
