@@ -18,7 +18,7 @@ export const BLOCK_BYTES = 1 << 20;
 /** Deflate's window: the dictionary each block starts with. */
 const WINDOW_BYTES = 32 * 1024;
 /** Blocks in flight: enough to keep libuv's 4 pool threads busy, few enough to bound memory (~2 × 1 MiB each). */
-const IN_FLIGHT = 8;
+export const IN_FLIGHT = 8;
 
 const deflateRaw = promisify(zlib.deflateRaw);
 
@@ -28,22 +28,52 @@ export interface ChunkedGzipOptions {
   cache?: BlockCache;
 }
 
-/** A Transform from raw bytes to one gzip member, compressed block-parallel (see the file comment). */
-export function createChunkedGzip(options: ChunkedGzipOptions): Transform {
+/**
+ * The core both the Transform and the layer writer use: `add` takes the input block by block (every
+ * block but the last exactly BLOCK_BYTES) and returns the block's deflated bytes; the gzip member is
+ * `header`, the results in order, then `trailer()`. A block's last 32 KiB are the next block's
+ * dictionary, so a block must stay unchanged until the next block's result has settled.
+ */
+export interface BlockDeflater {
+  readonly header: Buffer;
+  add(block: Buffer, final: boolean): Promise<Buffer>;
+  /** CRC-32 and length of all input (RFC 1952 ISIZE, mod 2^32); valid after the final block. */
+  trailer(): Buffer;
+}
+
+export function createBlockDeflater(options: ChunkedGzipOptions): BlockDeflater {
   const { level, cache } = options;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let dictionary: Buffer = Buffer.alloc(0);
   let crc = 0;
   let totalBytes = 0;
+  return {
+    header: gzipHeader(level),
+    add(block, final) {
+      crc = zlib.crc32(block, crc);
+      totalBytes += block.byteLength;
+      const compressed = compressBlock(block, dictionary, final, level, cache);
+      // Inner blocks are BLOCK_BYTES long, so the next dictionary is this block's last 32 KiB.
+      dictionary = block.subarray(Math.max(0, block.byteLength - WINDOW_BYTES));
+      return compressed;
+    },
+    trailer() {
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(crc >>> 0, 0);
+      trailer.writeUInt32LE(totalBytes % 2 ** 32, 4);
+      return trailer;
+    },
+  };
+}
+
+/** A Transform from raw bytes to one gzip member, compressed block-parallel (see the file comment). */
+export function createChunkedGzip(options: ChunkedGzipOptions): Transform {
+  const deflater = createBlockDeflater(options);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   const queue: Array<Promise<Buffer>> = [];
 
   const dispatch = (block: Buffer, final: boolean): void => {
-    crc = zlib.crc32(block, crc);
-    totalBytes += block.byteLength;
-    queue.push(compressBlock(block, dictionary, final, level, cache));
-    // Inner blocks are BLOCK_BYTES long, so the next dictionary is this block's last 32 KiB.
-    dictionary = block.subarray(Math.max(0, block.byteLength - WINDOW_BYTES));
+    queue.push(deflater.add(block, final));
   };
   const drain = async (stream: Transform, keep: number): Promise<void> => {
     while (queue.length > keep) stream.push(await queue.shift()!);
@@ -51,7 +81,7 @@ export function createChunkedGzip(options: ChunkedGzipOptions): Transform {
 
   return new Transform({
     construct(callback) {
-      this.push(gzipHeader(level));
+      this.push(deflater.header);
       callback();
     },
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
@@ -73,10 +103,7 @@ export function createChunkedGzip(options: ChunkedGzipOptions): Transform {
       const work = async () => {
         dispatch(Buffer.concat(pending), true);
         await drain(this, 0);
-        const trailer = Buffer.alloc(8);
-        trailer.writeUInt32LE(crc >>> 0, 0);
-        trailer.writeUInt32LE(totalBytes % 2 ** 32, 4);
-        this.push(trailer);
+        this.push(deflater.trailer());
       };
       work().then(() => callback(), callback);
     },

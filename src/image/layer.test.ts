@@ -122,14 +122,16 @@ describe('createLayer: bad input', () => {
     { name: 'a relative path', entries: () => [content('etc/passwd', 'x')], code: 'ROOTFS_PATH_INVALID', file: () => 'etc/passwd' },
     { name: 'a path with ..', entries: () => [content('/etc/../passwd', 'x')], code: 'ROOTFS_PATH_INVALID' },
     { name: 'a missing host file', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: join(dir, 'nope') }, sizeBytes: 1 }], code: 'ROOTFS_SOURCE_UNREADABLE', file: () => join(dir, 'nope') },
-    { name: 'a host file of another size than recorded', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: hostFile }, sizeBytes: 10 }], code: 'ROOTFS_SOURCE_CHANGED', file: () => hostFile },
+    { name: 'a host file larger than recorded', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: hostFile }, sizeBytes: 10 }], code: 'ROOTFS_SOURCE_CHANGED', file: () => hostFile },
+    { name: 'a host file smaller than recorded', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: hostFile }, sizeBytes: 3 * 65536 + 6 }], code: 'ROOTFS_SOURCE_CHANGED', file: () => hostFile },
+    { name: 'a host path that is a folder', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: dir }, sizeBytes: 10 }], code: 'ROOTFS_SOURCE_UNREADABLE', file: () => dir },
     { name: 'a fractional SOURCE_DATE_EPOCH', entries: () => [content('/a', 'x')], epoch: 1.5, code: 'SOURCE_DATE_EPOCH_INVALID' },
     { name: 'a SOURCE_DATE_EPOCH past 2038', entries: () => [content('/a', 'x')], epoch: 2 ** 31, code: 'SOURCE_DATE_EPOCH_INVALID' },
   ];
-  for (const each of cases) {
-    test(`${each.name}: ${each.code}, and no blob or temp file left`, async () => {
+  for (const each of cases) for (const compression of ['gzip', 'zstd'] as const) {
+    test(`${compression}, ${each.name}: ${each.code}, and no blob or temp file left`, async () => {
       const workDir = join(dir, `bad-${each.code}-${Math.random().toString(36).slice(2)}`);
-      await assert.rejects(createLayer(each.entries(), { compression: 'gzip', sourceDateEpoch: each.epoch ?? EPOCH, workDir }),
+      await assert.rejects(createLayer(each.entries(), { compression, sourceDateEpoch: each.epoch ?? EPOCH, workDir }),
         (error: any) => error.code === each.code && (each.file === undefined || error.file === each.file()));
       assert.deepEqual(await readdir(workDir).catch(() => []), []);
     });

@@ -1,20 +1,22 @@
 // A layer as a value (go-containerregistry's v1.Layer): digests, sizes, media type and a way to
 // open its bytes. The compressed bytes live in a content-addressed file, never in memory: the app
 // layer holds the ~110 MB node binary.
-import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import { PassThrough, Writable, type Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import type tar from 'tar-stream';
 import { SeabuildError } from '../errors.ts';
-import { createHashTap, digestHex } from './digest.ts';
-import { createChunkedGzip } from './gzip-chunked.ts';
+import { digestHex } from './digest.ts';
+import { BLOCK_BYTES, createBlockDeflater, IN_FLIGHT } from './gzip-chunked.ts';
 import { openBlockCache, type BlockCache } from './block-cache.ts';
-import { normalizeEntries, tarName } from './entries.ts';
-import { addTarEntry, checkSourceDateEpoch, READ_CHUNK_BYTES, writeTar } from './tar.ts';
+import { normalizeEntries } from './entries.ts';
+import { createBlockPool, forEachTarBlock } from './layer-tar.ts';
+import { checkSourceDateEpoch, READ_CHUNK_BYTES } from './tar.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
 
 /** How a layer's tar is compressed. */
@@ -75,23 +77,19 @@ export async function createLayer(entries: readonly RootfsEntry[], options: Laye
   const workDir = options.workDir ?? join(tmpdir(), 'seabuild-layers');
   await mkdir(workDir, { recursive: true });
   const temp = join(workDir, `.layer-${randomBytes(6).toString('hex')}`);
-  const uncompressed = createHashTap();
-  const compressed = createHashTap();
-  const cache = options.compression === 'gzip' && options.blockCacheDir ? await openBlockCache(options.blockCacheDir) : undefined;
+  const out = await open(temp, 'w');
   try {
-    const addEntries = async (pack: tar.Pack) => {
-      for (const entry of sorted) await addRootfsEntry(pack, entry, options.sourceDateEpoch);
-    };
-    // One pass: the tar is hashed (diffId), compressed, hashed again (digest) and written as it streams.
-    await writeTar(addEntries, [uncompressed.stream, createCompressor(options, cache), compressed.stream, createWriteStream(temp)]);
+    const cache = options.compression === 'gzip' && options.blockCacheDir ? await openBlockCache(options.blockCacheDir) : undefined;
+    // One pass: each block of the tar is hashed (diffId), compressed, hashed again (digest) and written.
+    const written = options.compression === 'gzip'
+      ? await writeGzipLayer(sorted, options, out, cache)
+      : await writeStreamedLayer(sorted, options, out);
+    await out.close();
     await cache?.prune();
-    const blobPath = join(workDir, `${digestHex(compressed.result().digest)}.tar.${options.compression === 'gzip' ? 'gz' : 'zst'}`);
+    const blobPath = join(workDir, `${digestHex(written.digest)}.tar.${options.compression === 'gzip' ? 'gz' : 'zst'}`);
     await rename(temp, blobPath);
     return Object.freeze({
-      digest: compressed.result().digest,
-      diffId: uncompressed.result().digest,
-      sizeBytes: compressed.result().sizeBytes,
-      uncompressedBytes: uncompressed.result().sizeBytes,
+      ...written,
       mediaType: LAYER_MEDIA_TYPES[options.compression],
       compression: options.compression,
       blobPath,
@@ -99,22 +97,96 @@ export async function createLayer(entries: readonly RootfsEntry[], options: Laye
       open: () => createReadStream(blobPath, { highWaterMark: READ_CHUNK_BYTES }),
     });
   } catch (error) {
+    await out.close().catch(() => {});
     await rm(temp, { force: true });
     throw error;
   }
 }
 
-async function addRootfsEntry(pack: tar.Pack, entry: RootfsEntry, sourceDateEpoch: number): Promise<void> {
-  const header = { name: tarName(entry), uid: entry.uid, gid: entry.gid, mtime: new Date(sourceDateEpoch * 1000) };
-  if (entry.type === 'dir') return addTarEntry(pack, { ...header, type: 'directory', mode: entry.mode });
-  if (entry.type === 'symlink') return addTarEntry(pack, { ...header, type: 'symlink', mode: 0o777, linkname: entry.target });
-  const body = 'content' in entry.source ? entry.source.content : entry.source.path;
-  return addTarEntry(pack, { ...header, type: 'file', mode: entry.mode, size: entry.sizeBytes }, body);
+type WrittenLayer = Pick<Layer, 'digest' | 'diffId' | 'sizeBytes' | 'uncompressedBytes'>;
+
+/** A sha256 and byte count over what is written. */
+function createCountingHash(): { update(bytes: Uint8Array): void; digest(): string; bytes: number } {
+  const hash = createHash('sha256');
+  const state = {
+    bytes: 0,
+    update(bytes: Uint8Array) { hash.update(bytes); state.bytes += bytes.byteLength; },
+    digest: () => `sha256:${hash.digest('hex')}`,
+  };
+  return state;
 }
 
-function createCompressor(options: LayerOptions, cache: BlockCache | undefined): Transform {
-  const level = options.level ?? DEFAULT_LEVELS[options.compression];
-  if (options.compression === 'gzip') return createChunkedGzip({ level, ...(cache ? { cache } : {}) });
+/**
+ * gzip, block-parallel: up to IN_FLIGHT blocks deflate on the thread pool while the next ones are
+ * read. Block i goes back to the pool once block i + 1 is written (it is that block's dictionary).
+ */
+async function writeGzipLayer(sorted: readonly RootfsEntry[], options: LayerOptions, out: FileHandle, cache: BlockCache | undefined): Promise<WrittenLayer> {
+  const pool = createBlockPool(BLOCK_BYTES);
+  const deflater = createBlockDeflater({ level: options.level ?? DEFAULT_LEVELS.gzip, ...(cache ? { cache } : {}) });
+  const tar = createCountingHash();
+  const blob = createCountingHash();
+  const write = async (bytes: Uint8Array): Promise<void> => {
+    blob.update(bytes);
+    await writeAll(out, bytes);
+  };
+  const queue: Array<{ block: Buffer; compressed: Promise<Buffer> }> = [];
+  let written: Buffer | undefined;
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const next = queue.shift()!;
+      await write(await next.compressed);
+      if (written) pool.give(written);
+      written = next.block;
+    }
+  };
+  await write(deflater.header);
+  try {
+    await forEachTarBlock(sorted, options.sourceDateEpoch, pool, async (block, final) => {
+      tar.update(block);
+      queue.push({ block, compressed: deflater.add(block, final) });
+      await drain(IN_FLIGHT);
+    });
+    await drain(0);
+  } finally {
+    // A failure leaves deflates running on blocks still queued: let them settle before returning.
+    await Promise.allSettled(queue.map((item) => item.compressed));
+  }
+  await write(deflater.trailer());
+  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
+}
+
+/** zstd through node:zlib's stream (single-threaded: its output must not depend on a job split). */
+async function writeStreamedLayer(sorted: readonly RootfsEntry[], options: LayerOptions, out: FileHandle): Promise<WrittenLayer> {
+  const tar = createCountingHash();
+  const blob = createCountingHash();
+  // The compressor keeps the blocks it is given, so none is reused.
+  const pool = createBlockPool(BLOCK_BYTES, { reuse: false });
+  const blocks = new PassThrough({ highWaterMark: 4 * BLOCK_BYTES });
+  const filled = forEachTarBlock(sorted, options.sourceDateEpoch, pool, async (block) => {
+    tar.update(block);
+    if (!blocks.write(block)) await once(blocks, 'drain');
+  }).then(() => { blocks.end(); }, (error: unknown) => { blocks.destroy(error as Error); throw error; });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      blob.update(chunk);
+      writeAll(out, chunk).then(() => callback(), callback);
+    },
+  });
+  const results = await Promise.allSettled([filled, pipeline(blocks, createZstdCompressor(options), sink)]);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
+}
+
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength;) {
+    const { bytesWritten } = await file.write(bytes, at, bytes.byteLength - at);
+    at += bytesWritten;
+  }
+}
+
+function createZstdCompressor(options: LayerOptions): Transform {
+  const level = options.level ?? DEFAULT_LEVELS.zstd;
   if (typeof zlib.createZstdCompress !== 'function') {
     throw new SeabuildError({
       code: 'ZSTD_UNAVAILABLE',
