@@ -47,17 +47,20 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   const method = process.getuid?.() === 0 ? 'chroot' : 'unshare';
   const chroot = findTool('chroot');
   const prefix = method === 'chroot' ? [chroot, input.rootfsDir] : [findTool('unshare'), '--user', '--map-root-user', chroot, input.rootfsDir];
-  const commands: Verification['commands'] = [];
   const run = input.emulator ? [await placeEmulator(input.rootfsDir, input.emulator), input.appPath] : [input.appPath];
   const emulated = input.emulator ? { emulator: basename(input.emulator) } : {};
-  for (const command of input.commands) {
+  // The commands are independent processes (the runtime's extraction is safe for processes starting
+  // at once), so they run side by side; a failure is reported for the first failing command in order.
+  const results = await Promise.all(input.commands.map(async (command) => {
     const started = performance.now();
     const result = await execa(prefix[0]!, [...prefix.slice(1), ...run], {
       reject: false, env: { SEABUILD_COMMAND: command }, extendEnv: false, timeout: 120_000, all: true,
     });
-    if (result.exitCode !== 0) throw verifyError(input, command, result, method);
-    commands.push({ command, exitCode: 0, durationMs: Math.round(performance.now() - started), stdout: result.stdout });
-  }
+    return { command, result, durationMs: Math.round(performance.now() - started) };
+  }));
+  const failed = results.find(({ result }) => result.exitCode !== 0);
+  if (failed) throw verifyError(input, failed.command, failed.result, method);
+  const commands: Verification['commands'] = results.map(({ command, durationMs, result }) => ({ command, exitCode: 0, durationMs, stdout: result.stdout }));
   if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method, ...emulated };
   const { boot } = input;
   // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
