@@ -6,10 +6,7 @@ import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning, type Warning, usageError } from './errors.ts';
 import { createLogger } from './log.ts';
 import type { StageTiming } from './timings.ts';
-import { runTraceCommand } from './trace/cli.ts';
-import { runResolveCommand } from './resolve/cli.ts';
 import { formatBuildSummary, readReport, runReportCommand } from './report/index.ts';
-import { verifyArchive } from './verify-archive.ts';
 import { SEABUILD_VERSION as seabuildVersion } from './package-root.ts';
 
 
@@ -190,6 +187,7 @@ function formatTimings(stages: StageTiming[], totalMs: number): string {
 
 async function runVerify(paths: string[]): Promise<number> {
   if (paths.length !== 1) throw buildUsageError('verify takes one image archive: seabuild verify dist/<name>.image.tar');
+  const { verifyArchive } = await import('./verify-archive.ts');
   const verification = await verifyArchive(paths[0]!);
   for (const command of verification.commands) process.stdout.write(`ok  ${command.command}  (${command.durationMs} ms)\n`);
   process.stdout.write(`${paths[0]}${verification.reference ? ` (${verification.reference})` : ''}: smoke run passed (${verification.method})\n`);
@@ -202,8 +200,9 @@ export async function main(given: string[]): Promise<number> {
   const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given;
   const debug = argv.includes('--debug');
   try {
-    if (argv[0] === 'trace') return await runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
-    if (argv[0] === 'resolve') return await runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
+    // The commands other than build load their modules when run: a build does not pay for them (yaml alone is 74 modules).
+    if (argv[0] === 'trace') return await (await import('./trace/cli.ts')).runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
+    if (argv[0] === 'resolve') return await (await import('./resolve/cli.ts')).runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     const { values, positionals } = (() => {
       try {
