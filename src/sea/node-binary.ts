@@ -53,19 +53,21 @@ export async function inspectNodeBinary(path: string): Promise<NodeBinary> {
   return { path, version, major, sizeBytes };
 }
 
-/** Scans the file in chunks (node is 100+ MB) for a byte string. */
+/** Scans the file in chunks (node is 100+ MB) for a byte string; each read lands after the last chunk's tail, so no chunk is copied. */
 export async function containsFuse(path: string, needle: string | Buffer): Promise<boolean> {
   const target = Buffer.from(needle);
   const handle = await open(path, 'r');
   try {
-    const chunk = Buffer.alloc(8 << 20);
-    let carry = Buffer.alloc(0);
+    const chunk = Buffer.allocUnsafe(8 << 20);
+    let carry = 0;
     for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      const { bytesRead } = await handle.read(chunk, carry, chunk.length - carry, position);
       if (bytesRead === 0) return false;
-      const window = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
-      if (window.includes(target)) return true;
-      carry = window.subarray(Math.max(0, window.length - target.length));
+      const filled = carry + bytesRead;
+      if (chunk.subarray(0, filled).includes(target)) return true;
+      // The last needle-length-minus-one bytes may hold the start of a match: they begin the next window.
+      carry = Math.min(filled, target.length - 1);
+      chunk.copyWithin(0, filled - carry, filled);
       position += bytesRead;
     }
   } finally {
