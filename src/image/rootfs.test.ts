@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -92,6 +92,26 @@ describe('writeRootfsToDir', () => {
     assert.equal(execFileSync(chroot, [target, '/app'], { encoding: 'utf8', env: {} }), HELLO_OUTPUT);
     assert.equal(execFileSync(chroot, ['--userspec=65532:65532', target, '/app', '81'], { encoding: 'utf8', env: {} }), 'hello from scratch 9.0\n');
     assert.throws(() => execFileSync(chroot, [target, '/bin/sh', '-c', 'true'], { stdio: 'pipe', env: {} }), 'no shell in the image');
+  });
+
+  test('linkFilesBelow: the build\'s own files are hard-linked, every other file is copied', async () => {
+    const own = join(dir, 'work');
+    const theirs = join(dir, 'app-folder');
+    await mkdir(own, { recursive: true });
+    await mkdir(theirs, { recursive: true });
+    await writeFile(join(own, 'app'), 'built');
+    await writeFile(join(theirs, 'data.txt'), 'the user\'s');
+    await writeFile(`${own}-sibling.txt`, 'beside, not below');
+    const file = (path: string, source: string): RootfsEntry => ({ type: 'file', path, mode: 0o755, uid: 0, gid: 0, source: { path: source }, sizeBytes: 5 });
+    const target = join(dir, 'linked');
+    const theirMode = (await stat(join(theirs, 'data.txt'))).mode;
+    await writeRootfsToDir({ layers: [{ name: 'app', entries: [file('/app', join(own, 'app')), file('/data.txt', join(theirs, 'data.txt')), file('/sibling.txt', `${own}-sibling.txt`)] }] }, target, { linkFilesBelow: own });
+    const inode = async (path: string) => (await stat(path)).ino;
+    assert.equal(await inode(join(target, 'app')), await inode(join(own, 'app')));
+    assert.notEqual(await inode(join(target, 'data.txt')), await inode(join(theirs, 'data.txt')));
+    assert.notEqual(await inode(join(target, 'sibling.txt')), await inode(`${own}-sibling.txt`));
+    assert.equal((await stat(join(theirs, 'data.txt'))).mode, theirMode, 'the user\'s file keeps its mode');
+    assert.equal(await readFile(join(target, 'data.txt'), 'utf8'), 'the user\'s');
   });
 
   test('refuses to write through a symlink that a later layer would cross', async () => {

@@ -1,14 +1,24 @@
 // The rootfs as real files on disk: for the smoke run's chroot and the Dockerfile.scratch context.
-import { chmod, chown, copyFile, lchown, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, chown, copyFile, lchown, link, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { SeabuildError } from '../errors.ts';
 import type { Rootfs, RootfsEntry } from './types.ts';
+
+/** How files get into the folder. */
+export interface WriteDirOptions {
+  /**
+   * Files whose source lies below this folder are hard-linked instead of copied (a copy when the
+   * link fails): the build's own outputs in its work folder, which nothing else writes. Their mode
+   * and owner are then set on the shared inode, so never name a folder of files you did not make.
+   */
+  linkFilesBelow?: string;
+}
 
 /**
  * Writes every layer's entries below `dir`, later layers replacing earlier ones as on extraction.
  * Modes are set exactly (umask ignored); owners only when running as root (otherwise chown fails).
  */
-export async function writeRootfsToDir(rootfs: Rootfs, dir: string): Promise<void> {
+export async function writeRootfsToDir(rootfs: Rootfs, dir: string, options: WriteDirOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   const dirs: Array<Extract<RootfsEntry, { type: 'dir' }>> = [];
@@ -27,13 +37,20 @@ export async function writeRootfsToDir(rootfs: Rootfs, dir: string): Promise<voi
         if (asRoot) await lchown(target, entry.uid, entry.gid);
         continue;
       }
-      if ('path' in entry.source) await copyFile(entry.source.path, target);
+      if ('path' in entry.source) await copyOrLink(entry.source.path, target, options.linkFilesBelow);
       else await writeFile(target, entry.source.content);
       await setModeAndOwner(target, entry, asRoot);
     }
   }
   // Directories last and deepest first, so a read-only directory does not stop its children being written.
   for (const entry of dirs.reverse()) await setModeAndOwner(join(dir, entry.path), entry, asRoot);
+}
+
+async function copyOrLink(source: string, target: string, linkFilesBelow: string | undefined): Promise<void> {
+  const rel = linkFilesBelow === undefined ? '..' : relative(linkFilesBelow, source);
+  const below = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  if (below && (await link(source, target).then(() => true, () => false))) return;
+  await copyFile(source, target);
 }
 
 async function setModeAndOwner(target: string, entry: { mode: number; uid: number; gid: number }, asRoot: boolean): Promise<void> {
