@@ -157,6 +157,7 @@ async function writeGzipLayer(sorted: readonly RootfsEntry[], options: LayerOpti
 
 /** zstd through node:zlib's stream (single-threaded: its output must not depend on a job split). */
 async function writeStreamedLayer(sorted: readonly RootfsEntry[], options: LayerOptions, out: FileHandle): Promise<WrittenLayer> {
+  const compressor = createZstdCompressor(options); // first: it throws on a Node without zstd
   const tar = createCountingHash();
   const blob = createCountingHash();
   // The compressor keeps the blocks it is given, so none is reused.
@@ -172,7 +173,7 @@ async function writeStreamedLayer(sorted: readonly RootfsEntry[], options: Layer
       writeAll(out, chunk).then(() => callback(), callback);
     },
   });
-  const results = await Promise.allSettled([filled, pipeline(blocks, createZstdCompressor(options), sink)]);
+  const results = await Promise.allSettled([filled, pipeline(blocks, compressor, sink)]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
   return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
