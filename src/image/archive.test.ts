@@ -80,6 +80,25 @@ describe('writeImageArchive', () => {
     }
   });
 
+  test('a layer blob that is gone or changed size: a clear error, no archive and no temp file', async () => {
+    const layer = image.layers.at(-1)!;
+    const cases = [
+      { code: 'ROOTFS_SOURCE_UNREADABLE', change: (blob: string) => rm(blob) },
+      { code: 'ROOTFS_SOURCE_CHANGED', change: (blob: string) => appendFile(blob, 'x') },
+      { code: 'ROOTFS_SOURCE_CHANGED', change: (blob: string) => writeFile(blob, 'short') },
+    ];
+    for (const [i, each] of cases.entries()) {
+      const blob = join(dir, `blob-${i}`);
+      await copyFile(layer.blobPath, blob);
+      await each.change(blob);
+      const broken: Image = { ...image, layers: [...image.layers.slice(0, -1), { ...layer, blobPath: blob }] };
+      const out = join(dir, `broken-${i}`);
+      await mkdir(out, { recursive: true });
+      await assert.rejects(writeImageArchive(broken, join(out, 'hello.tar'), { references: ['kitteh/hello:0.1.0'] }), (error: any) => error.code === each.code && error.file === blob);
+      assert.deepEqual(await readdir(out), []);
+    }
+  });
+
   test('an output path below a file (ENOTDIR): OUTPUT_NOT_WRITABLE, nothing written', async () => {
     const notADir = join(dir, 'not-a-dir');
     await writeFile(notADir, 'a file where a directory should be');

@@ -1,14 +1,12 @@
 // One tar that is both an OCI image layout and a docker-archive: `docker load` (20.10 needs the
 // docker manifest.json, measured), `podman load` and `skopeo inspect oci-archive:/docker-archive:` take it.
-import { createWriteStream } from 'node:fs';
-import type tar from 'tar-stream';
 import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
-import { createHashTap } from './digest.ts';
 import { imageId, imageManifestBlob, type Image, type JsonBlob } from './image.ts';
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION } from './layout.ts';
 import { normalizeReference } from '../image-reference.ts';
-import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
+import { writeTarFile, type TarFile } from './tar-file.ts';
+import type { TarMember } from './tar-header.ts';
 
 /** What `writeImageArchive` wrote. */
 export interface ImageArchive {
@@ -33,23 +31,19 @@ export async function writeImageArchive(image: Image, path: string, options: { r
   if (references.length === 0) {
     throw new SeabuildError({ code: 'IMAGE_REFERENCE_INVALID', message: 'an image archive needs at least one reference', file: path, fix: 'name the image, e.g. kitteh/web:0.1.0' });
   }
-  const written = await writeAtomically(path, async (temp) => {
-    const tap = createHashTap();
-    await writeTar((pack) => addArchiveMembers(pack, image, references), [tap.stream, createWriteStream(temp)]);
-    return tap.result();
-  });
+  const written = await writeAtomically(path, (temp) => writeTarFile(temp, (tar) => addArchiveMembers(tar, image, references)));
   return { path, ...written, imageId: imageId(image), manifestDigest: imageManifestBlob(image).digest, references };
 }
 
-async function addArchiveMembers(pack: tar.Pack, image: Image, references: string[]): Promise<void> {
-  const header = (name: string, sizeBytes: number): TarHeader => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: new Date(image.sourceDateEpoch * 1000) });
-  const json = (name: string, blob: JsonBlob) => addTarEntry(pack, header(name, blob.sizeBytes), blob.bytes);
+async function addArchiveMembers(tar: TarFile, image: Image, references: string[]): Promise<void> {
+  const header = (name: string, sizeBytes: number): TarMember => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: image.sourceDateEpoch });
+  const json = (name: string, blob: JsonBlob) => tar.add(header(name, blob.sizeBytes), blob.bytes);
   // Members in byte order of their names, like the layers: blobs/, index.json, manifest.json, oci-layout.
-  for (const dir of ['blobs/', 'blobs/sha256/']) await addTarEntry(pack, { ...header(dir, 0), type: 'directory', mode: 0o755 });
+  for (const dir of ['blobs/', 'blobs/sha256/']) await tar.add({ ...header(dir, 0), type: 'directory', mode: 0o755 });
   for (const blob of layoutBlobs(image)) {
     const name = blobPath(blob.digest);
     if ('json' in blob) await json(name, blob.json);
-    else await addTarEntry(pack, header(name, blob.sizeBytes), blob.layer.open);
+    else await tar.add(header(name, blob.sizeBytes), { path: blob.layer.blobPath });
   }
   // One index entry, named by the first reference: with two entries `skopeo inspect oci-archive:PATH`
   // refuses ("more than one image in oci, choose an image", measured with skopeo 1.9); docker reads every name from RepoTags.

@@ -3,14 +3,12 @@
 // — because a docker-archive can hold one image per tag — a docker-archive of one platform's image:
 // the build machine's when it is among them (what `docker load` here can run), else the first.
 // `skopeo inspect --raw oci-archive:PATH` shows the index; `skopeo copy --all` copies every platform.
-import { createWriteStream } from 'node:fs';
-import type tar from 'tar-stream';
 import { writeAtomically } from '../fs-atomic.ts';
-import { createHashTap } from './digest.ts';
 import { jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } from './image.ts';
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
 import { normalizeReference } from '../image-reference.ts';
-import { addTarEntry, writeTar, type TarHeader } from './tar.ts';
+import { writeTarFile, type TarFile } from './tar-file.ts';
+import type { TarMember } from './tar-header.ts';
 import { byteOrder } from '../order.ts';
 
 /** What `writeIndexArchive` wrote. */
@@ -47,11 +45,7 @@ export async function writeIndexArchive(images: readonly Image[], path: string, 
   const references = [...new Set(options.references.map(normalizeReference))];
   const index = imageIndexBlob(images);
   const blobs = indexBlobs(images);
-  const written = await writeAtomically(path, async (temp) => {
-    const tap = createHashTap();
-    await writeTar((pack) => addMembers(pack, images, blobs, index, references, options.dockerImage), [tap.stream, createWriteStream(temp)]);
-    return tap.result();
-  });
+  const written = await writeAtomically(path, (temp) => writeTarFile(temp, (tar) => addMembers(tar, images, blobs, index, references, options.dockerImage)));
   const name = (image: Image): string => `${image.platform.os}/${image.platform.architecture}`;
   return {
     path, ...written, indexDigest: index.digest, references,
@@ -61,15 +55,15 @@ export async function writeIndexArchive(images: readonly Image[], path: string, 
   };
 }
 
-async function addMembers(pack: tar.Pack, images: readonly Image[], blobs: LayoutBlob[], index: JsonBlob, references: string[], dockerImage: Image): Promise<void> {
+async function addMembers(tar: TarFile, images: readonly Image[], blobs: LayoutBlob[], index: JsonBlob, references: string[], dockerImage: Image): Promise<void> {
   const epoch = images[0]?.sourceDateEpoch ?? 0;
-  const header = (name: string, sizeBytes: number): TarHeader => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: new Date(epoch * 1000) });
-  const json = (name: string, blob: JsonBlob) => addTarEntry(pack, header(name, blob.sizeBytes), blob.bytes);
-  for (const dir of ['blobs/', 'blobs/sha256/']) await addTarEntry(pack, { ...header(dir, 0), type: 'directory', mode: 0o755 });
+  const header = (name: string, sizeBytes: number): TarMember => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: epoch });
+  const json = (name: string, blob: JsonBlob) => tar.add(header(name, blob.sizeBytes), blob.bytes);
+  for (const dir of ['blobs/', 'blobs/sha256/']) await tar.add({ ...header(dir, 0), type: 'directory', mode: 0o755 });
   const all: LayoutBlob[] = [...blobs, { digest: index.digest, sizeBytes: index.sizeBytes, json: index }].sort((a, b) => byteOrder(a.digest, b.digest));
   for (const blob of all) {
     if ('json' in blob) await json(blobPath(blob.digest), blob.json);
-    else await addTarEntry(pack, header(blobPath(blob.digest), blob.sizeBytes), blob.layer.open);
+    else await tar.add(header(blobPath(blob.digest), blob.sizeBytes), { path: blob.layer.blobPath });
   }
   // index.json names the image index (a nested index, as image-layout.md allows), by the first reference.
   const [primary = ''] = references;

@@ -11,6 +11,7 @@ import { PassThrough, Writable, type Readable, type Transform } from 'node:strea
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { SeabuildError } from '../errors.ts';
+import { writeAll } from '../file-chunks.ts';
 import { digestHex } from './digest.ts';
 import { BLOCK_BYTES, createBlockDeflater, IN_FLIGHT } from './gzip-chunked.ts';
 import { openBlockCache, type BlockCache } from './block-cache.ts';
@@ -177,13 +178,6 @@ async function writeStreamedLayer(sorted: readonly RootfsEntry[], options: Layer
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
   return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
-}
-
-async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.byteLength;) {
-    const { bytesWritten } = await file.write(bytes, at, bytes.byteLength - at);
-    at += bytesWritten;
-  }
 }
 
 function createZstdCompressor(options: LayerOptions): Transform {

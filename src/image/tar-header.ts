@@ -2,8 +2,9 @@
 // the same member (pack.js `_encode`, headers.js `encode`/`encodePax`), so that layers keep their
 // digests: a POSIX ustar header (name split into prefix/name when it is ASCII and fits), else a PAX
 // extended header carrying `path`/`linkpath`, its data, and a ustar header named `PaxHeader`.
-// The layer writer reads file bodies straight into its compression blocks, which tar-stream's
-// stream of chunks cannot do; the outer image archive still goes through tar-stream (tar.ts).
+// The layer writer reads file bodies straight into its compression blocks, and the archive writer
+// copies them through one reused buffer, which tar-stream's stream of fresh chunks cannot do;
+// tar-stream still reads tars (tar-read.ts: `seabuild verify`, the tests).
 
 /** What a layer member's header says. */
 export interface TarMember {

@@ -17,7 +17,7 @@ import { copyFile, open, readFile, rm, writeFile, type FileHandle } from 'node:f
 import { NOTE_NAME, ELF_PROBE_BLOB_SIZES, readTemplateLayout, type TemplateLayout } from './inject-layout.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import { sha256File } from '../sha256.ts';
-import { forEachChunk } from '../file-chunks.ts';
+import { forEachChunk, writeAll } from '../file-chunks.ts';
 
 export type { TemplateLayout } from './inject-layout.ts';
 
@@ -114,14 +114,6 @@ class TemplateUnusable extends Error {}
 async function sameBytes(a: string, b: string): Promise<boolean> {
   const [left, right] = await Promise.all([sha256File(a), sha256File(b)]);
   return left === right;
-}
-
-async function writeAll(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) {
-    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written, position + written);
-    written += bytesWritten;
-  }
 }
 
 async function writeZeros(file: FileHandle, position: number, count: number): Promise<void> {
