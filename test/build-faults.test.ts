@@ -26,6 +26,46 @@ const rebuilt = async (dir: string): Promise<string> => {
 };
 const leftovers = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((name) => name.includes('.tmp-'));
 
+/**
+ * Starts a build into `outDir` and SIGKILLs it while its new executable is being written in its own
+ * work folder (it is linked into the output folder only once everything passed); returns where that
+ * work folder is after the kill, or undefined when the build could not be caught there (it finished first). The build is
+ * stopped (SIGSTOP) when the write is seen and looked at again while it cannot move: on a loaded
+ * machine it could otherwise finish between the look and the kill.
+ */
+async function killHalfWay(outDir: string, cwd: string, env: Record<string, string>): Promise<{ workDir: string | undefined } | undefined> {
+  const child = spawn(node24, [seabuildBin, 'build', '--no-image', '--out-dir', outDir], { cwd, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env }, stdio: 'ignore' });
+  let running = true;
+  const exited = new Promise<void>((resolve) => child.on('exit', () => { running = false; resolve(); }));
+  const workDir = async (): Promise<string | undefined> => (await readdir(tmpdir())).map((name) => join(tmpdir(), name)).find((path) => path.includes(`/seabuild-build-${child.pid}-`));
+  const writing = async (): Promise<boolean> => {
+    const work = await workDir();
+    const names = work ? await readdir(work, { recursive: true }).catch(() => [] as string[]) : [];
+    return names.some((name) => String(name).includes('.hello-fixture.tmp-'));
+  };
+  for (let i = 0; running && !(await writing()); i++) {
+    assert.ok(i < 1200, 'the build never started writing its executable');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (!running) return undefined;
+  child.kill('SIGSTOP');
+  await waitUntilStopped(child.pid!);
+  const caught = await writing();
+  child.kill(caught ? 'SIGKILL' : 'SIGCONT');
+  await exited;
+  return caught ? { workDir: await workDir() } : undefined;
+}
+
+/** Waits until the kernel reports process `pid` stopped (state T in /proc/PID/stat) or gone. */
+async function waitUntilStopped(pid: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || /^\d+ \(.*\) [TtZ] /.test(stat)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`process ${pid} did not stop on SIGSTOP`);
+}
+
 describe('faults during a build', () => {
   let app: string;
   let scratch: string;
@@ -76,27 +116,15 @@ describe('faults during a build', () => {
   it('SIGKILL half way: previous outputs intact; the next build, on a damaged cache, warns naming the cache, succeeds and removes the dead build\'s work folder', async () => {
     const outDir = join(scratch, 'killed');
     await mkdir(outDir);
-    await copyOutputs(outDir);
-    const child = spawn(node24, [seabuildBin, 'build', '--no-image', '--out-dir', outDir], { cwd: app, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Half way: the new executable is being written, in the build's own work folder (it is linked
-    // into the output folder only once everything passed).
-    const workDirOf = async (): Promise<string | undefined> => (await readdir(tmpdir())).map((name) => join(tmpdir(), name)).find((path) => path.includes(`/seabuild-build-${child.pid}-`));
-    const writing = async (): Promise<boolean> => {
-      const work = await workDirOf();
-      if (!work) return false;
-      const names = await readdir(work, { recursive: true }).catch(() => [] as string[]);
-      return names.some((name) => String(name).includes('.hello-fixture.tmp-'));
-    };
-    for (let i = 0; !(await writing()); i++) {
-      assert.ok(i < 1200, 'the build never started writing its executable');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    let killed: { workDir: string | undefined } | undefined;
+    for (let attempt = 1; killed === undefined; attempt++) {
+      assert.ok(attempt <= 5, 'in five attempts the build was never caught half way');
+      await copyOutputs(outDir);
+      killed = await killHalfWay(outDir, app, env);
     }
-    child.kill('SIGKILL');
-    await exited;
     assert.deepEqual(await hashes(outDir), expected);
     assert.deepEqual(await leftovers(outDir), [], 'nothing half-written beside the outputs');
-    const deadWork = await workDirOf();
+    const deadWork = killed.workDir;
     assert.ok(deadWork, 'the killed build could not remove its work folder');
 
     const [cached] = (await readdir(join(scratch, 'cache/node'))).filter((name) => name.endsWith('-stripped'));
