@@ -60,7 +60,7 @@ export async function forEachTarBlock(entries: readonly RootfsEntry[], sourceDat
       filled += bytesRead;
       at += bytesRead;
     }
-    const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, size);
+    const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, size).catch((cause: unknown) => { throw sourceUnreadable(path, cause); });
     if (bytesRead > 0) throw sourceChanged(path, size, 'more');
   };
   for (const entry of entries) {

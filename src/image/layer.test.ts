@@ -125,6 +125,7 @@ describe('createLayer: bad input', () => {
     { name: 'a host file larger than recorded', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: hostFile }, sizeBytes: 10 }], code: 'ROOTFS_SOURCE_CHANGED', file: () => hostFile },
     { name: 'a host file smaller than recorded', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: hostFile }, sizeBytes: 3 * 65536 + 6 }], code: 'ROOTFS_SOURCE_CHANGED', file: () => hostFile },
     { name: 'a host path that is a folder', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: dir }, sizeBytes: 10 }], code: 'ROOTFS_SOURCE_UNREADABLE', file: () => dir },
+    { name: 'a host path that is a folder, recorded as empty', entries: () => [{ type: 'file', path: '/app', mode: 0o755, uid: 0, gid: 0, source: { path: dir }, sizeBytes: 0 }], code: 'ROOTFS_SOURCE_UNREADABLE', file: () => dir },
     { name: 'a fractional SOURCE_DATE_EPOCH', entries: () => [content('/a', 'x')], epoch: 1.5, code: 'SOURCE_DATE_EPOCH_INVALID' },
     { name: 'a SOURCE_DATE_EPOCH past 2038', entries: () => [content('/a', 'x')], epoch: 2 ** 31, code: 'SOURCE_DATE_EPOCH_INVALID' },
   ];
