@@ -13,6 +13,24 @@ export function digestHex(digest: string): string {
   return digest.slice('sha256:'.length);
 }
 
+/** sha256 and byte count of bytes given piece by piece (a layer's tar, its blob, an archive). */
+export interface CountingHash {
+  update(bytes: Uint8Array): void;
+  readonly sizeBytes: number;
+  /** `sha256:…`; call once, after the last update. */
+  digest(): string;
+}
+
+export function createCountingHash(): CountingHash {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  return {
+    update(bytes) { hash.update(bytes); sizeBytes += bytes.byteLength; },
+    get sizeBytes() { return sizeBytes; },
+    digest: () => `sha256:${hash.digest('hex')}`,
+  };
+}
+
 /** A pass-through stream that hashes and counts what flows through it. */
 export interface HashTap {
   stream: Transform;
@@ -22,17 +40,15 @@ export interface HashTap {
 
 /** Creates a pass-through that computes sha256 and the byte count while data streams by. */
 export function createHashTap(): HashTap {
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
+  const counted = createCountingHash();
   let digest: string | undefined;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      sizeBytes += chunk.byteLength;
+      counted.update(chunk);
       callback(null, chunk);
     },
     flush(callback) {
-      digest = `sha256:${hash.digest('hex')}`;
+      digest = counted.digest();
       callback();
     },
   });
@@ -40,7 +56,7 @@ export function createHashTap(): HashTap {
     stream,
     result() {
       if (digest === undefined) throw new Error('hash tap read before its stream ended');
-      return { digest, sizeBytes };
+      return { digest, sizeBytes: counted.sizeBytes };
     },
   };
 }

@@ -87,3 +87,13 @@ export function sourceUnreadable(path: string, cause: unknown): SeabuildError {
     cause,
   });
 }
+
+/** The error for a host file that is not the size it had when it was listed (it changed during the build). */
+export function sourceChanged(path: string, writing: 'the layer' | 'the archive', expectedBytes: number, found: number | 'more'): SeabuildError {
+  return new SeabuildError({
+    code: 'ROOTFS_SOURCE_CHANGED',
+    message: `${path} changed while ${writing} was written: expected ${expectedBytes} bytes, found ${found}`,
+    file: path,
+    fix: 'do not modify build inputs or outputs while seabuild runs, then build again',
+  });
+}

@@ -4,9 +4,8 @@
 // stream of fresh 1 MiB chunks, joined again into blocks, allocated ~350 MB of buffers, and that
 // external memory made V8 run a full collection every few megabytes (0.6 s of a 1.4 s stage).
 import { open, type FileHandle } from 'node:fs/promises';
-import { SeabuildError } from '../errors.ts';
 import type { RootfsEntry } from '../rootfs/index.ts';
-import { sourceUnreadable, tarName } from './entries.ts';
+import { sourceChanged, sourceUnreadable, tarName } from './entries.ts';
 import { encodeTarHeader, TAR_END, tarPadding, type TarMember } from './tar-header.ts';
 
 /** Buffers of one size, reused. */
@@ -56,12 +55,12 @@ export async function forEachTarBlock(entries: readonly RootfsEntry[], sourceDat
       await room();
       const want = Math.min(size - at, pool.blockBytes - filled);
       const { bytesRead } = await file.read(block, filled, want, at).catch((cause: unknown) => { throw sourceUnreadable(path, cause); });
-      if (bytesRead === 0) throw sourceChanged(path, size, at);
+      if (bytesRead === 0) throw sourceChanged(path, 'the layer', size, at);
       filled += bytesRead;
       at += bytesRead;
     }
     const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, size).catch((cause: unknown) => { throw sourceUnreadable(path, cause); });
-    if (bytesRead > 0) throw sourceChanged(path, size, 'more');
+    if (bytesRead > 0) throw sourceChanged(path, 'the layer', size, 'more');
   };
   for (const entry of entries) {
     await put(encodeTarHeader(memberOf(entry, sourceDateEpoch)));
@@ -93,13 +92,4 @@ function memberOf(entry: RootfsEntry, sourceDateEpoch: number): TarMember {
 /** Literal content is as long as it is (tar-stream took a buffer's length over the size given). */
 function bodyBytes(entry: Extract<RootfsEntry, { type: 'file' }>): number {
   return 'content' in entry.source ? entry.source.content.byteLength : entry.sizeBytes;
-}
-
-function sourceChanged(path: string, expectedBytes: number, found: number | 'more'): SeabuildError {
-  return new SeabuildError({
-    code: 'ROOTFS_SOURCE_CHANGED',
-    message: `${path} changed while the layer was written: expected ${expectedBytes} bytes, found ${found}`,
-    file: path,
-    fix: 'do not modify build inputs while seabuild runs, then build again',
-  });
 }

@@ -1,7 +1,7 @@
 // A layer as a value (go-containerregistry's v1.Layer): digests, sizes, media type and a way to
 // open its bytes. The compressed bytes live in a content-addressed file, never in memory: the app
 // layer holds the ~110 MB node binary.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { SeabuildError } from '../errors.ts';
 import { writeAll } from '../file-chunks.ts';
-import { digestHex } from './digest.ts';
+import { createCountingHash, digestHex } from './digest.ts';
 import { BLOCK_BYTES, createBlockDeflater, IN_FLIGHT } from './gzip-chunked.ts';
 import { openBlockCache, type BlockCache } from './block-cache.ts';
 import { normalizeEntries } from './entries.ts';
@@ -106,17 +106,6 @@ export async function createLayer(entries: readonly RootfsEntry[], options: Laye
 
 type WrittenLayer = Pick<Layer, 'digest' | 'diffId' | 'sizeBytes' | 'uncompressedBytes'>;
 
-/** A sha256 and byte count over what is written. */
-function createCountingHash(): { update(bytes: Uint8Array): void; digest(): string; bytes: number } {
-  const hash = createHash('sha256');
-  const state = {
-    bytes: 0,
-    update(bytes: Uint8Array) { hash.update(bytes); state.bytes += bytes.byteLength; },
-    digest: () => `sha256:${hash.digest('hex')}`,
-  };
-  return state;
-}
-
 /**
  * gzip, block-parallel: up to IN_FLIGHT blocks deflate on the thread pool while the next ones are
  * read. Block i goes back to the pool once block i + 1 is written (it is that block's dictionary).
@@ -153,7 +142,7 @@ async function writeGzipLayer(sorted: readonly RootfsEntry[], options: LayerOpti
     await Promise.allSettled(queue.map((item) => item.compressed));
   }
   await write(deflater.trailer());
-  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
+  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.sizeBytes, uncompressedBytes: tar.sizeBytes };
 }
 
 /** zstd through node:zlib's stream (single-threaded: its output must not depend on a job split). */
@@ -177,7 +166,7 @@ async function writeStreamedLayer(sorted: readonly RootfsEntry[], options: Layer
   const results = await Promise.allSettled([filled, pipeline(blocks, compressor, sink)]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
-  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.bytes, uncompressedBytes: tar.bytes };
+  return { digest: blob.digest(), diffId: tar.digest(), sizeBytes: blob.sizeBytes, uncompressedBytes: tar.sizeBytes };
 }
 
 function createZstdCompressor(options: LayerOptions): Transform {

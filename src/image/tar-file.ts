@@ -2,11 +2,11 @@
 // member: headers from tar-header.ts (tar-stream's bytes), file bodies copied through one reused
 // buffer, the archive's sha256 computed as it is written. The 57 MB app layer of Kitteh went through
 // tar-stream as fresh 1 MiB chunks before, which the garbage collector paid for.
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { SeabuildError } from '../errors.ts';
 import { forEachChunk, writeAll } from '../file-chunks.ts';
-import { sourceUnreadable } from './entries.ts';
+import { createCountingHash } from './digest.ts';
+import { sourceChanged, sourceUnreadable } from './entries.ts';
 import { encodeTarHeader, TAR_END, tarPadding, type TarMember } from './tar-header.ts';
 
 /** Adds members in order; a body is bytes or a file of exactly `member.size` bytes. */
@@ -17,11 +17,9 @@ export interface TarFile {
 /** Writes the tar that `fill` adds to `path` (a new file); returns its digest and size. */
 export async function writeTarFile(path: string, fill: (tar: TarFile) => Promise<void>): Promise<{ digest: string; sizeBytes: number }> {
   const file = await open(path, 'w');
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
+  const hash = createCountingHash();
   const write = async (bytes: Uint8Array): Promise<void> => {
     hash.update(bytes);
-    sizeBytes += bytes.byteLength;
     await writeAll(file, bytes);
   };
   try {
@@ -38,27 +36,18 @@ export async function writeTarFile(path: string, fill: (tar: TarFile) => Promise
   } finally {
     await file.close();
   }
-  return { digest: `sha256:${hash.digest('hex')}`, sizeBytes };
+  return { digest: hash.digest(), sizeBytes: hash.sizeBytes };
 }
 
 async function copyBody(path: string, size: number, write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
   let copied = 0;
   await forEachChunk(path, async (bytes) => {
     copied += bytes.byteLength;
-    if (copied > size) throw changed(path, size);
+    if (copied > size) throw sourceChanged(path, 'the archive', size, 'more');
     await write(bytes);
   }).catch((cause: unknown) => {
     if (cause instanceof SeabuildError) throw cause;
     throw sourceUnreadable(path, cause);
   });
-  if (copied !== size) throw changed(path, size);
-}
-
-function changed(path: string, size: number): SeabuildError {
-  return new SeabuildError({
-    code: 'ROOTFS_SOURCE_CHANGED',
-    message: `${path} changed while the archive was written: expected ${size} bytes`,
-    file: path,
-    fix: 'do not modify build outputs while seabuild runs, then build again',
-  });
+  if (copied !== size) throw sourceChanged(path, 'the archive', size, copied);
 }
