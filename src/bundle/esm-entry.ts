@@ -8,6 +8,7 @@ import { build as esbuild, type BuildFailure, type BuildOptions, type Metafile, 
 import { writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { BundledEntry } from './entries.ts';
+import { fixGlobLookup } from './glob-require.ts';
 import type { TreeScan } from './tree-plugin.ts';
 
 /** True when esbuild refused the CommonJS output because of a top-level await. */
@@ -35,6 +36,7 @@ export async function bundleEsmEntry(input: {
   const esmPath = join(input.workDir, 'entries', treePath);
   const others = (options.plugins ?? []).filter((p) => p.name !== 'seabuild-launcher');
   const esm = await esbuild({ ...options, entryPoints: [input.entry], outfile: esmPath, format: 'esm', banner: { js: esmBanner }, plugins: others });
+  await fixGlobLookup(esmPath);
   const loader = join(input.workDir, 'esm-entry-loader.cjs');
   await writeFile(loader, `module.exports = globalThis.__seabuild.import('', globalThis.__seabuild.url(${JSON.stringify(treePath)}));\n`);
   const main = await esbuild({ ...options, plugins: [input.launcher(loader), ...others] });

@@ -13,6 +13,7 @@ import type { ResolvedConfig } from '../config.ts';
 import { runtimeEntry, stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
+import { fixGlobLookup } from './glob-require.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
 import { bundleEsmEntry, isTopLevelAwaitFailure } from './esm-entry.ts';
@@ -99,6 +100,9 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     logLevel: 'silent',
     minify: config.minify,
     legalComments: 'none',
+    // A require() with a computed name makes esbuild include every file it could name (glob-require.ts),
+    // source maps beside compiled scripts too (browser-sync's cli/command.*.js.map); no program requires one.
+    loader: { '.map': 'empty' },
     external: config.external,
     alias: { 'seabuild/runtime': runtimeEntry },
     nodePaths: [join(config.root, 'node_modules')],
@@ -127,6 +131,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   } catch (error) {
     throw bundleError(config, error as BuildFailure);
   }
+  await fixGlobLookup(outfile);
   const bytes = await readFile(outfile);
   return {
     path: outfile,

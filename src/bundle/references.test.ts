@@ -42,7 +42,21 @@ test('explicit path forms: joins, concatenation, new URL and require.resolve', (
   });
 });
 
-test('bare literals in a location-aware module name data files and folders of the same package only', () => {
+test('a join of literals and then a computed name names the folder (socket.io serves its client this way)', () => {
+  withPackage(({ pkg, module }) => {
+    const refs = find([
+      'const readStream = (0, fs_1.createReadStream)(path.join(__dirname, "../fonts/", filename));',
+      "const lang = path.resolve(__dirname, '..', 'locales', name + '.json');",
+      'const whole = path.join(__dirname, "..", file);',
+    ].join('\n'), module, pkg);
+    assert.deepEqual(refs.sort((a, b) => a.line - b.line), [
+      { path: join(pkg, 'fonts'), kind: 'folder', line: 1 },
+      { path: join(pkg, 'locales'), kind: 'folder', line: 2 },
+    ]);
+  });
+});
+
+test('bare literals in a location-aware module name data files (scripts too: read as text), folders of the same package only', () => {
   withPackage(({ pkg, module }) => {
     const refs = find([
       'const base = __dirname;',
@@ -53,6 +67,7 @@ test('bare literals in a location-aware module name data files and folders of th
     assert.deepEqual(refs, [
       { path: join(pkg, 'lib/data.wasm'), kind: 'data', line: 2 },
       { path: join(pkg, 'fonts'), kind: 'data-folder', line: 2 },
+      { path: join(pkg, 'lib/worker.js'), kind: 'data', line: 2 },
     ]);
   });
 });

@@ -16,7 +16,7 @@ import type { LexedSource } from './js-lexer.ts';
 export interface FileReference {
   path: string;
   /** `entry`: a script to bundle on its own; `data`: bytes read at run time; `folder`: a folder named by an
-   * explicit path form (all its files); `data-folder`: a folder named by a bare literal (its non-script files);
+   * explicit path form (every file in it: the program opens them by name); `data-folder`: a folder named by a bare literal (its non-script files);
    * `esm`: an ES module imported at run time through a hidden `import()` (Node's loader runs it as it is: its package is carried whole). */
   kind: 'entry' | 'data' | 'folder' | 'data-folder' | 'esm';
   /** For a worker transport named by a module specifier (`target: 'pino-pretty'`): that specifier. */
@@ -30,7 +30,8 @@ export interface FileReference {
 const hiddenImport = /(?:var|let|const)\s+([\w$]+)\s*=\s*new\s+Function\(\s*(['"])([\w$]+)\2\s*,\s*(['"])return\s+import\(\s*\3\s*\);?\4\s*\)/g;
 const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
 const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' | 'transport' }> = [
-  { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)\)/g, base: 'dir' },
+  // Literals, then maybe a computed name: `join(__dirname, '../client-dist/', filename)` (socket.io) names the folder.
+  { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)[,)]/g, base: 'dir' },
   { pattern: /__dirname\s*\+\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'dir' },
   { pattern: /`\$\{__dirname\}([^`$]*)`/g, base: 'dir' },
   { pattern: /new\s+URL\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*,\s*import\.meta\.url\s*\)/g, base: 'url' },
@@ -51,9 +52,10 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
     const reachable = explicit ? isInside(path, boundary) || path.includes(`${sep}node_modules${sep}`) : isInside(path, boundary) && !relative(boundary, path).split(sep).includes('node_modules');
     if (!reachable) return;
     if (!existsSync(path) || found.has(path)) return;
-    const kind = statSync(path).isDirectory() ? (explicit ? 'folder' : 'data-folder') : !scriptFile.test(path) ? 'data' : explicit ? 'entry' : undefined;
+    // A script named by a bare literal is read as text, not started (browser-sync-ui's fileContent("x.client.js")).
+    const kind = statSync(path).isDirectory() ? (explicit ? 'folder' : 'data-folder') : explicit && scriptFile.test(path) ? 'entry' : 'data';
     if (kind === 'entry' && specifier !== undefined) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset), specifier });
-    else if (kind && (specifier === undefined || kind === 'entry')) found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
+    else if (specifier === undefined || kind === 'entry') found.set(path, { path, kind, from: file, line: lexed.lineOf(offset) });
   };
   // `const require = createRequire(import.meta.url)` in an ES module: its require('x') calls are invisible to
   // the bundler (a local function), so each package or file they name is bundled on its own, like require.resolve.

@@ -39,6 +39,7 @@ export async function runTraceCommand(argv: string[], io: { stdout: (text: strin
     write: !values['dry-run'],
   });
   const entries = Object.entries(result.found);
+  if (result.stoppedBy) io.stdout(`trace: the command was stopped (${result.stoppedBy}); what it opened until then is below\n`);
   if (result.exitCode !== 0) io.stdout(`trace: the command exited with ${result.exitCode}; what it opened until then is below\n`);
   if (entries.length === 0) { io.stdout('trace: the build already carries every package file the command opened\n'); return 0; }
   io.stdout(`trace: ${entries.reduce((n, [, g]) => n + g.length, 0)} file(s) of ${entries.length} package(s) the build would not have carried:\n`);

@@ -20,6 +20,8 @@ const ignored = /^(dist|\.git|node_modules\/\.bin|node_modules\/\.cache)(\/|$)|^
  */
 export function includesFromEvents(events: TraceEvent[], root: string, carried: Set<string>, bundledPackages: Set<string>): Record<string, string[]> {
   const include: Record<string, Set<string>> = {};
+  // Node's CommonJS loader reads a module through fs.readFileSync: that read is the load's, not data.
+  const loaded = new Set(events.filter((e) => e.kind === 'load').map((e) => e.file));
   for (const event of events) {
     const treePath = treePathOf(event.file, root);
     if (treePath === undefined || ignored.test(treePath) || !existsSync(event.file)) continue;
@@ -27,7 +29,9 @@ export function includesFromEvents(events: TraceEvent[], root: string, carried: 
     if (event.kind === 'list' ? !isDir : isDir) continue;
     if (event.kind === 'list' ? allCarried(event.file, carried) : carried.has(event.file)) continue;
     const packageDir = packageDirOf(event.file, root);
-    if (event.kind !== 'list' && /\.(c|m)?[jt]s$/.test(event.file) && bundledPackages.has(packageDir)) continue;
+    // A script of a bundled package that was only loaded is in the bundle; one read as text (browser-sync-ui
+    // serves its own client scripts) is data the build must carry.
+    if (event.kind !== 'list' && /\.(c|m)?[jt]s$/.test(event.file) && bundledPackages.has(packageDir) && loaded.has(event.file)) continue;
     const inPackage = relative(packageDir, event.file).split(sep).join('/');
     if (packageDir !== root && inPackage === 'package.json') continue; // carried with any file of its package
     const key = packageDir === root ? '.' : packageOf(treePath);

@@ -16,6 +16,8 @@ import { writeInclude } from './write.ts';
 import { packageDirOf } from '../bundle/tree-paths.ts';
 
 const recorder = join(import.meta.dirname, 'recorder.cjs');
+// How a traced service is stopped: Ctrl-C (SIGINT) or `kill` (SIGTERM); it may die of either.
+const stopSignals = ['SIGINT', 'SIGTERM'] as const;
 
 export interface TraceOptions {
   cwd: string;
@@ -37,6 +39,8 @@ export interface TraceResult {
   include: Record<string, string[]>;
   /** The file the include was written to, when written. */
   written?: string;
+  /** The signal that stopped the command (a service stopped with Ctrl-C): a normal end of a trace. */
+  stoppedBy?: string;
 }
 
 /** Runs `command` with the recorder, then turns what it opened into include entries. */
@@ -48,12 +52,17 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
   try {
     const traceFile = join(workDir, 'trace.jsonl');
     options.logger.info(`trace: running ${options.command.join(' ')}`);
+    // A service is traced until the user stops it: Ctrl-C reaches the whole foreground group, and
+    // trace must outlive its command to write what the command opened.
+    const ignore = (): void => {};
+    process.on('SIGINT', ignore);
     const run = await execa(options.command[0]!, options.command.slice(1), {
       cwd: config.root, reject: false, stdio: 'inherit',
       env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${recorder}`.trim(), SEABUILD_TRACE_FILE: traceFile },
       extendEnv: false,
-    });
-    if (run.failed && run.exitCode === undefined) {
+    }).finally(() => { process.off('SIGINT', ignore); });
+    const stopped = run.signal !== undefined && (stopSignals as readonly string[]).includes(run.signal);
+    if (run.failed && run.exitCode === undefined && !stopped) {
       throw new SeabuildError({ code: 'TRACE_COMMAND_FAILED', message: `cannot run ${options.command[0]}: ${run.shortMessage}`, fix: 'check the command after --', cause: run });
     }
     const events = await readEvents(traceFile);
@@ -70,7 +79,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     const found = includesFromEvents(events, config.root, carried, bundledPackages);
     const include = mergeIncludes(config.include, found);
     const written = options.write === false || Object.keys(found).length === 0 ? undefined : await writeInclude(config, include);
-    return { exitCode: run.exitCode ?? 1, found, include, ...(written ? { written } : {}) };
+    return { exitCode: stopped ? 0 : run.exitCode ?? 1, found, include, ...(written ? { written } : {}), ...(stopped ? { stoppedBy: run.signal } : {}) };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

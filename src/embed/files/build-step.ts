@@ -29,7 +29,11 @@ export async function collectTree(config: TreeSettings, bundled: Bundle, logger:
   const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine, ...(platform ? { platform } : {}) });
   const { compiled, missingPackages } = bundled.tree;
   if (compiled.files.length > 0) logger.info(`  compiled ${compiled.files.length} file${compiled.files.length === 1 ? '' : 's'} with ${compiled.compiler} for emitDecoratorMetadata (esbuild emits no decorator metadata): ${compiled.files.slice(0, 3).join(', ')}${compiled.files.length > 3 ? ', …' : ''}`);
-  for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) logger.info(`  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);
+  for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    logger.info(m.kind === 'file'
+      ? `  not in its package: ${m.name} (required by ${relative(config.root, m.from)}); it fails when loaded, as under node`
+      : `  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);
+  }
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
   return { files: await alignAddonAbi(result.files, config.nodeBinary, config.root, logger, machine), warnings: result.warnings };
 }

@@ -51,7 +51,9 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
     const reason = `referenced by ${show(ref.from)}:${ref.line}`;
     if (ref.kind === 'data') add(ref.path, reason);
     else if (ref.kind === 'esm') for (const file of listFiles(packageDirOf(ref.path, root))) add(file, `ES modules for Node's loader: ${show(ref.path)} is imported at run time by ${show(ref.from)}:${ref.line}`);
-    else if (ref.kind !== 'entry') for (const file of listFiles(ref.path, { dataOnly: ref.kind === 'data-folder' })) add(file, reason);
+    // A folder named by an explicit path form is opened by file name, maps included (socket.io serves its client's).
+    else if (ref.kind === 'folder') for (const file of listFiles(ref.path, { developerFiles: true })) add(file, reason);
+    else if (ref.kind === 'data-folder') for (const file of listFiles(ref.path, { dataOnly: true })) add(file, reason);
   }
   for (const addon of input.tree.addons) add(addon.path, `imported by ${show(addon.from)}`);
   for (const data of input.tree.packageData) {

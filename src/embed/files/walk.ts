@@ -6,8 +6,8 @@ import { dirname, join, relative, sep } from 'node:path';
 const developerOnly = /(^|\/)(README|CHANGELOG|HISTORY|AUTHORS|CONTRIBUTING)(\.[\w.]*)?$|\.(md|markdown|map|d\.ts|d\.cts|d\.mts|tsbuildinfo)$/i;
 const scripts = /\.(c|m)?[jt]sx?$/;
 
-/** Files under `dir` (absolute paths, sorted), skipping nested node_modules, docs and maps; `dataOnly` also skips scripts. */
-export function listFiles(dir: string, options: { dataOnly?: boolean; match?: (rel: string) => boolean } = {}): string[] {
+/** Files under `dir` (absolute paths, sorted), skipping nested node_modules, docs and maps (unless `developerFiles`); `dataOnly` also skips scripts. */
+export function listFiles(dir: string, options: { dataOnly?: boolean; developerFiles?: boolean; match?: (rel: string) => boolean } = {}): string[] {
   const out: string[] = [];
   const walk = (at: string): void => {
     for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -15,7 +15,7 @@ export function listFiles(dir: string, options: { dataOnly?: boolean; match?: (r
       const rel = relative(dir, full).split(sep).join('/');
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules' && entry.name !== '.git') walk(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !developerOnly.test(rel) && !(options.dataOnly && scripts.test(rel)) && (options.match?.(rel) ?? true)) {
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && (options.developerFiles || !developerOnly.test(rel)) && !(options.dataOnly && scripts.test(rel)) && (options.match?.(rel) ?? true)) {
         out.push(full);
       }
     }

@@ -1,0 +1,101 @@
+// Shapes of published packages that real programs have, each found in one (named below), reduced to
+// a few lines and written into a temp app's node_modules: the executable must do what `node` does.
+// Unit cases only; the programs themselves are in test/corpus.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { node24, seabuildBin } from './helpers/fixture.ts';
+import { runSeabuild } from './helpers/cli.ts';
+
+const files: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shapes', version: '1.0.0', bin: 'cli.js', dependencies: { shaped: '1.0.0' } }),
+  'cli.js': "#!/usr/bin/env node\nconst shaped = require('shaped');\nconst [name, arg] = process.argv.slice(2);\nconsole.log(shaped[name](arg));\n",
+  'node_modules/shaped/package.json': JSON.stringify({ name: 'shaped', version: '1.0.0', main: 'index.js' }),
+  'node_modules/shaped/index.js': [
+    "const fs = require('fs');",
+    "const path = require('path');",
+    // browser-sync: require(`./cli/command.${name}`), Node adds the extension; its .js.map files lie beside.
+    "exports.command = (name) => require(`./cli/command.${name}`);",
+    "exports.concat = (name) => require('./cli/command.' + name);",
+    "exports.optional = (name) => { try { return require('./cli/command.' + name); } catch (e) { return e.code + ': ' + e.message.split('\\n')[0]; } };",
+    // uglify-js: require("../test/reduce") behind a flag, a file it does not publish.
+    "exports.unpublished = (flag) => flag === 'on' ? require('./test/reduce') : 'not asked';",
+    // browser-sync: templates/cli-template.js is named by path and read as text; it is not JavaScript.
+    "exports.template = () => fs.readFileSync(path.join(__dirname, 'templates/cli-template.js'), 'utf8');",
+    // browser-sync-ui: fileContent('x.client.js') joins __dirname with a script it serves as text.
+    "const fileContent = (file) => fs.readFileSync(path.join(__dirname, file), 'utf8');",
+    "exports.clientScript = () => fileContent('plugin.client.js');",
+    // socket.io: path.join(__dirname, '../client-dist/', filename), scripts and their maps.
+    "exports.served = (file) => fs.readFileSync(path.join(__dirname, 'client-dist/', file), 'utf8');",
+    // A name from another module: no build can know it; `seabuild trace` finds it.
+    "exports.hidden = () => fs.readFileSync(path.join(__dirname, require('./names').script), 'utf8');",
+    "exports.serve = () => { setInterval(() => {}, 1000); return exports.hidden(); };",
+  ].join('\n'),
+  'node_modules/shaped/names.js': "exports.script = 'hidden.client.js';\n",
+  'node_modules/shaped/hidden.client.js': "window.hidden = true;\n",
+  'node_modules/shaped/cli/command.start.js': "module.exports = 'started by ' + require('../helper');\n",
+  'node_modules/shaped/cli/command.start.js.map': '{"version":3,"sources":["command.start.ts"],"mappings":""}\n',
+  'node_modules/shaped/helper.js': "module.exports = 'the helper';\n",
+  'node_modules/shaped/templates/cli-template.js': 'module.exports = //OPTS;',
+  'node_modules/shaped/plugin.client.js': "window.plugin = 'client side';\n",
+  'node_modules/shaped/client-dist/client.js': "var io = 'the client';\n//# sourceMappingURL=client.js.map\n",
+  'node_modules/shaped/client-dist/client.js.map': '{"version":3,"file":"client.js"}\n',
+};
+
+const cases: string[][] = [
+  ['command', 'start'], ['command', 'start.js'], ['concat', 'start'], ['optional', 'nope'],
+  ['unpublished', 'off'], ['unpublished', 'on'],
+  ['template'], ['clientScript'], ['served', 'client.js'], ['served', 'client.js.map'],
+];
+
+let dir: string;
+let exe: string;
+let buildOutput: string;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seabuild-shapes-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  const result = await runSeabuild(['build', '--no-image'], { cwd: dir });
+  assert.equal(result.exitCode, 0, result.all);
+  buildOutput = result.all;
+  exe = join(dir, 'dist/shapes');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('each shape answers in the executable as under node', async () => {
+  for (const args of cases) {
+    const expected = await execa(node24, ['cli.js', ...args], { cwd: dir, reject: false });
+    const actual = await execa(exe, args, { cwd: dir, reject: false });
+    assert.equal(actual.stdout, expected.stdout, `stdout of ${args.join(' ')}`);
+    assert.equal(actual.exitCode, expected.exitCode, `exit code of ${args.join(' ')}`);
+    // An uncaught error's source excerpt and stack name other files in the executable: its message is compared.
+    if (expected.exitCode === 0) assert.equal(actual.stderr, expected.stderr, `stderr of ${args.join(' ')}`);
+    else for (const { stderr } of [expected, actual]) assert.match(stderr, /^Error: Cannot find module '\.\/test\/reduce'/m, `stderr of ${args.join(' ')}`);
+  }
+});
+
+test('the build says which file its package does not publish, and that it fails when loaded', () => {
+  assert.match(buildOutput, /not in its package: \.\/test\/reduce \(required by node_modules\/shaped\/index\.js\); it fails when loaded, as under node/);
+});
+
+test('seabuild trace of a service stopped with Ctrl-C: the scripts it read as text, not those it loaded', async () => {
+  // Ctrl-C signals the terminal's whole foreground group: trace and the command it runs.
+  const traced = execa(node24, [seabuildBin, 'trace', '--dry-run', '--', node24, 'cli.js', 'serve'], { cwd: dir, reject: false, detached: true, all: true });
+  let seen = '';
+  const running = await new Promise<boolean>((resolve) => {
+    traced.all!.on('data', (chunk: Buffer) => { seen += chunk; if (seen.includes('window.hidden')) resolve(true); });
+    void traced.then(() => resolve(false));
+  });
+  assert.ok(running, seen);
+  process.kill(-traced.pid!, 'SIGINT');
+  const result = await traced;
+  assert.equal(result.exitCode, 0, result.all);
+  assert.match(result.all, /trace: the command was stopped \(SIGINT\)/);
+  assert.match(result.all, /^ {2}shaped: hidden\.client\.js$/m);
+  assert.doesNotMatch(result.all, /names\.js|index\.js/);
+});
