@@ -17,6 +17,7 @@ export function watchServers(options: { graceMs: number; delayMs: number }): voi
       if (!drain) {
         drain = createDrain({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
         for (const signal of signals) process.on(signal, onSignal);
+        hideFromListeners(onSignal);
       }
       drain.track(this);
     }
@@ -24,10 +25,28 @@ export function watchServers(options: { graceMs: number; delayMs: number }): voi
   } as typeof listen;
 
   function onSignal(signal: NodeJS.Signals): void {
-    // Ours is one listener; any other is the app's, and then the app decides what the signal does.
-    if (process.listenerCount(signal) > 1) return;
+    // Any other listener is the app's, and then the app decides what the signal does.
+    if (process.listeners(signal).length > 0) return;
     drain!.stop(signal).then((code) => process.exit(code));
   }
+}
+
+/**
+ * The runtime's handler stands in for Node's default action, which is no listener: process.listeners()
+ * leaves it out. signal-exit (verdaccio's lockfile, execa, write-file-atomic) re-raises a signal only
+ * when its listeners are the only ones; counting ours, neither would act and SIGTERM would be ignored
+ * until SIGKILL. listenerCount() still counts it: Node itself asks it whether to keep the signal watched.
+ */
+function hideFromListeners(handler: (signal: NodeJS.Signals) => void): void {
+  const isWatched = (name: string | symbol): boolean => (signals as readonly (string | symbol)[]).includes(name);
+  const { listeners, rawListeners } = process as unknown as Record<string, (this: unknown, name: string | symbol, ...rest: unknown[]) => Function[]>;
+  const without = (list: Function[]): Function[] => list.filter((listener) => listener !== handler);
+  process.listeners = function (this: NodeJS.Process, name: string | symbol) {
+    return isWatched(name) ? without(listeners!.call(this, name)) : listeners!.call(this, name);
+  } as NodeJS.Process['listeners'];
+  process.rawListeners = function (this: NodeJS.Process, name: string | symbol) {
+    return isWatched(name) ? without(rawListeners!.call(this, name)) : rawListeners!.call(this, name);
+  } as NodeJS.Process['rawListeners'];
 }
 
 function isHttpServer(server: object): boolean {

@@ -12,7 +12,7 @@ import { runSeabuild } from './helpers/cli.ts';
 
 const files: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'shapes', version: '1.0.0', bin: 'cli.js', dependencies: { shaped: '1.0.0' } }),
-  'cli.js': "#!/usr/bin/env node\nconst shaped = require('shaped');\nconst [name, arg] = process.argv.slice(2);\nconsole.log(shaped[name](arg));\n",
+  'cli.js': "#!/usr/bin/env node\nconst shaped = require('shaped');\nconst [name, arg] = process.argv.slice(2);\nPromise.resolve(shaped[name](arg)).then(console.log);\n",
   'node_modules/shaped/package.json': JSON.stringify({ name: 'shaped', version: '1.0.0', main: 'index.js' }),
   'node_modules/shaped/index.js': [
     "const fs = require('fs');",
@@ -33,7 +33,13 @@ const files: Record<string, string> = {
     // A name from another module: no build can know it; `seabuild trace` finds it.
     "exports.hidden = () => fs.readFileSync(path.join(__dirname, require('./names').script), 'utf8');",
     "exports.serve = () => { setInterval(() => {}, 1000); return exports.hidden(); };",
+    // eslint: await import(pathToFileURL(formatterPath)), a URL object, not a string.
+    "exports.formatter = async () => (await import(require('url').pathToFileURL(path.join(__dirname, 'formatters', 'plain.js')))).default('text');",
+    // NestJS: new Logger(InstanceLoader.name); an error class that names itself.
+    "class NotFoundError extends Error { constructor(m) { super(m); this.name = NotFoundError.name; } static of(m) { return new NotFoundError(m); } }",
+    "exports.className = () => NotFoundError.of('x').name + ' ' + NotFoundError.name;",
   ].join('\n'),
+  'node_modules/shaped/formatters/plain.js': "module.exports = (text) => 'formatted ' + text;\n",
   'node_modules/shaped/names.js': "exports.script = 'hidden.client.js';\n",
   'node_modules/shaped/hidden.client.js': "window.hidden = true;\n",
   'node_modules/shaped/cli/command.start.js': "module.exports = 'started by ' + require('../helper');\n",
@@ -49,6 +55,7 @@ const cases: string[][] = [
   ['command', 'start'], ['command', 'start.js'], ['concat', 'start'], ['optional', 'nope'],
   ['unpublished', 'off'], ['unpublished', 'on'],
   ['template'], ['clientScript'], ['served', 'client.js'], ['served', 'client.js.map'],
+  ['formatter'], ['className'],
 ];
 
 let dir: string;

@@ -35,7 +35,7 @@ export interface SeabuildRuntime {
   /** The helpers below take the calling module's folder as a tree path. */
   requireFrom(dir: string, request: string): unknown;
   resolve(dir: string, request: string, options?: { paths?: string[] }): string;
-  import(dir: string, specifier: string): Promise<unknown>;
+  import(dir: string, specifier: unknown): Promise<unknown>;
   bindings(dir: string): (options: string | { bindings: string }) => unknown;
   /** Loads a tree script as the main module of this thread (workers). */
   runMain(abs: string): void;

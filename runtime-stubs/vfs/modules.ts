@@ -68,7 +68,9 @@ export function createModuleHelpers(root: string, isEsm: (abs: string) => boolea
     /** `require.resolve(x, options)`. */
     resolve: (dir: string, request: string, options?: { paths?: string[] }) => requireFrom(dir).resolve(request, options),
     /** `import(expr)` with a computed specifier: CommonJS (bundled) modules through require, ES modules through Node's loader (esm-hooks.ts). */
-    import: async (dir: string, specifier: string): Promise<unknown> => {
+    import: async (dir: string, given: unknown): Promise<unknown> => {
+      // import() takes any value and uses its string: eslint passes pathToFileURL(file), a URL object.
+      const specifier = String(given);
       if (Module.isBuiltin(specifier) || /^(data|https?):/.test(specifier)) return import(specifier);
       const request = specifier.startsWith('file:') ? url.fileURLToPath(specifier) : specifier;
       const resolved = requireFrom(dir).resolve(request);

@@ -99,6 +99,9 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     write: true,
     logLevel: 'silent',
     minify: config.minify,
+    // Without it esbuild renames a class that names itself (`var X = class _X`): Nest logs
+    // [_InstanceLoader], and `err.name = NotFoundError.name` gives "_NotFoundError".
+    keepNames: true,
     legalComments: 'none',
     // A require() with a computed name makes esbuild include every file it could name (glob-require.ts),
     // source maps beside compiled scripts too (browser-sync's cli/command.*.js.map); no program requires one.

@@ -56,6 +56,14 @@ test('a join of literals and then a computed name names the folder (socket.io se
   });
 });
 
+test('path.resolve(__dirname) in a package hands out its own folder (swagger-ui-dist); in the app it does not', () => {
+  withPackage(({ root, pkg }) => {
+    const source = 'module.exports = () => require("path").resolve(__dirname)';
+    assert.deepEqual(find(source, join(pkg, 'absolute-path.js'), pkg), [{ path: pkg, kind: 'folder', line: 1 }]);
+    assert.deepEqual(find(source, join(root, 'server.js'), root), []);
+  });
+});
+
 test('bare literals in a location-aware module name data files (scripts too: read as text), folders of the same package only', () => {
   withPackage(({ pkg, module }) => {
     const refs = find([

@@ -82,6 +82,12 @@ export function findReferences(lexed: LexedSource, file: string, boundary: strin
       if (existsSync(path) && !found.has(path)) found.set(path, { path, kind: 'esm', from: file, line: lexed.lineOf(call.index) });
     }
   }
+  // `path.resolve(__dirname)` hands out a package's own folder: swagger-ui-dist's getAbsoluteFSPath(),
+  // which apps give express.static, so every file in it, its browser scripts too, is served.
+  const ownFolder = /(?:join|resolve)\(\s*__dirname\s*\)/.exec(masked);
+  if (ownFolder && file.includes(`${sep}node_modules${sep}`) && !found.has(dirname(file))) {
+    found.set(dirname(file), { path: dirname(file), kind: 'folder', from: file, line: lexed.lineOf(ownFolder.index) });
+  }
   // esbuild's sync API runs its own module as a worker: `new Worker(__filename)`.
   const self = /new\s+[\w$.]*Worker\(\s*__filename\b/.exec(masked);
   if (self) found.set(file, { path: file, kind: 'entry', from: file, line: lexed.lineOf(self.index) });
