@@ -13,6 +13,7 @@ import { patchFork } from './fork.ts';
 import { formatOf, hookEsm, watchBuiltinImports } from './esm-hooks.ts';
 import { explainMissing } from './missing.ts';
 import { applyAll } from './lazy-patches.ts';
+import { quietPackageDeprecations } from './deprecations.ts';
 
 // The banner wraps this file in `function __seabuild_install() { … }`; its source starts workers.
 declare const __seabuild_install: () => unknown;
@@ -44,6 +45,7 @@ export interface SeabuildRuntime {
 function install(): SeabuildRuntime {
   const existing = (globalThis as any).__seabuild as SeabuildRuntime | undefined;
   if (existing) return existing;
+  quietPackageDeprecations();
   const sea = process.getBuiltinModule('node:sea');
   // SEABUILD_EMBED_DIR: the SEA assets as files named by key, to run a bundle under plain node (runtime-stubs/stubs/dev-source.ts).
   const embedDir = sea?.isSea() ? undefined : process.env.SEABUILD_EMBED_DIR;

@@ -3,7 +3,7 @@
 import { builtinImportsPlugin } from './builtin-imports.ts';
 import { platformPackagesPlugin } from './platform-plugin.ts';
 import { build as esbuild, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SeabuildError, type Warning } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
@@ -13,7 +13,8 @@ import type { ResolvedConfig } from '../config.ts';
 import { runtimeEntry, stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
-import { fixGlobLookup } from './glob-require.ts';
+import { withNodeGlobLookup } from './glob-require.ts';
+import { packageLines, packageLinesFunction } from './package-lines.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
 import { bundleEsmEntry, isTopLevelAwaitFailure } from './esm-entry.ts';
@@ -134,8 +135,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   } catch (error) {
     throw bundleError(config, error as BuildFailure);
   }
-  await fixGlobLookup(outfile);
-  const bytes = await readFile(outfile);
+  const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
   return {
     path: outfile,
     sizeBytes: bytes.length,
@@ -208,4 +208,13 @@ function unresolvedFix(specifier: string): string {
 function packageNameOf(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+/** esbuild's output made to behave as Node does: glob lookups (glob-require.ts), and which lines are package code (package-lines.ts). */
+async function finishBundle(outfile: string, inputs: string[]): Promise<Buffer> {
+  const code = withNodeGlobLookup(await readFile(outfile, 'utf8'));
+  const lines = packageLines(code, inputs);
+  const finished = Buffer.from(lines.length > 0 ? code + packageLinesFunction(lines) : code);
+  await writeFile(outfile, finished);
+  return finished;
 }
