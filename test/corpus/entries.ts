@@ -158,6 +158,33 @@ export const services: ServiceEntry[] = [
     requests: () => [{ path: '/' }, { path: '/example' }, { path: '/example/' }, { path: '/nope' }, { path: '/', method: 'HEAD' }],
     handlesSigterm: true,
   },
+  {
+    dir: 'socket-io-chat',
+    entry: 'index.js',
+    args: () => [],
+    requests: (): CorpusRequest[] => [
+      { path: '/', ignoreHeaders: embeddedStatic },
+      // socket.io serves its browser client from its own client-dist/ by a computed file name.
+      { path: '/socket.io/socket.io.js' }, { path: '/socket.io/socket.io.js.map' },
+      { path: '/socket.io/socket.io.min.js', headers: { 'accept-encoding': 'gzip' } },
+      { path: '/socket.io/socket.io.esm.min.js', headers: { 'accept-encoding': 'br' } },
+      { path: '/socket.io/socket.io.js', headers: { 'if-none-match': '"4.8.1"' } },
+    ],
+    handlesSigterm: false,
+  },
+  {
+    dir: 'browser-sync',
+    entry: 'node_modules/browser-sync/dist/bin.js',
+    args: (port) => ['start', '--server', 'public', '--port', String(port), '--listen', '127.0.0.1', '--no-open', '--no-notify', '--no-ui'],
+    data: ['public'],
+    config: {
+      seabuild: { include: { 'browser-sync-ui': ['lib/client-js.js'] }, verify: { args: ['start', '--server', '--port', '3000', '--no-open', '--no-notify', '--no-ui'] } },
+      why: 'browser-sync-ui reads lib/client-js.js when it loads, by a name from another module (lib/config.js): found by seabuild trace; with no arguments browser-sync prints its help and exits, so the smoke run boots it with `start`',
+    },
+    // Not compared: /browser-sync/browser-sync-client.js (README.md, known differences).
+    requests: () => [{ path: '/' }, { path: '/css/site.css' }, { path: '/notes.txt' }, { path: '/nope' }, { path: '/browser-sync/socket.io/socket.io.js' }],
+    handlesSigterm: false,
+  },
 ];
 
 export const clis: CliEntry[] = [
