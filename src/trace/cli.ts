@@ -14,6 +14,7 @@ lists or loads. Those the build would not embed are added to "include" in seabui
 or in package.json's "seabuild" key.
 
 Example: seabuild trace -- node src/main.ts serve
+A service runs until you stop it (Ctrl-C, or kill): what it opened until then is recorded.
 
 Options:
   --cwd DIR        the app folder (default: current folder)
