@@ -1,6 +1,6 @@
 // Merges package.json's "seabuild" key, seabuild.config.{json,ts}, flags and the environment into one
 // frozen ResolvedConfig (like tsup's NormalizedOptions): defaults and validation happen once, here.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -199,7 +199,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
   }
   const name = o.name ?? packageName.replace(/^@[^/]+\//, '');
   const port = o.port ?? 3000;
-  const sourceDateEpoch = parseSourceDateEpoch(env.SOURCE_DATE_EPOCH) ?? gitCommitTime(root) ?? 0;
+  const sourceDateEpoch = parseSourceDateEpoch(env.SOURCE_DATE_EPOCH) ?? gitCommitTime(root) ?? newestOwnFile(root, resolve(root, o.outDir ?? 'dist')) ?? 0;
   const commit = gitCommit(root);
   const imageOptions = o.image === false ? undefined : (o.image ?? {});
   const image = imageOptions && {
@@ -328,6 +328,30 @@ function git(root: string, args: string[]): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Without a commit (a Docker build context leaves .git out): the newest modification time of the
+ * app's own files, in whole seconds. With 1970 for every build, a file served from the executable
+ * kept its Last-Modified and size-based ETag across rebuilds, and browsers kept the old one.
+ * node_modules is left out: npm stamps every installed file with the same 1985 time.
+ */
+function newestOwnFile(root: string, outDir: string): number | undefined {
+  let newest = 0;
+  let budget = 20_000;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (budget-- <= 0) return;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.') && path !== outDir) walk(path);
+      } else if (entry.isFile()) {
+        newest = Math.max(newest, Math.floor(statSync(path).mtimeMs / 1000));
+      }
+    }
+  };
+  try { walk(root); } catch { return undefined; }
+  return newest > 0 ? newest : undefined;
 }
 
 function gitCommitTime(root: string): number | undefined {
