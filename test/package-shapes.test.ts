@@ -117,3 +117,29 @@ test('seabuild trace of a service stopped with Ctrl-C: the scripts it read as te
   assert.match(result.all, /^ {2}shaped: hidden\.client\.js$/m);
   assert.doesNotMatch(result.all, /names\.js|index\.js/);
 });
+
+test('a program from npm loads a plugin it declares by a computed name (verdaccio-audit): it is carried whole', async () => {
+  const program = mkdtempSync(join(tmpdir(), 'seabuild-shapes-program-'));
+  try {
+    const programFiles: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'uses-prog', version: '1.0.0', dependencies: { prog: '1.0.0' } }),
+      'node_modules/prog/package.json': JSON.stringify({ name: 'prog', version: '1.0.0', bin: 'bin.js', dependencies: { 'prog-plugin-audit': '1.0.0' } }),
+      'node_modules/prog/bin.js': "const load = (id) => require(`prog-plugin-${id}`);\nconsole.log(load(process.argv[2]).answer());\n",
+      'node_modules/prog-plugin-audit/package.json': JSON.stringify({ name: 'prog-plugin-audit', version: '1.0.0', main: 'lib/index.js' }),
+      'node_modules/prog-plugin-audit/lib/index.js': "exports.answer = () => 'audited by ' + require('./name');\n",
+      'node_modules/prog-plugin-audit/lib/name.js': "module.exports = 'the plugin';\n",
+    };
+    for (const [file, text] of Object.entries(programFiles)) {
+      mkdirSync(dirname(join(program, file)), { recursive: true });
+      writeFileSync(join(program, file), text);
+    }
+    const built = await runSeabuild(['build', '--no-image', '--cli', '--entry', 'node_modules/prog/bin.js'], { cwd: program });
+    assert.equal(built.exitCode, 0, built.all);
+    assert.match(built.all, /embeds prog-plugin-audit: 3 files, .* dependency of the program node_modules\/prog that no bundled module imports/);
+    const expected = await execa(node24, ['node_modules/prog/bin.js', 'audit'], { cwd: program });
+    const actual = await execa(join(program, 'dist/uses-prog'), ['audit'], { cwd: program, reject: false });
+    assert.deepEqual({ stdout: actual.stdout, stderr: actual.stderr }, { stdout: expected.stdout, stderr: expected.stderr });
+  } finally {
+    rmSync(program, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,7 @@
 //   - `external` packages, whole, with their dependencies
 //   - the package.json of every package with a carried file (module resolution reads it)
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { SeabuildError, type Warning } from '../../errors.ts';
 import type { Machine } from '../../elf/index.ts';
@@ -216,5 +216,15 @@ function addExternals(input: CollectInput, add: (file: string, reason: string) =
   for (const name of dependencyNames(input.root)) {
     // seabuild itself is the build tool; its runtime is bundled from its own folder.
     if (name !== 'seabuild' && !bundled.includes(`node_modules/${name}/`) && named(name)) visit(name, input.root, `dependency of the app that no bundled module imports by name (${name} is loaded at run time)`);
+  }
+  // A program from npm (the entry is node_modules/PKG/…) is one program: a dependency it declares and
+  // no bundled module imports is a plugin it loads by a computed name (verdaccio's
+  // createRequire(import.meta.url)(`verdaccio-${id}`) for verdaccio-htpasswd), carried whole.
+  const entryManifest = entryPackageManifest(input);
+  if (entryManifest) {
+    const programDir = dirname(entryManifest);
+    for (const name of dependencyNames(programDir)) {
+      if (!bundled.includes(`node_modules/${name}/`)) visit(name, programDir, `dependency of the program ${relative(input.root, programDir)} that no bundled module imports (a plugin it loads by a computed name)`);
+    }
   }
 }
