@@ -3,7 +3,8 @@
 // Unit cases only; the programs themselves are in test/corpus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -139,7 +140,29 @@ test('a program from npm loads a plugin it declares by a computed name (verdacci
     const expected = await execa(node24, ['node_modules/prog/bin.js', 'audit'], { cwd: program });
     const actual = await execa(join(program, 'dist/uses-prog'), ['audit'], { cwd: program, reject: false });
     assert.deepEqual({ stdout: actual.stdout, stderr: actual.stderr }, { stdout: expected.stdout, stderr: expected.stderr });
+    // Its package.json names no entry: trace takes --entry as build does.
+    const traced = await runSeabuild(['trace', '--dry-run', '--entry', 'node_modules/prog/bin.js', '--', node24, 'node_modules/prog/bin.js', 'audit'], { cwd: program });
+    assert.equal(traced.exitCode, 0, traced.all);
+    assert.match(traced.all, /trace: the build already carries every package file the command opened/);
   } finally {
     rmSync(program, { recursive: true, force: true });
+  }
+});
+
+test('an app with top-level await (bundled as an ES module of the tree) builds to the same bytes twice', async () => {
+  const app = mkdtempSync(join(tmpdir(), 'seabuild-shapes-tla-'));
+  try {
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'tla', version: '1.0.0', main: 'main.mjs' }));
+    writeFileSync(join(app, 'main.mjs'), "const answer = await Promise.resolve(42);\nconsole.log('answer', answer);\n");
+    const digests: string[] = [];
+    for (const outDir of ['dist-a', 'dist-b']) {
+      const built = await runSeabuild(['build', '--no-image', '--cli', '--out-dir', outDir], { cwd: app });
+      assert.equal(built.exitCode, 0, built.all);
+      digests.push(createHash('sha256').update(readFileSync(join(app, outDir, 'tla'))).digest('hex'));
+    }
+    assert.equal(digests[0], digests[1], 'a work folder\'s name reached the bundle');
+    assert.equal((await execa(join(app, 'dist-a/tla'), [])).stdout, 'answer 42');
+  } finally {
+    rmSync(app, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,6 @@
 // file. Node's ESM loader reads it from the disk in the image, and from memory in the standalone
 // executable through module.registerHooks (runtime-stubs/vfs/esm-hooks.ts; Node 22.15+).
 import { build as esbuild, type BuildFailure, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { BundledEntry } from './entries.ts';
 import { fixGlobLookup } from './glob-require.ts';
@@ -37,9 +36,19 @@ export async function bundleEsmEntry(input: {
   const others = (options.plugins ?? []).filter((p) => p.name !== 'seabuild-launcher');
   const esm = await esbuild({ ...options, entryPoints: [input.entry], outfile: esmPath, format: 'esm', banner: { js: esmBanner }, plugins: others });
   await fixGlobLookup(esmPath);
-  const loader = join(input.workDir, 'esm-entry-loader.cjs');
-  await writeFile(loader, `module.exports = globalThis.__seabuild.import('', globalThis.__seabuild.url(${JSON.stringify(treePath)}));\n`);
-  const main = await esbuild({ ...options, plugins: [input.launcher(loader), ...others] });
+  // The loader is a module of its own namespace, not a file in the work folder: the bundle names its
+  // modules in comments and keys, and a temp folder's name made every build's bytes differ.
+  const loader: Plugin = {
+    name: 'seabuild-esm-entry-loader',
+    setup(build) {
+      build.onResolve({ filter: /^seabuild:esm-entry$/ }, () => ({ path: 'esm-entry', namespace: 'seabuild' }));
+      build.onLoad({ filter: /^esm-entry$/, namespace: 'seabuild' }, () => ({
+        contents: `module.exports = globalThis.__seabuild.import('', globalThis.__seabuild.url(${JSON.stringify(treePath)}));\n`,
+        loader: 'js',
+      }));
+    },
+  };
+  const main = await esbuild({ ...options, plugins: [input.launcher('seabuild:esm-entry'), loader, ...others] });
   const metafile: Metafile = { inputs: { ...main.metafile!.inputs, ...esm.metafile!.inputs }, outputs: { ...main.metafile!.outputs, ...esm.metafile!.outputs } };
   return { metafile, entry: { source: input.entry, treePath, path: esmPath } };
 }

@@ -19,6 +19,7 @@ A service runs until you stop it (Ctrl-C, or kill): what it opened until then is
 Options:
   --cwd DIR        the app folder (default: current folder)
   --config FILE    config file (default: seabuild.config.{json,ts} if present)
+  --entry PATH     the app's entry, as for build (default: package.json main)
   --dry-run        print the include list, write nothing
   --quiet          print only the result`;
 
@@ -26,7 +27,7 @@ Options:
 export async function runTraceCommand(argv: string[], io: { stdout: (text: string) => void }): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { cwd: { type: 'string' }, config: { type: 'string' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { cwd: { type: 'string' }, config: { type: 'string' }, entry: { type: 'string' }, 'dry-run': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw usageError((error as Error).message.split('\n')[0] ?? 'invalid arguments', 'run seabuild trace --help');
   }
@@ -36,6 +37,7 @@ export async function runTraceCommand(argv: string[], io: { stdout: (text: strin
     cwd: values.cwd ?? process.cwd(),
     command: positionals,
     ...(values.config ? { config: values.config } : {}),
+    ...(values.entry ? { entry: values.entry } : {}),
     logger: createLogger({ quiet: Boolean(values.quiet) }),
     write: !values['dry-run'],
   });

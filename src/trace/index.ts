@@ -24,6 +24,8 @@ export interface TraceOptions {
   /** The program and its arguments, e.g. `['node', 'src/main.ts', 'serve']` or `['npm', 'test']`. */
   command: string[];
   config?: string;
+  /** The app's entry, when package.json names none (a program from npm: node_modules/PKG/bin/…). */
+  entry?: string;
   env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** Write the result into the config (default true). */
@@ -47,7 +49,7 @@ export interface TraceResult {
 export async function trace(options: TraceOptions): Promise<TraceResult> {
   if (options.command.length === 0) throw usageError('trace needs a command to run', 'seabuild trace -- node src/main.ts serve');
   const env = options.env ?? process.env;
-  const config = await resolveConfig({ cwd: options.cwd, env, ...(options.config ? { configFile: options.config } : {}) });
+  const config = await resolveConfig({ cwd: options.cwd, env, ...(options.config ? { configFile: options.config } : {}), ...(options.entry ? { flags: { entry: options.entry } } : {}) });
   const workDir = await mkdtemp(join(tmpdir(), 'seabuild-trace-'));
   try {
     const traceFile = join(workDir, 'trace.jsonl');
