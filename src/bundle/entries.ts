@@ -53,14 +53,15 @@ export async function bundleEntries(options: BuildOptions, scan: TreeScan, appRo
 }
 
 /**
- * A `.js` file named by path that does not parse is a template read as text (browser-sync's
+ * A package's `.js` file named by path that does not parse is a template read as text (browser-sync's
  * templates/cli-template.js, `module.exports = //OPTS;`), not a script to start: it is carried as data.
  * True when every error of the failed build lies in one of `sources` itself, which are then data.
  */
 function demoteTemplates(error: unknown, sources: string[], scan: TreeScan, workingDir: string): boolean {
   const errors = (error as Partial<BuildFailure>).errors ?? [];
   const failed = new Set(errors.map((e) => (e.location ? resolve(workingDir, e.location.file) : '')));
-  if (errors.length === 0 || ![...failed].every((file) => sources.includes(file))) return false;
+  // The app's own script that does not parse is the app author's to fix: a build error.
+  if (errors.length === 0 || ![...failed].every((file) => sources.includes(file) && file.includes('/node_modules/'))) return false;
   for (const ref of scan.references) if (ref.kind === 'entry' && failed.has(ref.path)) ref.kind = 'data';
   return true;
 }
