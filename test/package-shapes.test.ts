@@ -46,10 +46,15 @@ const files: Record<string, string> = {
     // NestJS: new Logger(InstanceLoader.name); an error class that names itself.
     "class NotFoundError extends Error { constructor(m) { super(m); this.name = NotFoundError.name; } static of(m) { return new NotFoundError(m); } }",
     "exports.className = () => NotFoundError.of('x').name + ' ' + NotFoundError.name;",
+    // i18next-fs-backend: "exports" lists Webpack's "module" before "require"; Node knows only the latter.
+    "exports.conditions = () => typeof require('dual') + ' ' + require('dual').kind;",
     // Old packages: Node leaves out DEP0005 and DEP0169 for calls from node_modules.
     "exports.deprecated = () => new Buffer(2).length + require('url').parse('http://a/b?c=1').pathname;",
   ].join('\n'),
   'node_modules/shaped/formatters/plain.js': "module.exports = (text) => 'formatted ' + text;\n",
+  'node_modules/dual/package.json': JSON.stringify({ name: 'dual', version: '1.0.0', exports: { '.': { module: './esm/index.js', require: './cjs/index.js', default: './cjs/index.js' } } }),
+  'node_modules/dual/esm/index.js': "export default function Backend() {}\nexport const kind = 'esm';\n",
+  'node_modules/dual/cjs/index.js': "function Backend() {}\nBackend.kind = 'cjs';\nmodule.exports = Backend;\n",
   'node_modules/shaped/names.js': "exports.script = 'hidden.client.js';\n",
   'node_modules/shaped/hidden.client.js': "window.hidden = true;\n",
   'node_modules/shaped/cli/command.start.js': "module.exports = 'started by ' + require('../helper');\n",
@@ -65,7 +70,7 @@ const cases: string[][] = [
   ['command', 'start'], ['command', 'start.js'], ['concat', 'start'], ['optional', 'nope'],
   ['unpublished', 'off'], ['unpublished', 'on'],
   ['template'], ['clientScript'], ['served', 'client.js'], ['served', 'client.js.map'],
-  ['formatter'], ['className'], ['deprecated'], ['own'],
+  ['formatter'], ['className'], ['deprecated'], ['own'], ['conditions'],
 ];
 
 let dir: string;

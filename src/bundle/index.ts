@@ -103,6 +103,9 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     // Without it esbuild renames a class that names itself (`var X = class _X`): Nest logs
     // [_InstanceLoader], and `err.name = NotFoundError.name` gives "_NotFoundError".
     keepNames: true,
+    // Node resolves package "exports" with `require`/`import`, `node` and `default` only. Without a list
+    // esbuild adds Webpack's `module`, and require() got i18next-fs-backend's ES module build.
+    conditions: [],
     legalComments: 'none',
     // A require() with a computed name makes esbuild include every file it could name (glob-require.ts),
     // source maps beside compiled scripts too (browser-sync's cli/command.*.js.map); no program requires one.

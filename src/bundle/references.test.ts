@@ -46,7 +46,8 @@ test('a join of literals and then a computed name names the folder (socket.io se
   withPackage(({ pkg, module }) => {
     const refs = find([
       'const readStream = (0, fs_1.createReadStream)(path.join(__dirname, "../fonts/", filename));',
-      "const lang = path.resolve(__dirname, '..', 'locales', name + '.json');",
+      // TypeScript's CommonJS output.
+      "const lang = (0, path_1.resolve)(__dirname, '..', 'locales', name + '.json');",
       'const whole = path.join(__dirname, "..", file);',
     ].join('\n'), module, pkg);
     assert.deepEqual(refs.sort((a, b) => a.line - b.line), [

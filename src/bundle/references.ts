@@ -31,7 +31,8 @@ const hiddenImport = /(?:var|let|const)\s+([\w$]+)\s*=\s*new\s+Function\(\s*(['"
 const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
 const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' | 'transport' }> = [
   // Literals, then maybe a computed name: `join(__dirname, '../client-dist/', filename)` (socket.io) names the folder.
-  { pattern: /(?:join|resolve)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)[,)]/g, base: 'dir' },
+  // TypeScript's CommonJS output calls it as `(0, path_1.join)(__dirname, '../x')` (hexo-cli).
+  { pattern: /(?:join|resolve)\)?\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)[,)]/g, base: 'dir' },
   { pattern: /__dirname\s*\+\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'dir' },
   { pattern: /`\$\{__dirname\}([^`$]*)`/g, base: 'dir' },
   { pattern: /new\s+URL\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*,\s*import\.meta\.url\s*\)/g, base: 'url' },

@@ -85,7 +85,8 @@ function outsidePackageDirs(input: CollectInput): string[] {
 /** package.json of the package that holds the entry, when the entry is a package's program (node_modules/PKG/bin/…). */
 function entryPackageManifest(input: CollectInput): string | undefined {
   const launcher = input.metafile.inputs['seabuild:launch'];
-  const entry = launcher?.imports.map((i) => resolve(input.root, i.path)).find((path) => path.includes(`${sep}node_modules${sep}`));
+  // The launcher imports seabuild's runtime (under node_modules/seabuild when seabuild is installed) and the entry.
+  const entry = launcher?.imports.map((i) => resolve(input.root, i.path)).find((path) => path.includes(`${sep}node_modules${sep}`) && !path.includes(`${sep}runtime-stubs${sep}`));
   if (!entry) return undefined;
   const manifest = join(packageDirOf(entry, input.root), 'package.json');
   return existsSync(manifest) ? manifest : undefined;
@@ -182,7 +183,8 @@ function addIncludes(input: CollectInput, add: (file: string, reason: string) =>
     if (!dir) {
       throw new SeabuildError({ code: 'INCLUDE_PACKAGE_NOT_FOUND', message: `include names package "${name}", which is not installed`, file: join(input.root, 'package.json'), fix: `install it (npm install ${name}) or remove it from "include"` });
     }
-    const files = listFiles(dir, { match: globMatcher(patterns) }).filter((f) => name !== '.' || !f.includes(`${sep}node_modules${sep}`));
+    // What the user names is carried, READMEs and .md files too (docsify-cli copies lib/template/README.md).
+    const files = listFiles(dir, { developerFiles: true, match: globMatcher(patterns) }).filter((f) => name !== '.' || !f.includes(`${sep}node_modules${sep}`));
     if (files.length === 0) warnings.push({ code: 'INCLUDE_NO_MATCH', message: `include ${JSON.stringify(patterns)} of ${name === '.' ? 'the app' : `package ${name}`} matches no file`, file: dir, fix: 'check the globs: they are relative to the package folder' });
     for (const file of files) add(file, `include of ${name === '.' ? 'the app' : name}`);
   }
