@@ -46,6 +46,9 @@ const files: Record<string, string> = {
     // NestJS: new Logger(InstanceLoader.name); an error class that names itself.
     "class NotFoundError extends Error { constructor(m) { super(m); this.name = NotFoundError.name; } static of(m) { return new NotFoundError(m); } }",
     "exports.className = () => NotFoundError.of('x').name + ' ' + NotFoundError.name;",
+    // nodemon: findPackage(path.dirname(module.parent.filename)); pstree.remy: if (!module.parent) run as a program.
+    "const inTree = (file) => file.slice(file.lastIndexOf('node_modules'));",
+    "exports.moduleFields = () => JSON.stringify({ parent: inTree(module.parent.filename), filename: inTree(module.filename), id: module.id === module.filename, loaded: module.loaded, children: module.children.map((c) => inTree(c.filename)), paths: inTree(module.paths[0]), require: typeof module.require, lazy: require('./lazy').hasParent });",
     // i18next-fs-backend: "exports" lists Webpack's "module" before "require"; Node knows only the latter.
     "exports.conditions = () => typeof require('dual') + ' ' + require('dual').kind;",
     // Old packages: Node leaves out DEP0005 and DEP0169 for calls from node_modules.
@@ -55,6 +58,7 @@ const files: Record<string, string> = {
   'node_modules/dual/package.json': JSON.stringify({ name: 'dual', version: '1.0.0', exports: { '.': { module: './esm/index.js', require: './cjs/index.js', default: './cjs/index.js' } } }),
   'node_modules/dual/esm/index.js': "export default function Backend() {}\nexport const kind = 'esm';\n",
   'node_modules/dual/cjs/index.js': "function Backend() {}\nBackend.kind = 'cjs';\nmodule.exports = Backend;\n",
+  'node_modules/shaped/lazy.js': "exports.hasParent = Boolean(module.parent) && module.loaded === false;\n",
   'node_modules/shaped/names.js': "exports.script = 'hidden.client.js';\n",
   'node_modules/shaped/hidden.client.js': "window.hidden = true;\n",
   'node_modules/shaped/cli/command.start.js': "module.exports = 'started by ' + require('../helper');\n",
@@ -70,7 +74,7 @@ const cases: string[][] = [
   ['command', 'start'], ['command', 'start.js'], ['concat', 'start'], ['optional', 'nope'],
   ['unpublished', 'off'], ['unpublished', 'on'],
   ['template'], ['clientScript'], ['served', 'client.js'], ['served', 'client.js.map'],
-  ['formatter'], ['className'], ['deprecated'], ['own'], ['conditions'],
+  ['formatter'], ['className'], ['deprecated'], ['own'], ['conditions'], ['moduleFields'],
 ];
 
 let dir: string;

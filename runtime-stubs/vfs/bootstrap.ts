@@ -40,6 +40,11 @@ export interface SeabuildRuntime {
   bindings(dir: string): (options: string | { bindings: string }) => unknown;
   /** Loads a tree script as the main module of this thread (workers). */
   runMain(abs: string): void;
+  /** The module object of a bundled CommonJS module (src/bundle/cjs-modules.ts): Node's fields, not esbuild's bare `{ exports }`. */
+  cjsModule(key: string, parent: unknown): unknown;
+  /** The bundled module whose code is running its first load, the parent of the modules it requires. */
+  loading?: unknown;
+  main?: unknown;
 }
 
 function install(): SeabuildRuntime {
@@ -103,9 +108,27 @@ function install(): SeabuildRuntime {
     import: helpers.import,
     bindings: helpers.bindings,
     runMain: (abs) => { runAsMain(abs); },
+    cjsModule: (key, parent) => cjsModule(key.includes(':') ? key : path.join(root, key), parent ?? runtime.main ?? null),
   };
   (globalThis as any).__seabuild = runtime;
   return runtime;
+}
+
+/**
+ * A module as Node makes it: filename, id, path, parent (the module that loads it first; the entry for
+ * one first required later, as `!module.parent` means "run as a program" to pstree.remy), children,
+ * loaded, require. nodemon reads module.parent.filename. `paths` is computed when first read.
+ */
+function cjsModule(filename: string, parent: unknown): unknown {
+  const module = new Module(filename, parent);
+  module.filename = filename;
+  let paths: string[] | undefined;
+  Object.defineProperty(module, 'paths', {
+    get: () => (paths ??= Module._nodeModulePaths(path.dirname(filename))),
+    set: (value: string[]) => { paths = value; },
+    enumerable: true, configurable: true,
+  });
+  return module;
 }
 
 /** Compiles a tree script as this thread's main CommonJS module, whatever its extension or package "type" says. */
