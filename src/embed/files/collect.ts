@@ -63,7 +63,7 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   const entryManifest = entryPackageManifest(input);
   if (entryManifest) add(entryManifest, 'package manifest of the entry\'s package (a program finds its own version from require.main, as yargs does)');
   const warnings = addIncludes(input, add);
-  addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath));
+  addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath), entryManifest);
   const files = await finishPackageFiles(withoutOtherPlatforms(withoutExcluded([...candidates.values()], input), input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);
@@ -192,7 +192,7 @@ function addIncludes(input: CollectInput, add: (file: string, reason: string) =>
 }
 
 /** External packages are embedded whole, with everything they require at run time. */
-function addExternals(input: CollectInput, add: (file: string, reason: string) => void, carried: string[]): void {
+function addExternals(input: CollectInput, add: (file: string, reason: string) => void, carried: string[], entryManifest: string | undefined): void {
   const seen = new Set<string>();
   const visit = (name: string, fromDir: string, why: string): void => {
     const dir = findDependency(input, name, fromDir);
@@ -222,7 +222,6 @@ function addExternals(input: CollectInput, add: (file: string, reason: string) =
   // A program from npm (the entry is node_modules/PKG/…) is one program: a dependency it declares and
   // no bundled module imports is a plugin it loads by a computed name (verdaccio's
   // createRequire(import.meta.url)(`verdaccio-${id}`) for verdaccio-htpasswd), carried whole.
-  const entryManifest = entryPackageManifest(input);
   if (entryManifest) {
     const programDir = dirname(entryManifest);
     for (const name of dependencyNames(programDir)) {
