@@ -6,7 +6,9 @@
 // serves its own folders by paths computed from manifests no tracer can read: the whole output
 // folder is carried too, and what the tracer did not account for there is listed.
 import { nodeFileTrace } from '@vercel/nft';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { listFiles } from '../embed/files/walk.ts';
 import { outputFolderOf } from './output-folder.ts';
 
@@ -30,32 +32,53 @@ export interface TracedFiles {
   unresolved: string[];
 }
 
+/** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
+function hasOwnPackages(outputDir: string, entry: string): boolean {
+  for (let dir = dirname(entry); dir.startsWith(outputDir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) return true;
+    if (dir === outputDir) break;
+  }
+  return false;
+}
+
 /** Traces `entry` (absolute) from the app `root`; `outputDir` (absolute) is carried whole besides. */
 export async function traceFiles(input: { root: string; entry: string; outputDir?: string }): Promise<TracedFiles> {
   const { root, entry } = input;
+  // An output folder with its own node_modules is closed: its framework traced it already and copied
+  // what it runs (Next's standalone, Nitro's .output/server): it is carried as it is, node_modules
+  // included (chunks require packages by computed names), and nothing outside it is.
+  const closed = input.outputDir !== undefined && hasOwnPackages(input.outputDir, entry);
+  const outside = closed ? `${relative(root, input.outputDir!).split(sep).join('/')}/` : undefined;
   const result = await nodeFileTrace([entry], {
     base: root,
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.
     conditions: ['node'],
     // The app's own development folders are no part of what node opens.
-    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/'),
+    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)),
+    // A package's "exports" may name a file its publisher (or Next's standalone trace) left out
+    // (semver's ./preload): nft resolves it without looking and then fails the whole trace. Node
+    // fails only when that file is loaded; so does the executable (the file is not carried).
+    readFile: async (path: string) => {
+      try { return await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
+    },
   });
   const files = new Map<string, TracedFile>();
   for (const rel of [...result.fileList].sort()) {
     const reason = result.reasons.get(rel);
-    if (reason?.ignored) continue;
     const abs = isAbsolute(rel) ? rel : resolve(root, rel);
+    if (reason?.ignored || !existsSync(abs)) continue;
     const parent = reason ? [...reason.parents][0] : undefined;
     files.set(abs, { path: abs, reason: parent ? `traced: ${reason!.type.join('+')} from ${parent}` : 'the entry' });
   }
   const untraced: string[] = [];
   if (input.outputDir) {
-    for (const file of listFiles(input.outputDir, { developerFiles: true })) {
+    for (const file of listFiles(input.outputDir, { developerFiles: true, nested: closed })) {
       if (files.has(file)) continue;
       const rel = relative(root, file).split(sep).join('/');
-      untraced.push(rel);
-      files.set(file, { path: file, reason: `in the build output ${relative(root, input.outputDir) || '.'} (not reached by the tracer: loaded or served by a computed path)` });
+      if (!rel.includes('node_modules/')) untraced.push(rel);
+      const where = relative(root, input.outputDir) || '.';
+      files.set(file, { path: file, reason: rel.includes('node_modules/') ? `package file of the build output ${where} (its framework traced and copied it)` : `in the build output ${where} (not reached by the tracer: loaded or served by a computed path)` });
     }
   }
   const unresolved = [...result.warnings].map((w) => w.message).filter((m) => /^Failed to resolve/.test(m)).sort();

@@ -47,7 +47,7 @@ function ignoredPaths(root: string, paths: string[]): Set<string> {
       run(['init', '--quiet', '--bare', gitDir], '');
     }
     const out = run(gitDir ? ['--git-dir', gitDir, '--work-tree', root, '-C', root, ...args] : ['-C', root, ...args], input);
-    return new Set(out.split('\0').filter(Boolean).map((p) => join(root, p)));
+    return new Set(out.split('\0').filter(Boolean).map((p) => join(root, p.replace(/\/$/, ''))));
   } catch {
     return new Set(); // no git here: no automatic tree mode
   } finally {
