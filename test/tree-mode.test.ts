@@ -101,6 +101,8 @@ describe('tree mode', () => {
     await writeFile(join(app, 'out/chunks/late.js'), 'module.exports = () => "late chunk";\n');
     const { executable, output } = await buildAlone('out/server.js', 'tree-out');
     assert.match(output, /tree mode: the app is not bundled; \d+ files traced by @vercel\/nft and the build output out/);
+    // The chunk no import names is carried, and the build says so.
+    assert.match(output, /1 file of the build output no import names/);
     const requests = cjsRequests.filter((r) => r.path === '/plugins' || r.path === '/main');
     const expected = await answersOf(node24, ['out/server.js'], app, requests);
     assert.match(expected[0]!.body, /late chunk/);
