@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { outputFolderOf } from './output-folder.ts';
-import { withApp } from './test-app.ts';
+import { withApp } from '../../test/helpers/temp-app.ts';
 
 const cases: Array<{ name: string; files: Record<string, string>; entry: string; expected: string | undefined }> = [
   { name: 'an entry in a folder the .gitignore names is build output: the highest ignored folder', files: { '.gitignore': '/.output\n', '.output/server/index.mjs': '' }, entry: '.output/server/index.mjs', expected: '.output' },

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { traceFiles } from './index.ts';
-import { withApp } from './test-app.ts';
+import { withApp } from '../../test/helpers/temp-app.ts';
 
 test('traceFiles: TypeScript modules are followed through their imports, seabuild/runtime is the launcher\'s', async () => {
   await withApp({

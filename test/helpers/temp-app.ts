@@ -1,4 +1,4 @@
-// For the tests of this folder: a temp app folder (not a git checkout) with the given files, removed after `run`.
+// For unit tests: a temp app folder (not a git checkout) with the given files, removed after `run`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
