@@ -11,6 +11,7 @@ import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { build } from '../src/index.ts';
 import { node24, repoRoot, seabuildBin } from './helpers/fixture.ts';
 import { freePort } from './helpers/http.ts';
 import { askAll, runEnv, startService, type RecordedAnswer } from './helpers/corpus-run.ts';
@@ -86,6 +87,16 @@ describe('tree mode', () => {
       assert.deepEqual(await answersOf(executable, [], join(executable, '..'), esmRequests), expected);
     } finally {
       await rm(join(app, 'seabuild.config.json'), { force: true });
+    }
+  });
+
+  test('an entry outside the app folder has no place in the tree: TREE_ENTRY_OUTSIDE names it', async () => {
+    const outside = join(app, '..', `${app.split('/').pop()}-outside.js`);
+    await writeFile(outside, 'console.log(1);\n');
+    try {
+      await assert.rejects(build({ cwd: app, entry: outside, bundle: false, image: false }), { code: 'TREE_ENTRY_OUTSIDE', file: outside });
+    } finally {
+      await rm(outside, { force: true });
     }
   });
 
