@@ -22,7 +22,7 @@ const unstable = ['etag', 'last-modified'];
 const range = { Range: 'bytes=100-199' };
 
 const cjsRequests: CorpusRequest[] = [
-  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/fork' },
+  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/spawn-missing' }, { path: '/fork' },
   { path: '/', ignoreHeaders: unstable }, { path: '/big.txt', ignoreHeaders: unstable },
   { path: '/big.txt', headers: range, ignoreHeaders: unstable }, { path: '/sub/style.css', ignoreHeaders: unstable },
   { path: '/sub', ignoreHeaders: unstable }, { path: '/nope.txt' },
@@ -75,6 +75,8 @@ describe('tree mode', () => {
     const expected = await answersOf(node24, ['cjs/server.js'], app, cjsRequests);
     assert.equal(expected.find((a) => a.request === 'GET /main')?.body, '{"main":true,"argv1":"server.js","id":".","args":[]}');
     assert.equal(expected.find((a) => a.request === 'GET /fork')?.body, '{"main":true,"script":"child.js","args":["forked"]}');
+    // A missing script fails as under node: never the entry again (Node-RED's npm-cli.js made that a fork bomb).
+    assert.equal(expected.find((a) => a.request === 'GET /spawn-missing')?.body, '1 true');
     assert.deepEqual(await answersOf(executable, [], join(executable, '..'), cjsRequests), expected);
   });
 
