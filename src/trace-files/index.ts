@@ -12,6 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { listFiles } from '../embed/files/walk.ts';
 import { outputFolderOf } from './output-folder.ts';
+import { findReferences } from '../bundle/references.ts';
+import { lexSource } from '../bundle/js-lexer.ts';
 
 export { outputFolderOf } from './output-folder.ts';
 
@@ -52,6 +54,21 @@ async function withoutTypes(path: string, source: Buffer): Promise<string | Buff
   }
 }
 
+/** ES modules that traced files import through an import() hidden from analysis (`new Function('s', 'return import(s)')`), not traced yet. */
+async function hiddenImports(root: string, fileList: Set<string>): Promise<string[]> {
+  const found = new Set<string>();
+  for (const rel of fileList) {
+    if (!/\.(c|m)?js$/.test(rel)) continue;
+    const file = resolve(root, rel);
+    const source = await readFile(file, 'utf8').catch(() => '');
+    if (!source.includes('new Function')) continue;
+    for (const ref of findReferences(lexSource(source), file, root)) {
+      if (ref.kind === 'esm' && !fileList.has(relative(root, ref.path).split(sep).join('/'))) found.add(ref.path);
+    }
+  }
+  return [...found].sort();
+}
+
 /** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
 function hasOwnPackages(outputDir: string, entry: string): boolean {
   for (let dir = dirname(entry); dir.startsWith(outputDir); dir = dirname(dir)) {
@@ -69,7 +86,6 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
   // included (chunks require packages by computed names), and nothing outside it is.
   const closed = input.outputDir !== undefined && hasOwnPackages(input.outputDir, entry);
   const outside = closed ? `${relative(root, input.outputDir!).split(sep).join('/')}/` : undefined;
-  // Files named by the default arguments are modules the entry loads by that path: traced as entries too.
   // seabuild itself (node_modules/seabuild, or a link to its checkout): the build tool, whose runtime the launcher carries.
   let runApp = false;
   const isTool = (path: string): boolean => {
@@ -78,7 +94,7 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     if (tool) runApp = true;
     return tool;
   };
-  const result = await nodeFileTrace([entry, ...argumentFiles({ root, ...(input.args ? { args: input.args } : {}) })], {
+  const options = {
     base: root,
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.
@@ -93,7 +109,15 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
       try { source = await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
       return typeScript.test(path) ? withoutTypes(path, source) : source;
     },
-  });
+  };
+  // nft cannot see an import() hidden in `new Function` (prettier's CLI): references.ts finds those; they are traced too.
+  // Files named by the default arguments are modules the entry loads by that path: traced as entries too.
+  const inputs = [entry, ...argumentFiles({ root, ...(input.args ? { args: input.args } : {}) })];
+  let result = await nodeFileTrace(inputs, options);
+  for (let round = 0, hidden = await hiddenImports(root, result.fileList); hidden.length > 0 && round < 3; round++, hidden = await hiddenImports(root, result.fileList)) {
+    inputs.push(...hidden);
+    result = await nodeFileTrace(inputs, options);
+  }
   const files = new Map<string, TracedFile>();
   for (const rel of [...result.fileList].sort()) {
     const reason = result.reasons.get(rel);
