@@ -38,6 +38,9 @@ let app: string;
 before(async () => {
   app = await mkdtemp(join(tmpdir(), 'seabuild-tree-mode-'));
   await cp(fixture, app, { recursive: true, filter: (src) => !/\/(node_modules|dist)(\/|$)/.test(src) });
+  // A file larger than one stream chunk (64 KiB), written here rather than committed: ranges and streams cross chunks.
+  const big = Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(65 + (i % 26))).join('');
+  for (const folder of ['static', 'public']) await writeFile(join(app, folder, 'big.txt'), big);
   const installed = await execa('npm', ['ci', '--no-audit', '--no-fund'], { cwd: app, reject: false, all: true });
   assert.equal(installed.exitCode, 0, installed.all);
 });
