@@ -4,7 +4,7 @@
 // access, createReadStream, open/read/fstat/close; writes under the root fail with EROFS.
 import type { Tree, TreeNode } from './tree.ts';
 import { pathArgument } from './tree.ts';
-import { fsError, missing } from './fs-errors.ts';
+import { fsError, missing, withoutFrames } from './fs-errors.ts';
 import { createFds } from './fds.ts';
 import { whenLoaded } from './lazy-patches.ts';
 
@@ -148,7 +148,7 @@ function wrapAll(name: string, locate: (p: unknown) => Hit | undefined, op: Fn, 
     if (!hit) return callback.call(fs, p, ...rest);
     const cb = rest.pop() as Fn;
     let result: unknown;
-    try { result = op(hit, ...rest); } catch (error) { process.nextTick(cb, error); return; }
+    try { result = withoutFrames(() => op(hit, ...rest)); } catch (error) { process.nextTick(cb, error); return; }
     process.nextTick(cb, null, result);
   };
   onPromises((promises) => {
@@ -156,7 +156,7 @@ function wrapAll(name: string, locate: (p: unknown) => Hit | undefined, op: Fn, 
     if (!promise) return;
     promises[name] = async function (p: unknown, ...rest: any[]) {
       const hit = locate(p);
-      return hit ? promiseOp(hit, ...rest) : promise.call(promises, p, ...rest);
+      return hit ? withoutFrames(() => promiseOp(hit, ...rest)) : promise.call(promises, p, ...rest);
     };
   });
 }
@@ -189,7 +189,7 @@ function readStream(hit: Hit, options: any, ops: Ops) {
   const opts = typeof options === 'string' ? { encoding: options } : (options ?? {});
   let bytes: Buffer | undefined;
   let failure: unknown;
-  try { bytes = ops.bytes(hit, 'open'); } catch (error) { failure = error; }
+  try { bytes = withoutFrames(() => ops.bytes(hit, 'open')); } catch (error) { failure = error; }
   const start = opts.start ?? 0;
   const end = Math.min(opts.end ?? Infinity, (bytes?.length ?? 0) - 1);
   const chunkBytes = opts.highWaterMark ?? 64 * 1024;
