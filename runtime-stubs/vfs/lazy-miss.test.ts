@@ -31,7 +31,8 @@ fs.stat = function (p, ...rest) {
   const cb = rest.pop();
   return stat.call(this, p, ...rest, (error, stats) => { if (error) misses.push(error); cb(error, stats); });
 };
-const unread = (error) => typeof Object.getOwnPropertyDescriptor(error, 'message')?.get === 'function';
+// Unread: no message of its own yet (the prototype's getter builds it), or an own getter (an error node made).
+const unread = (error) => { const own = Object.getOwnPropertyDescriptor(error, 'message'); return own === undefined || typeof own.get === 'function'; };
 const app = express();
 app.use(express.static(path.join(__seabuild.root, 'public')));
 app.get('/ping', (request, response) => response.json({ pong: true }));
@@ -45,7 +46,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
   out.stack = misses[0].stack;
   out.formattedAfterRead = formatted;
   try { fs.statSync(path.join(__seabuild.root, 'public/nope')); } catch (error) {
-    out.sync = { unread: unread(error), framesInStack: error.stack.split('\n').length - 1, message: error.message };
+    out.sync = { unread: unread(error), framesInStack: error.stack.split('\n').length - 1, message: error.message, json: JSON.stringify(error), name: error.constructor.name };
   }
   server.close();
   process.stdout.write(JSON.stringify(out));
@@ -81,6 +82,9 @@ test('a tree miss under express.static builds no note and no stack until they ar
     assert.equal(out.sync.unread, true);
     assert.ok(out.sync.framesInStack > 0);
     assert.match(out.sync.message, /public\/nope of the app is not in the executable/);
+    // Shaped like node's own: an Error, and the same enumerable fields.
+    assert.equal(out.sync.name, 'Error');
+    assert.deepEqual(Object.keys(JSON.parse(out.sync.json)), ['errno', 'code', 'syscall', 'path']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
