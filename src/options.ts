@@ -63,7 +63,8 @@ export interface SeabuildOptions {
   minify?: boolean;
   /**
    * Put V8's code cache of the bundle in the blob (Node's useCodeCache), made reproducible (src/sea/code-cache.ts):
-   * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture. Default false.
+   * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture.
+   * Default: on for the build machine's platform, off for every other (a cross-platform blob needs it off).
    */
   codeCache?: boolean;
   /** Packages or paths esbuild must not bundle; installed packages named here are embedded whole, with their dependencies. */
@@ -111,7 +112,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   nodes: { type: 'record', flag: 'node-for', help: 'PLATFORM=PATH: the node binary for another platform (default: from npm, cached)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
-  codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
+  codeCache: { type: 'boolean', flag: 'code-cache', help: 'V8\'s code cache of the bundle: faster start, same bytes every build (default: on for the build machine\'s platform, off for others; "codeCache": false in the config turns it off)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },
