@@ -42,8 +42,8 @@ export function createDrain(options: DrainOptions): Drain {
   let draining = false;
   let stopping: Promise<number> | undefined;
 
-  // Nothing here runs per request (issue 24: a 'request' listener and two response listeners cost a
-  // node:http server ~15 % of its CPU per request). Per connection: the lingering close, and whether
+  // Nothing here runs per request (issue 24: a 'request' listener and three response listeners made a
+  // node:http server use 19 % more CPU than a raw SEA, docs/BENCHMARKS.md). Per connection: the lingering close, and whether
   // a response is under way, which Node itself records as socket._httpMessage (set while a response
   // owns the socket, cleared when it finishes).
   const watchHttp1 = (server: Server): void => {
