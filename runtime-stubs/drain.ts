@@ -10,9 +10,9 @@
 // 3. A connection that stays idle for `idleCloseMs` is closed: the same bet every keep-alive server
 //    makes with its keep-alive timeout, which HTTP clients are built to handle.
 // 4. At `graceMs` whatever is left is destroyed, and the exit code says so (1).
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { lingerAfterEarlyAnswer } from './linger.ts';
+import { lingerOnEarlyClose } from './linger.ts';
 
 export interface DrainOptions {
   graceMs: number;
@@ -31,7 +31,7 @@ export interface Drain {
   stop(signal: string): Promise<number>;
 }
 
-interface Connection { active: number; idleSince: number; close(): void }
+interface Connection { idleSince: number; isActive(): boolean; close(): void }
 
 const net = process.getBuiltinModule('node:net');
 
@@ -42,45 +42,44 @@ export function createDrain(options: DrainOptions): Drain {
   let draining = false;
   let stopping: Promise<number> | undefined;
 
+  // Nothing here runs per request (issue 24: a 'request' listener and three response listeners made a
+  // node:http server use 19 % more CPU than a raw SEA, docs/BENCHMARKS.md). Per connection: the lingering close, and whether
+  // a response is under way, which Node itself records as socket._httpMessage (set while a response
+  // owns the socket, cleared when it finishes).
   const watchHttp1 = (server: Server): void => {
     const add = (socket: Socket): void => {
-      const connection: Connection = { active: 0, idleSince: Date.now(), close: () => socket.destroy() };
-      connections.set(socket, connection);
+      lingerOnEarlyClose(socket);
+      connections.set(socket, { idleSince: 0, isActive: () => (socket as any)._httpMessage != null, close: () => socket.destroy() });
       socket.once('close', () => connections.delete(socket));
     };
     // https emits the TLS socket (what req.socket is) as secureConnection; plain http as connection.
     server.on(typeof (server as any).addContext === 'function' ? 'secureConnection' : 'connection', add);
-    server.prependListener('request', (req, res) => {
-      // An early answer (a 413 while the body still arrives) must reach the client: linger.ts.
-      lingerAfterEarlyAnswer(req, res);
-      const connection = connections.get(req.socket);
-      if (connection) connection.active++;
-      if (draining && !res.headersSent) res.setHeader('Connection', 'close');
-      res.once('close', () => {
-        if (!connection) return;
-        connection.active--;
-        connection.idleSince = Date.now();
-      });
-    });
   };
   const watchHttp2 = (server: any): void => {
     server.on('session', (session: any) => {
       // GOAWAY lets the session finish its streams and refuse new ones, without a race.
-      const connection: Connection = { active: 1, idleSince: Date.now(), close: () => session.destroy() };
-      connections.set(session, connection);
+      connections.set(session, { idleSince: 0, isActive: () => true, close: () => session.destroy() });
       session.once('close', () => connections.delete(session));
       if (draining) session.close();
     });
   };
+  // From the stop on, every answer closes its connection.
+  const closeAfterAnswer = (_req: unknown, res: ServerResponse): void => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
 
   const stop = async (signal: string): Promise<number> => {
     draining = true;
+    for (const server of servers) if (typeof (server as any).closeIdleConnections === 'function') server.prependListener('request', closeAfterAnswer);
     options.log(`${signal}: draining${options.delayMs > 0 ? ` after ${options.delayMs} ms` : ''} (up to ${options.graceMs} ms)`);
     const deadline = Date.now() + options.graceMs;
     if (options.delayMs > 0) await sleep(Math.min(options.delayMs, options.graceMs));
     for (const server of servers) net.Server.prototype.close.call(server);
     for (const [handle] of connections) if (typeof (handle as any).goaway === 'function') (handle as any).close();
     const idleCloseMs = options.idleCloseMs ?? 1000;
+    // When a connection fell idle before the stop is not recorded (that would cost per request): each
+    // one counts as idle from here, so a client sending on it right now still gets its answer.
+    for (const connection of connections.values()) connection.idleSince = Date.now();
     while (connections.size > 0) {
       if (Date.now() >= deadline) {
         options.log(`grace period over: closing ${connections.size} remaining connection${connections.size === 1 ? '' : 's'}`);
@@ -89,7 +88,8 @@ export function createDrain(options: DrainOptions): Drain {
       }
       const now = Date.now();
       for (const connection of connections.values()) {
-        if (connection.active === 0 && now - connection.idleSince >= idleCloseMs) connection.close();
+        if (connection.isActive()) connection.idleSince = now;
+        else if (now - (connection.idleSince ||= now) >= idleCloseMs) connection.close();
       }
       await sleep(50);
     }

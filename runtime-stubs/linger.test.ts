@@ -14,13 +14,12 @@ const lingerUrl = pathToFileURL(new URL('./linger.ts', import.meta.url).pathname
 // LIMITS tightens the bounds so a test can watch them act.
 const serverSource = `
 import { createServer } from 'node:http';
-import { lingerAfterEarlyAnswer, DEFAULT_LINGER } from ${JSON.stringify(lingerUrl)};
+import { lingerOnEarlyClose, DEFAULT_LINGER } from ${JSON.stringify(lingerUrl)};
 const limits = { ...DEFAULT_LINGER, ...JSON.parse(process.env.LIMITS ?? '{}') };
 createServer((req, res) => {
-  lingerAfterEarlyAnswer(req, res, limits);
   if (req.url === '/keep') { req.resume(); req.on('end', () => res.end('ok')); return; }
   res.writeHead(413, { Connection: 'close', 'Content-Type': 'text/plain', 'Content-Length': 9 }).end('too large');
-}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+}).on('connection', (socket) => lingerOnEarlyClose(socket, limits)).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
 `;
 
 async function startServer(limits: object = {}): Promise<{ port: number; child: ChildProcess }> {

@@ -6,7 +6,7 @@
 // of 40 uploads of 2 MB; Chromium shows a broken connection). Here the socket instead sends its
 // FIN after the answer and keeps reading and discarding what the client sends, for a bounded
 // time and size, and only then closes: the client finishes its write and reads the answer.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** How long and how much a closing connection keeps discarding. */
@@ -26,26 +26,21 @@ export const DEFAULT_LINGER: Readonly<LingerLimits> = Object.freeze({ totalMs: 5
 type ClosingSocket = Socket & { destroySoon?: () => void };
 
 /**
- * Call once per request, before the app sees it. If the answer ends while the request body is
- * still arriving and Node is about to close the connection, the close becomes a lingering one.
+ * Call once per connection, before it serves a request. When Node closes the connection after an
+ * answer (it calls socket.destroySoon() for a closing one) while the request's body is still
+ * arriving, the close becomes a lingering one. Nothing runs per request (issue 24).
  */
-export function lingerAfterEarlyAnswer(req: IncomingMessage, res: ServerResponse, limits: Readonly<LingerLimits> = DEFAULT_LINGER): void {
-  // 'prefinish' fires when the app has ended the answer, before Node's own 'finish' handler
-  // decides between keep-alive and close (it calls socket.destroySoon() for a closing one).
-  res.once('prefinish', () => {
-    const socket = req.socket as ClosingSocket;
-    if (req.complete || socket.destroyed || typeof socket.destroySoon !== 'function') return;
-    const closeNow = socket.destroySoon;
-    socket.destroySoon = function lingeringClose(this: ClosingSocket): void {
-      this.destroySoon = closeNow;
-      linger(this, limits);
-    };
-    // A keep-alive answer never calls destroySoon: put it back so a later request on the same
-    // socket starts from Node's own behaviour.
-    res.once('finish', () => {
-      if (socket.destroySoon !== closeNow && !socket.writableEnded) socket.destroySoon = closeNow;
-    });
-  });
+export function lingerOnEarlyClose(socket: Socket, limits: Readonly<LingerLimits> = DEFAULT_LINGER): void {
+  const closeNow = (socket as ClosingSocket).destroySoon;
+  if (typeof closeNow !== 'function') return;
+  (socket as ClosingSocket).destroySoon = function lingeringClose(this: ClosingSocket): void {
+    // Node's own bookkeeping says which request that is: its HTTP parser keeps the request as
+    // `incoming` until the request's body has ended (_http_server.js clearIncoming).
+    const request = (this as { parser?: { incoming?: IncomingMessage | null } }).parser?.incoming;
+    if (!request || request.complete || this.destroyed) return closeNow.call(this);
+    this.destroySoon = closeNow;
+    linger(this, limits);
+  };
 }
 
 // Half-close (FIN after the answer), read and drop until the client ends, falls silent, or a

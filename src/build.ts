@@ -130,7 +130,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         assets: platformEmbedded.seaAssets,
         output: join(platformDir, 'out', target.artifactName),
         workDir,
-        codeCache: config.codeCache,
+        codeCache: codeCacheFor(config, target.node),
         timings,
       });
       if (!target.host) logger.info(`built ${target.artifactName} for ${target.platform.name}${target.node.foreign?.runPrefix ? ' (checked under qemu-user)' : ''}`);
@@ -192,11 +192,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 /** The image's executable and the tree files it loads in place: the standalone one when the tree holds no ELF file. */
+/** The code cache as configured; by default on where the blob is made by the node it runs in (issue 24). */
+function codeCacheFor(config: ResolvedConfig, node: { foreign?: unknown }): boolean {
+  return config.codeCache ?? !node.foreign;
+}
+
 async function imageExecutable(config: ResolvedConfig, embedded: Embedded, bundlePath: string, standalone: SeaExecutable, workDir: string, logger: Logger, timings: Timings) {
   const layout = await layOutImageTree({ embedded, name: config.name, sourceDateEpoch: config.sourceDateEpoch, workDir, logger });
   if (!layout) return { executable: standalone, extraAppFiles: [], extraElfFiles: [], assets: embedded.seaAssets };
   const executable = await buildSea({
-    node: standalone.node, bundlePath, assets: layout.assets, output: join(workDir, config.name), workDir, check: false, codeCache: config.codeCache, timings, label: 'image executable',
+    node: standalone.node, bundlePath, assets: layout.assets, output: join(workDir, config.name), workDir, check: false, codeCache: codeCacheFor(config, standalone.node), timings, label: 'image executable',
   });
   return { executable, ...layout };
 }

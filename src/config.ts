@@ -42,7 +42,8 @@ export interface ResolvedConfig {
   args?: string[];
   /** false: tree mode; true: bundled; undefined: tree mode for a framework's build output (src/trace-files/output-folder.ts). */
   bundle?: boolean;
-  codeCache: boolean;
+  /** V8's code cache in the blob: true or false as configured; undefined (the default) means on for the build machine's platform, off for others. */
+  codeCache: boolean | undefined;
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
@@ -229,7 +230,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
     ...(o.bundle !== undefined ? { bundle: o.bundle } : {}),
     ...(o.args && o.args.length > 0 ? { args: o.args } : {}),
-    port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
+    port, minify: o.minify ?? false, codeCache: o.codeCache, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     // An explicit verify (true, or its settings) must run on every platform: no emulator fails the build.

@@ -74,7 +74,8 @@ export interface SeabuildOptions {
   bundle?: boolean;
   /**
    * Put V8's code cache of the bundle in the blob (Node's useCodeCache), made reproducible (src/sea/code-cache.ts):
-   * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture. Default false.
+   * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture.
+   * Default: on for the build machine's platform, off for every other (a cross-platform blob needs it off).
    */
   codeCache?: boolean;
   /** Packages or paths esbuild must not bundle; installed packages named here are embedded whole, with their dependencies. */
@@ -124,7 +125,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
   args: { type: 'string[]', flag: 'arg', help: 'default argument of the app when started with none (repeatable); a path of the app is that file in the executable' },
   bundle: { type: 'boolean', flag: 'bundle', help: 'bundle the app with esbuild (--no-bundle: carry its files as they are and run them with node\'s loaders; default: not for a framework\'s build output)' },
-  codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
+  codeCache: { type: 'boolean', flag: 'code-cache', help: 'V8\'s code cache of the bundle: faster start, same bytes every build (default: on for the build machine\'s platform, off for others; "codeCache": false in the config turns it off)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },

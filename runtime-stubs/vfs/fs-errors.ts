@@ -12,14 +12,77 @@ const descriptions: Record<string, string> = {
   EACCES: 'permission denied',
 };
 
-/** An fs-style error; `note` is appended to the message after a colon. */
-export function fsError(code: string, syscall: string, path: string, note?: string): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(`${code}: ${descriptions[code] ?? code}, ${syscall} '${path}'${note ? `: ${note}` : ''}`);
-  error.errno = -((process.getBuiltinModule('node:os').constants.errno as Record<string, number>)[code] ?? 0);
-  error.code = code;
-  error.syscall = syscall;
-  error.path = path;
-  return error;
+/**
+ * An fs-style error. Its message, with `note` after a colon, is built when something first reads it
+ * (or the stack, whose first line is the message): express.static asks for `public/ping` before
+ * every `GET /ping`, and the answer is a 404 that never looks at either (issue 24).
+ */
+export function fsError(code: string, syscall: string, path: string, note?: () => string | undefined): NodeJS.ErrnoException {
+  return new TreeFsError(code, syscall, path, note);
+}
+
+let errnos: Record<string, number> | undefined;
+
+/**
+ * The class behind fsError, named Error as Node's own fs errors are. The message is a getter on the
+ * prototype, not a property defined on each error: defining one per miss cost 4 % of an Express
+ * server's CPU (V8 turns the object's shape into a dictionary).
+ */
+class TreeFsError extends Error {
+  readonly #code: string;
+  readonly #build: (() => string | undefined) | undefined;
+  errno: number;
+  code: string;
+  syscall: string;
+  path: string;
+  constructor(code: string, syscall: string, path: string, note: (() => string | undefined) | undefined) {
+    super();
+    this.#code = code;
+    this.#build = note;
+    this.errno = -((errnos ??= process.getBuiltinModule('node:os').constants.errno as Record<string, number>)[code] ?? 0);
+    this.code = code;
+    this.syscall = syscall;
+    this.path = path;
+  }
+  override get message(): string {
+    const note = this.#build?.();
+    const value = `${this.#code}: ${descriptions[this.#code] ?? this.#code}, ${this.syscall} '${this.path}'${note ? `: ${note}` : ''}`;
+    settleMessage(this, value);
+    return value;
+  }
+  override set message(value: string) {
+    settleMessage(this, value);
+  }
+}
+Object.defineProperty(TreeFsError, 'name', { value: 'Error' });
+
+function settleMessage(error: Error, value: string): void {
+  Object.defineProperty(error, 'message', { value, writable: true, enumerable: false, configurable: true });
+}
+
+/** Makes `error.message` (an error Node made) computed by `build` at its first read (or write), then a plain value. */
+export function lazyMessage(error: Error, build: () => string): void {
+  Object.defineProperty(error, 'message', {
+    get(this: Error) { const value = build(); settleMessage(this, value); return value; },
+    set(this: Error, value: string) { settleMessage(this, value); },
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * Runs a callback or promise form's operation so that the errors it makes carry no stack frames:
+ * Node's own errors of those forms have none (they come back from the thread pool), and capturing
+ * the app's deep stack on every miss was 7 % of an Express server's CPU (docs/BENCHMARKS.md).
+ */
+export function withoutFrames<T>(op: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return op();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The sentence every "not in the executable" error carries (issue 7). */
@@ -38,7 +101,7 @@ export function missingNote(tree: Tree, rel: string, what = 'file'): string | un
 
 /** ENOENT for a path under the tree's root that the tree does not hold. */
 export function missing(tree: Tree, syscall: string, abs: string, rel: string): NodeJS.ErrnoException {
-  return fsError('ENOENT', syscall, abs, missingNote(tree, rel));
+  return fsError('ENOENT', syscall, abs, () => missingNote(tree, rel));
 }
 
 /** The same sentence for a package required by name from tree folder `fromRel`, when it was installed there. */

@@ -2,7 +2,7 @@
 // errors for what the build did not carry get the same explanation as in the standalone executable.
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
-import { missingNote, packageNotEmbedded } from './fs-errors.ts';
+import { lazyMessage, missingNote, packageNotEmbedded } from './fs-errors.ts';
 import { whenLoaded } from './lazy-patches.ts';
 
 const fs = process.getBuiltinModule('node:fs');
@@ -14,11 +14,17 @@ const calls = ['readFile', 'open', 'stat', 'lstat', 'readdir', 'access', 'realpa
 
 /** Adds "is not in the executable; add it with include …" to ENOENT and MODULE_NOT_FOUND errors under the root. */
 export function explainMissing(tree: Tree): void {
+  // The note is added when the message is first read: a miss the app expects (express.static
+  // asking for public/ping before every GET /ping) must cost what ENOENT costs under node (issue 24).
   const explain = (error: any, p: unknown): any => {
     const abs = error?.code === 'ENOENT' ? pathArgument(p) : undefined;
     const rel = abs === undefined ? undefined : tree.relative(abs);
-    const note = rel !== undefined && !tree.lookup(rel) && typeof error.message === 'string' ? missingNote(tree, rel) : undefined;
-    if (note) error.message += `: ${note}`;
+    if (rel === undefined || typeof error.message !== 'string') return error;
+    const message: string = error.message;
+    lazyMessage(error, () => {
+      const note = tree.lookup(rel) ? undefined : missingNote(tree, rel);
+      return note ? `${message}: ${note}` : message;
+    });
     return error;
   };
   const f = fs as any;

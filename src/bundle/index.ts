@@ -14,6 +14,7 @@ import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
 import { withNodeGlobLookup } from './glob-require.ts';
 import { withNodeModuleObjects } from './cjs-modules.ts';
+import { withCheapNames } from './keep-names.ts';
 import { packageLines, packageLinesFunction } from './package-lines.ts';
 import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
@@ -155,7 +156,7 @@ function packageNameOf(specifier: string): string {
 
 /** esbuild's output made to behave as Node does: glob lookups (glob-require.ts), module objects (cjs-modules.ts), and which lines are package code (package-lines.ts). */
 async function finishBundle(outfile: string, inputs: string[]): Promise<Buffer> {
-  const code = withNodeModuleObjects(withNodeGlobLookup(await readFile(outfile, 'utf8')));
+  const code = withCheapNames(withNodeModuleObjects(withNodeGlobLookup(await readFile(outfile, 'utf8'))));
   const lines = packageLines(code, inputs);
   const finished = Buffer.from(lines.length > 0 ? code + packageLinesFunction(lines) : code);
   await writeFile(outfile, finished);
