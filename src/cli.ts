@@ -23,7 +23,7 @@ Commands:
   help         show this text
   version      print seabuild's version (also --version)
 
-Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts}):
+Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts,…}):
 ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).join('\n')}
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
@@ -32,7 +32,7 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
-  --config FILE      config file (default: seabuild.config.{json,ts} if present)
+  --config FILE      config file (default: seabuild.config.{json,ts,mts,cts,js,mjs,cjs} if present)
   --cwd DIR          the app folder (default: current folder)
   --timings          print the wall time of each build stage
   --quiet            print only warnings and errors

@@ -1,10 +1,10 @@
 // Merges package.json's "seabuild" key, seabuild.config.{json,ts}, flags and the environment into one
 // frozen ResolvedConfig (like tsup's NormalizedOptions): defaults and validation happen once, here.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
+import { configFileCandidates, loadConfigFile, readJsonFile } from './config-file.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image-reference.ts';
 import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
@@ -71,6 +71,8 @@ export interface ResolveInput {
   flags?: SeabuildOptions;
   /** An explicit config file (--config). */
   configFile?: string;
+  /** What `flags` are called in messages: "(command line)" or "(build options)" (default). */
+  flagsSource?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -88,56 +90,99 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   for (const file of input.configFile ? [resolve(root, input.configFile)] : configFileCandidates(root)) {
     layers.push({ file, options: validateOptions(await loadConfigFile(file), file, '') });
   }
-  if (input.flags) layers.push({ file: '(command line)', options: input.flags });
+  checkNoKeyInTwoFiles(layers, (file) => (file === pkgPath ? 'seabuild.' : ''));
+  // build() options are checked like a file: `{ outdir: 'x' }` is refused, not silently ignored.
+  if (input.flags) layers.push({ file: '(command line)', options: validateOptions(input.flags, input.flagsSource ?? '(build options)', '') });
   const options = mergeOptions(layers.map((l) => l.options));
   return Object.freeze(completeConfig(root, pkg, pkgPath, options, layers.map((l) => l.file), env));
 }
 
-function configFileCandidates(root: string): string[] {
-  return ['seabuild.config.json', 'seabuild.config.ts', 'seabuild.config.mjs', 'seabuild.config.js'].map((f) => join(root, f)).filter((f) => existsSync(f));
-}
-
-async function loadConfigFile(file: string): Promise<unknown> {
-  if (!existsSync(file)) throw new SeabuildError({ code: 'CONFIG_NOT_FOUND', message: 'config file not found', file, fix: 'check the --config path' });
-  if (file.endsWith('.json')) return readJsonFile(file);
-  try {
-    const loaded = await import(pathToFileURL(file).href);
-    return loaded.default ?? loaded;
-  } catch (cause) {
-    throw new SeabuildError({ code: 'CONFIG_LOAD_FAILED', message: `cannot load config: ${(cause as Error).message}`, file, fix: 'export the options with `export default defineConfig({ … })`', cause });
-  }
-}
-
-function readJsonFile(file: string): Record<string, any> {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new SeabuildError({ code: 'CONFIG_INVALID_JSON', message: `invalid JSON: ${(cause as Error).message}`, file, fix: 'fix the JSON syntax', cause });
-  }
-}
-
-/** Rejects unknown keys and wrong types, naming the key and the file (esbuild's option errors do the same). */
+/**
+ * Rejects unknown keys and wrong types, naming the key and the file (esbuild's option errors do the
+ * same). Every unknown key is reported at once, each with the known key it most likely meant.
+ */
 export function validateOptions(value: unknown, file: string, keyPrefix: string): SeabuildOptions {
   if (!isPlainObject(value)) throw typeError(`${keyPrefix || '(config)'}`, 'an object', value, file);
-  for (const [key, v] of Object.entries(value)) {
-    if ((key === 'image' || key === 'verify') && isPlainObject(v)) {
-      for (const [subKey, sv] of Object.entries(v)) checkOption(`${key}.${subKey}`, sv, file, keyPrefix);
-    } else if (key === 'image' && v === false) {
-      continue;
-    } else {
-      checkOption(key, v, file, keyPrefix);
-    }
+  const unknown: string[] = [];
+  for (const [key, v] of optionEntries(value)) {
+    if (!Object.hasOwn(optionTable, key)) unknown.push(key);
+    else checkOption(key, v, file, keyPrefix);
   }
+  if (unknown.length > 0) throw unknownKeysError(unknown, file, keyPrefix);
   return value as SeabuildOptions;
 }
 
-function checkOption(key: string, value: unknown, file: string, keyPrefix: string): void {
-  const spec = optionTable[key];
-  const shown = keyPrefix + key;
-  if (!spec) {
-    const known = Object.keys(optionTable).join(', ');
-    throw new SeabuildError({ code: 'CONFIG_UNKNOWN_KEY', message: `unknown option "${shown}"`, file, fix: `remove it or use one of: ${known}` });
+/** The options as flat keys: `image.tag`, `verify.env`, … (`image: false` and `verify: true` stay whole). */
+function optionEntries(value: Record<string, unknown>): Array<[string, unknown]> {
+  // An option given as undefined is not given (build({ entry: process.env.ENTRY })).
+  return Object.entries(value).filter(([, v]) => v !== undefined).flatMap(([key, v]): Array<[string, unknown]> => {
+    if ((key === 'image' || key === 'verify') && isPlainObject(v)) return Object.entries(v).map(([subKey, sv]) => [`${key}.${subKey}`, sv]);
+    if (key === 'image' && v === false) return [];
+    return [[key, v]];
+  });
+}
+
+function unknownKeysError(keys: string[], file: string, keyPrefix: string): SeabuildError {
+  const described = keys.map((key) => {
+    const near = closestName(key, Object.keys(optionTable));
+    return `"${keyPrefix}${key}"${near ? ` (did you mean "${keyPrefix}${near}"?)` : ''}`;
+  });
+  return new SeabuildError({
+    code: 'CONFIG_UNKNOWN_KEY',
+    message: `unknown option${keys.length > 1 ? 's' : ''} ${described.join(', ')}`,
+    file,
+    fix: `remove ${keys.length > 1 ? 'them' : 'it'} or use one of: ${Object.keys(optionTable).join(', ')}`,
+  });
+}
+
+/** The known name nearest to `name` (edit distance at most a third of its length, case ignored), for "did you mean". */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
+  return best?.name;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: a swapped pair is the commonest typo. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i]!;
+      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The same option in two config files is an error naming both: which one wins would be a rule to
+ * remember, and a stale copy in package.json silently losing to seabuild.config.json (or the other
+ * way round) is the kind of surprise a release build must not have. Flags and build() options
+ * still override files: that is what they are for.
+ */
+function checkNoKeyInTwoFiles(layers: ReadonlyArray<{ file: string; options: SeabuildOptions }>, prefixOf: (file: string) => string): void {
+  const firstFile = new Map<string, string>();
+  for (const { file, options } of layers) {
+    for (const [key] of optionEntries(options as Record<string, unknown>)) {
+      const earlier = firstFile.get(key);
+      if (earlier === undefined) { firstFile.set(key, file); continue; }
+      throw new SeabuildError({
+        code: 'CONFIG_KEY_CONFLICT',
+        message: `option "${key}" is set in both ${earlier} (as "${prefixOf(earlier)}${key}") and ${file} (as "${prefixOf(file)}${key}")`,
+        file,
+        fix: `keep "${key}" in one of the two files`,
+      });
+    }
+  }
+}
+
+function checkOption(key: string, value: unknown, file: string, keyPrefix: string): void {
+  const spec = optionTable[key]!;
+  const shown = keyPrefix + key;
   const ok = {
     string: typeof value === 'string' && value !== '',
     number: typeof value === 'number' && Number.isFinite(value),
