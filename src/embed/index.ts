@@ -38,7 +38,10 @@ export interface LaunchInfo {
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
 export async function embed(config: EmbedSettings, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }, launch?: LaunchInfo): Promise<Embedded> {
-  const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
+  // Digested assets are served by the runtime in front of a runApp app only: a plain app serves its
+  // folder itself (express.static), from the tree, and the same files twice doubled what it carried.
+  const assetsDir = launch?.runApp === false ? undefined : config.assetsDir;
+  const assets = assetsDir ? await collectAssets(assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
   const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
   const info: BuildInfo = {
     name: config.name,
