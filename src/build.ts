@@ -93,7 +93,7 @@ async function writeIndex(config: ResolvedConfig & { image: NonNullable<Resolved
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
-  const timings = createTimings();
+  const timings = createTimings(logger);
   const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
   // Fail before minutes of work when the output folder cannot be written.
   await ensureWritableDir(config.outDir);

@@ -5,6 +5,7 @@ import { join, resolve, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { configFileCandidates, loadConfigFile, readJsonFile } from './config-file.ts';
+import { closestName } from './closest-name.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image-reference.ts';
 import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
@@ -133,29 +134,6 @@ function unknownKeysError(keys: string[], file: string, keyPrefix: string): Seab
     file,
     fix: `remove ${keys.length > 1 ? 'them' : 'it'} or use one of: ${Object.keys(optionTable).join(', ')}`,
   });
-}
-
-/** The known name nearest to `name` (edit distance at most a third of its length, case ignored), for "did you mean". */
-export function closestName(name: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: a swapped pair is the commonest typo. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i]!;
-      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /**
