@@ -9,6 +9,7 @@ import { parseCommandLine } from './cli-args.ts';
 import { closestName } from './closest-name.ts';
 import type { StageTiming } from './timings.ts';
 import { formatBuildSummary, readReport, runReportCommand } from './report/index.ts';
+import { formatCommit, formatCount } from './report/format.ts';
 import { SEABUILD_VERSION as seabuildVersion } from './package-root.ts';
 
 
@@ -179,8 +180,8 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
       `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped${source})`,
       ...(image ? [
         `  image       ${relative(process.cwd(), image.archive.path)}  ${image.archive.references[0]}  ${mb(image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
-        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${image.push.uploadedBlobs.length} blobs uploaded, ${image.push.existingBlobs.length} already there)`] : []),
-        `              ${image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
+        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${formatCount(image.push.uploadedBlobs.length, 'blob')} uploaded, ${image.push.existingBlobs.length} already there)`] : []),
+        `              ${formatCount(image.closure.libraries.filter((l) => l.system).length, 'shared library', 'shared libraries')}; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
       ] : []),
       ...formatBuildSummary(report, {
         path: relative(process.cwd(), reportPath),
@@ -193,14 +194,14 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...platformLines,
     ...(result.index ? [
       `  index       ${relative(process.cwd(), result.index.archive.path)}  ${result.index.archive.references[0]}  ${result.index.archive.manifests.map((m) => m.platform).join(' + ')}: ${mb(result.index.archive.totalBlobBytes)} of distinct blobs; index ${result.index.archive.indexDigest.slice(0, 19)}; docker load gets ${result.index.archive.dockerPlatform}`,
-      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${result.index.push.uploadedBlobs.length} blobs uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
+      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${formatCount(result.index.push.uploadedBlobs.length, 'blob')} uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
     ] : []),
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
-    `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
-    `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
+    `  assets      ${embedded.assets ? `${formatCount(embedded.assets.records.length, 'file')}, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
+    `  migrations  ${embedded.migrations ? formatCount(embedded.migrations.migrations.length, 'file') : 'none'}`,
     ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
-    ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
-    `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
+    ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${formatCount(result.sboms.inventory.packages.length, 'package')}, ${formatCount(result.sboms.inventory.files.length, 'file')})${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
+    `  version     ${config.name} ${config.version}${config.commit ? ` (${formatCommit(config.commit)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
   ].join('\n'));
   if (values.timings) logger.info(formatTimings(result.timings, performance.now() - started));
   return 0;

@@ -56,6 +56,7 @@ export interface ResolvedConfig {
   cacheDir: string;
   /** Seconds since the epoch: SOURCE_DATE_EPOCH, else the HEAD commit's time, else 0 (like ko). */
   sourceDateEpoch: number;
+  /** The HEAD commit; `<sha>-dirty` when tracked files were changed (git describe --dirty). */
   commit?: string;
   /** package.json `repository` URL, when set. */
   repository?: string;
@@ -382,6 +383,19 @@ function gitCommitTime(root: string): number | undefined {
   return value ? Number(value) : undefined;
 }
 
+/**
+ * HEAD, with `-dirty` when tracked files differ from it (staged or not), as `git describe --dirty`
+ * marks it: a build from a modified work tree must not claim to be that commit. Untracked files do
+ * not count, as with git describe.
+ */
 function gitCommit(root: string): string | undefined {
-  return git(root, ['rev-parse', 'HEAD']);
+  const head = git(root, ['rev-parse', 'HEAD']);
+  if (!head) return undefined;
+  try {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--'], { cwd: root, stdio: 'ignore' });
+    return head;
+  } catch (error) {
+    // Exit 1: there are differences; anything else (no work tree) says nothing about them.
+    return (error as { status?: number }).status === 1 ? `${head}-dirty` : head;
+  }
 }

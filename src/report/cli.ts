@@ -21,7 +21,7 @@ Options:
   --json                 print the report (one) or the difference (two) as JSON
   --markdown             print Markdown, for a pull-request comment
   --html PATH            also write one self-contained HTML page with treemaps
-  --budget SIZE          exit 1 when the (new) image is bigger than SIZE, e.g. 120MB, 1.5GB, 800MiB
+  --budget SIZE          exit 1 when the (new) image is bigger than SIZE, with a unit: 120MB, 1.5GB, 800MiB, 4096B
   --budget-kind KIND     compressed (default: what registries store and pulls download) or uncompressed`;
 
 /** Where the command writes. */
