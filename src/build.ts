@@ -87,7 +87,7 @@ async function writeIndex(config: ResolvedConfig & { image: NonNullable<Resolved
   const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image });
   if (!config.push) return { archive };
   logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
-  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
+  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, ...pushStore(config), logger }) };
 }
 
 /** Builds the app into one executable. */
@@ -223,13 +223,21 @@ function publish(config: ResolvedConfig, image: ImageBuild, sboms: Sboms | undef
   return publishImage({
     image: image.image,
     references,
-    push: config.push!,
+    push: { ...config.push!, blobRecordPath: pushStore(config).blobRecordPath },
     sboms: (sboms?.documents ?? []).map((doc) => ({ format: doc.format, mediaType: doc.mediaType, bytes: doc.bytes, fileName: basename(doc.path) })),
     created: new Date(config.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
-    statePath: join(config.outDir, `.${config.name}.push-state.json`),
+    statePath: pushStore(config).statePath,
     ...(config.imageRefs ? { imageRefsPath: config.imageRefs } : {}),
     logger,
   });
+}
+
+/**
+ * Where a push keeps its unfinished uploads (a rerun resumes them; one image or an index alike) and
+ * which repositories of a registry hold which blobs (a push to another repository mounts them).
+ */
+function pushStore(config: ResolvedConfig): { statePath: string; blobRecordPath: string } {
+  return { statePath: join(config.outDir, `.${config.name}.push-state.json`), blobRecordPath: join(config.cacheDir, 'registry-blobs.json') };
 }
 
 /** `rootfs` with every file read from `from` read from `to` (same bytes, another path). */

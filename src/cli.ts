@@ -180,7 +180,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
       `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped${source})`,
       ...(image ? [
         `  image       ${relative(process.cwd(), image.archive.path)}  ${image.archive.references[0]}  ${mb(image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
-        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${formatCount(image.push.uploadedBlobs.length, 'blob')} uploaded, ${image.push.existingBlobs.length} already there)`] : []),
+        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${formatCount(image.push.uploadedBlobs.length, 'blob')} uploaded, ${image.push.mountedBlobs.length} mounted, ${image.push.existingBlobs.length} already there)`] : []),
         `              ${formatCount(image.closure.libraries.filter((l) => l.system).length, 'shared library', 'shared libraries')}; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
       ] : []),
       ...formatBuildSummary(report, {
@@ -194,7 +194,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...platformLines,
     ...(result.index ? [
       `  index       ${relative(process.cwd(), result.index.archive.path)}  ${result.index.archive.references[0]}  ${result.index.archive.manifests.map((m) => m.platform).join(' + ')}: ${mb(result.index.archive.totalBlobBytes)} of distinct blobs; index ${result.index.archive.indexDigest.slice(0, 19)}; docker load gets ${result.index.archive.dockerPlatform}`,
-      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${formatCount(result.index.push.uploadedBlobs.length, 'blob')} uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
+      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${formatCount(result.index.push.uploadedBlobs.length, 'blob')} uploaded, ${result.index.push.mountedBlobs.length} mounted, ${result.index.push.existingBlobs.length} already there)`] : []),
     ] : []),
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${formatCount(embedded.assets.records.length, 'file')}, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
