@@ -35,6 +35,7 @@ test('a bad flag: one line naming it, with a "did you mean", exit 2; no raw pars
     [['build', '--port'], /^seabuild: error: option --port needs a value: --port VALUE$/m],
     [['build', '--minify=yes'], /^seabuild: error: option --minify takes no value$/m],
     [['biuld'], /^seabuild: error: unknown command "biuld" \(did you mean "build"\?\)$/m],
+    [['report', '--jsn', 'x.json'], /^seabuild: error: unknown option --jsn \(did you mean --json\?\)$/m],
   ];
   for (const [args, expected] of cases) {
     const run = await runSeabuild(args, { cwd: tmpdir() });
