@@ -5,7 +5,7 @@ import { join, resolve, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
 import { configFileCandidates, loadConfigFile, readJsonFile } from './config-file.ts';
-import { closestName } from './closest-name.ts';
+import { checkNoKeyInTwoFiles, optionEntries, unknownKeysError } from './config-keys.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image-reference.ts';
 import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
@@ -73,8 +73,6 @@ export interface ResolveInput {
   flags?: SeabuildOptions;
   /** An explicit config file (--config). */
   configFile?: string;
-  /** What `flags` are called in messages: "(command line)" or "(build options)" (default). */
-  flagsSource?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -94,7 +92,7 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   }
   checkNoKeyInTwoFiles(layers, (file) => (file === pkgPath ? 'seabuild.' : ''));
   // build() options are checked like a file: `{ outdir: 'x' }` is refused, not silently ignored.
-  if (input.flags) layers.push({ file: '(command line)', options: validateOptions(input.flags, input.flagsSource ?? '(build options)', '') });
+  if (input.flags) layers.push({ file: '(command line)', options: validateOptions(input.flags, '(build options)', '') });
   const options = mergeOptions(layers.map((l) => l.options));
   return Object.freeze(completeConfig(root, pkg, pkgPath, options, layers.map((l) => l.file), env));
 }
@@ -112,51 +110,6 @@ export function validateOptions(value: unknown, file: string, keyPrefix: string)
   }
   if (unknown.length > 0) throw unknownKeysError(unknown, file, keyPrefix);
   return value as SeabuildOptions;
-}
-
-/** The options as flat keys: `image.tag`, `verify.env`, … (`image: false` and `verify: true` stay whole). */
-function optionEntries(value: Record<string, unknown>): Array<[string, unknown]> {
-  // An option given as undefined is not given (build({ entry: process.env.ENTRY })).
-  return Object.entries(value).filter(([, v]) => v !== undefined).flatMap(([key, v]): Array<[string, unknown]> => {
-    if ((key === 'image' || key === 'verify') && isPlainObject(v)) return Object.entries(v).map(([subKey, sv]) => [`${key}.${subKey}`, sv]);
-    if (key === 'image' && v === false) return [];
-    return [[key, v]];
-  });
-}
-
-function unknownKeysError(keys: string[], file: string, keyPrefix: string): SeabuildError {
-  const described = keys.map((key) => {
-    const near = closestName(key, Object.keys(optionTable));
-    return `"${keyPrefix}${key}"${near ? ` (did you mean "${keyPrefix}${near}"?)` : ''}`;
-  });
-  return new SeabuildError({
-    code: 'CONFIG_UNKNOWN_KEY',
-    message: `unknown option${keys.length > 1 ? 's' : ''} ${described.join(', ')}`,
-    file,
-    fix: `remove ${keys.length > 1 ? 'them' : 'it'} or use one of: ${Object.keys(optionTable).join(', ')}`,
-  });
-}
-
-/**
- * The same option in two config files is an error naming both: which one wins would be a rule to
- * remember, and a stale copy in package.json silently losing to seabuild.config.json (or the other
- * way round) is the kind of surprise a release build must not have. Flags and build() options
- * still override files: that is what they are for.
- */
-function checkNoKeyInTwoFiles(layers: ReadonlyArray<{ file: string; options: SeabuildOptions }>, prefixOf: (file: string) => string): void {
-  const firstFile = new Map<string, string>();
-  for (const { file, options } of layers) {
-    for (const [key] of optionEntries(options as Record<string, unknown>)) {
-      const earlier = firstFile.get(key);
-      if (earlier === undefined) { firstFile.set(key, file); continue; }
-      throw new SeabuildError({
-        code: 'CONFIG_KEY_CONFLICT',
-        message: `option "${key}" is set in both ${earlier} (as "${prefixOf(earlier)}${key}") and ${file} (as "${prefixOf(file)}${key}")`,
-        file,
-        fix: `keep "${key}" in one of the two files`,
-      });
-    }
-  }
 }
 
 function checkOption(key: string, value: unknown, file: string, keyPrefix: string): void {
