@@ -25,7 +25,9 @@ export async function loadConfigFile(file: string): Promise<unknown> {
   if (file.endsWith('.json')) return readJsonFile(file);
   const code = await transpileConfig(file);
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
-  await writeFile(temp, code);
+  await writeFile(temp, code).catch((cause: NodeJS.ErrnoException) => {
+    throw new SeabuildError({ code: 'CONFIG_LOAD_FAILED', message: `cannot write the compiled config beside it (${cause.code ?? cause.message})`, file, fix: 'make the app folder writable (the build writes its outputs there too), or use seabuild.config.json', cause });
+  });
   try {
     const loaded = await import(pathToFileURL(temp).href) as Record<string, unknown>;
     return 'default' in loaded ? loaded.default : loaded;
