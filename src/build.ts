@@ -109,7 +109,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const targets = await prepareTargets(config, node, logger);
     const platforms: PlatformBuild[] = [];
     const images: Array<{ target: Target; image: Image }> = [];
-    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
+    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings, ...(embedded.warnings ?? [])];
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
     for (const target of targets) {

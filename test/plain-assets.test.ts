@@ -30,6 +30,7 @@ test('a plain app with public/: its files embedded once, no digested assets', { 
     const result = await build({ cwd: dir, image: false, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
     const executable = result.platforms[0]!.executable.path;
     assert.equal(result.platforms[0]!.embedded.assets, undefined);
+    assert.deepEqual(result.warnings.filter((w) => w.code === 'ASSETS_NOT_SERVED'), [], 'the app reads its folder: nothing to say');
     const listed = await execa(executable, ['assets', '--json']);
     assert.deepEqual(JSON.parse(listed.stdout), []);
     // Random bytes do not compress: a copy of the file shows as its first 64 bytes, once.
@@ -46,6 +47,22 @@ test('a plain app with public/: its files embedded once, no digested assets', { 
       server.child.kill('SIGTERM');
       await server.exited;
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a plain app that never opens its public/ is told that nothing of it is embedded', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seabuild-plain-unserved-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'plain-unserved', version: '1.0.0', main: 'server.js' }));
+    writeFileSync(join(dir, 'server.js'), "require('node:http').createServer((req, res) => res.end('hi')).listen(Number(process.env.PORT ?? 3000));\n");
+    mkdirSync(join(dir, 'public'));
+    writeFileSync(join(dir, 'public/site.css'), 'body { color: teal }\n');
+    const result = await build({ cwd: dir, image: false, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
+    const warning = result.warnings.find((w) => w.code === 'ASSETS_NOT_SERVED');
+    assert.equal(warning?.file, join(dir, 'public'));
+    assert.equal(result.platforms[0]!.embedded.assets, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
