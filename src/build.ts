@@ -87,13 +87,13 @@ async function writeIndex(config: ResolvedConfig & { image: NonNullable<Resolved
   const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image });
   if (!config.push) return { archive };
   logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
-  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, logger }) };
+  return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, ...pushStore(config), logger }) };
 }
 
 /** Builds the app into one executable. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
-  const timings = createTimings();
+  const timings = createTimings(logger);
   const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
   // Fail before minutes of work when the output folder cannot be written.
   await ensureWritableDir(config.outDir);
@@ -109,7 +109,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const targets = await prepareTargets(config, node, logger);
     const platforms: PlatformBuild[] = [];
     const images: Array<{ target: Target; image: Image }> = [];
-    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings];
+    const warnings: Warning[] = [...bundled.warnings, ...tree.warnings, ...(embedded.warnings ?? [])];
     let sboms: Sboms | undefined;
     let publication: Publication | undefined;
     for (const target of targets) {
@@ -228,13 +228,21 @@ function publish(config: ResolvedConfig, image: ImageBuild, sboms: Sboms | undef
   return publishImage({
     image: image.image,
     references,
-    push: config.push!,
+    push: { ...config.push!, blobRecordPath: pushStore(config).blobRecordPath },
     sboms: (sboms?.documents ?? []).map((doc) => ({ format: doc.format, mediaType: doc.mediaType, bytes: doc.bytes, fileName: basename(doc.path) })),
     created: new Date(config.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
-    statePath: join(config.outDir, `.${config.name}.push-state.json`),
+    statePath: pushStore(config).statePath,
     ...(config.imageRefs ? { imageRefsPath: config.imageRefs } : {}),
     logger,
   });
+}
+
+/**
+ * Where a push keeps its unfinished uploads (a rerun resumes them; one image or an index alike) and
+ * which repositories of a registry hold which blobs (a push to another repository mounts them).
+ */
+function pushStore(config: ResolvedConfig): { statePath: string; blobRecordPath: string } {
+  return { statePath: join(config.outDir, `.${config.name}.push-state.json`), blobRecordPath: join(config.cacheDir, 'registry-blobs.json') };
 }
 
 /** `rootfs` with every file read from `from` read from `to` (same bytes, another path). */

@@ -1,19 +1,20 @@
 // The command line: parse, call the library, print. Nothing else lives here.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { relative } from 'node:path';
 import { build } from './build.ts';
 import { optionTable, type SeabuildOptions } from './options.ts';
 import { SeabuildError, formatError, formatWarning, type Warning, usageError } from './errors.ts';
-import { createLogger } from './log.ts';
+import { colorEnabled, createLogger, paint } from './log.ts';
+import { parseCommandLine } from './cli-args.ts';
+import { closestName } from './closest-name.ts';
 import type { StageTiming } from './timings.ts';
 import { formatBuildSummary, readReport, runReportCommand } from './report/index.ts';
+import { formatCommit, formatCount } from './report/format.ts';
 import { SEABUILD_VERSION as seabuildVersion } from './package-root.ts';
 
 
-const usage = `Usage: seabuild <command> [options]
-
-Commands:
-  build        bundle the app into one executable (and its image)
+const commandsHelp = `Commands:
+  build        bundle the app into one executable (and its image) (seabuild build --help)
   report       print a size report, or compare two (seabuild report --help)
   resolve -f FILE|DIR
                build and push each seabuild://PATH app of Kubernetes YAML; print it with digests (seabuild resolve --help)
@@ -21,9 +22,9 @@ Commands:
   verify IMAGE.tar
                smoke-run an image archive's executable inside its own files (version, selftest)
   help         show this text
-  version      print seabuild's version (also --version)
+  version      print seabuild's version (also --version)`;
 
-Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts}):
+const buildOptionsHelp = `Build options (each also a key of package.json "seabuild" or seabuild.config.{json,ts,mts,cts,js,mjs,cjs}):
 ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).join('\n')}
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
@@ -33,19 +34,40 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
-  --config FILE      config file (default: seabuild.config.{json,ts} if present)
+  --config FILE      config file (default: seabuild.config.{json,ts,mts,cts,js,mjs,cjs} if present)
   --cwd DIR          the app folder (default: current folder)
   --timings          print the wall time of each build stage
   --quiet            print only warnings and errors
   --debug            print debug output and stack traces; keep the work folder
 
+Output: colour and a progress line for stages running over 2 s on a terminal only; NO_COLOR=1 turns colour off.
 Environment: SOURCE_DATE_EPOCH (build time; default: the HEAD commit's time),
 SEABUILD_CACHE_DIR (stripped node binaries, compressed layer blocks; default: ~/.cache/seabuild).`;
+
+const usage = `Usage: seabuild <command> [options]
+
+${commandsHelp}
+
+${buildOptionsHelp}`;
+
+/** `seabuild build --help`: build's options only. */
+const buildUsage = `Usage: seabuild build [options]
+
+Bundles the app into dist/<name> (one executable) and dist/<name>.image.tar, smoke-runs it inside the
+image's files and writes dist/<name>.report.json.
+
+${buildOptionsHelp}`;
+
+/** `seabuild verify --help`. */
+const verifyUsage = `Usage: seabuild verify IMAGE.tar
+
+Smoke-runs the executable of an image archive inside the archive's own files (version, native addons,
+selftest), as the build does before it writes an archive.`;
 
 const typeOf = (t: string): 'string' | 'boolean' => (t === 'boolean' ? 'boolean' : 'string');
 const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' || t === 'record' || t === 'globs';
 
-const parseOptions: ParseArgsConfig['options'] = {
+const parseOptions: NonNullable<ParseArgsConfig['options']> = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
   'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' }, 'no-bundle': { type: 'boolean' },
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -53,7 +75,14 @@ const parseOptions: ParseArgsConfig['options'] = {
 
 /** A usage error that points at this command's help. */
 function buildUsageError(message: string): SeabuildError {
-  return usageError(message, 'run seabuild help for the options');
+  return usageError(message, 'run seabuild build --help for the options');
+}
+
+/** The help of one command (`build --help`, `help build`), else the general one. */
+function helpOf(command: string | undefined): string {
+  if (command === 'build') return buildUsage;
+  if (command === 'verify') return verifyUsage;
+  return usage;
 }
 
 /** Turns parsed flags into options, converting types as the option table says. */
@@ -153,8 +182,8 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
       `  node        ${executable.node.version} (${mb(executable.node.strippedBytes)} stripped${source})`,
       ...(image ? [
         `  image       ${relative(process.cwd(), image.archive.path)}  ${image.archive.references[0]}  ${mb(image.layers.reduce((n, l) => n + l.sizeBytes, 0))} compressed, ${mb(image.layers.reduce((n, l) => n + l.uncompressedBytes, 0))} uncompressed`,
-        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${image.push.uploadedBlobs.length} blobs uploaded, ${image.push.existingBlobs.length} already there)`] : []),
-        `              ${image.closure.libraries.filter((l) => l.system).length} shared libraries; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
+        ...(image.push ? [`  pushed      ${image.push.reference}@${image.push.manifestDigest} (${formatCount(image.push.uploadedBlobs.length, 'blob')} uploaded, ${image.push.mountedBlobs.length} mounted, ${image.push.existingBlobs.length} already there)`] : []),
+        `              ${formatCount(image.closure.libraries.filter((l) => l.system).length, 'shared library', 'shared libraries')}; id ${image.archive.imageId.slice(0, 19)}${smoke}`,
       ] : []),
       ...formatBuildSummary(report, {
         path: relative(process.cwd(), reportPath),
@@ -167,14 +196,14 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     ...platformLines,
     ...(result.index ? [
       `  index       ${relative(process.cwd(), result.index.archive.path)}  ${result.index.archive.references[0]}  ${result.index.archive.manifests.map((m) => m.platform).join(' + ')}: ${mb(result.index.archive.totalBlobBytes)} of distinct blobs; index ${result.index.archive.indexDigest.slice(0, 19)}; docker load gets ${result.index.archive.dockerPlatform}`,
-      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${result.index.push.uploadedBlobs.length} blobs uploaded, ${result.index.push.existingBlobs.length} already there)`] : []),
+      ...(result.index.push ? [`  pushed      ${result.index.push.reference}@${result.index.push.indexDigest} (index of ${result.index.push.manifestDigests.length}; ${formatCount(result.index.push.uploadedBlobs.length, 'blob')} uploaded, ${result.index.push.mountedBlobs.length} mounted, ${result.index.push.existingBlobs.length} already there)`] : []),
     ] : []),
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
-    `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
-    `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
+    `  assets      ${embedded.assets ? `${formatCount(embedded.assets.records.length, 'file')}, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
+    `  migrations  ${embedded.migrations ? formatCount(embedded.migrations.migrations.length, 'file') : 'none'}`,
     ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
-    ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
-    `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
+    ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${formatCount(result.sboms.inventory.packages.length, 'package')}, ${formatCount(result.sboms.inventory.files.length, 'file')})${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
+    `  version     ${config.name} ${config.version}${config.commit ? ` (${formatCommit(config.commit)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
   ].join('\n'));
   if (values.timings) logger.info(formatTimings(result.timings, performance.now() - started));
   return 0;
@@ -206,28 +235,23 @@ export async function main(given: string[]): Promise<number> {
     if (argv[0] === 'trace') return await (await import('./trace/cli.ts')).runTraceCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text) });
     if (argv[0] === 'resolve') return await (await import('./resolve/cli.ts')).runResolveCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), build });
     if (argv[0] === 'report') return await runReportCommand(argv.slice(1), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
-    const { values, positionals } = (() => {
-      try {
-        const parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });
-        return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
-      } catch (error) {
-        throw buildUsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
-      }
-    })();
+    const { values, positionals } = parseCommandLine(argv, parseOptions, argv[0] === 'build' ? 'seabuild build --help' : 'seabuild help');
     const [command = 'help', ...rest] = positionals;
-    if (values.help || command === 'help') { process.stdout.write(`${usage}\n`); return 0; }
+    if (values.help || command === 'help') { process.stdout.write(`${helpOf(values.help ? command : rest[0])}\n`); return 0; }
     if (command === 'version') { process.stdout.write(`seabuild ${seabuildVersion}\n`); return 0; }
     if (command === 'verify') return await runVerify(rest);
     if (rest.length > 0) throw buildUsageError(`unexpected argument "${rest[0]}"`);
     if (command === 'build') return await runBuild(values);
-    throw buildUsageError(`unknown command "${command}"`);
+    const near = closestName(command, ['build', 'report', 'resolve', 'trace', 'verify', 'help', 'version']);
+    throw usageError(`unknown command "${command}"${near ? ` (did you mean "${near}"?)` : ''}`, 'run seabuild help for the commands');
   } catch (error) {
+    const color = colorEnabled(process.stderr, process.env);
     if (error instanceof SeabuildError) {
-      process.stderr.write(`${formatError(error)}\n`);
+      process.stderr.write(`${paint(formatError(error), color)}\n`);
       if (debug) process.stderr.write(`${error.stack}\n${error.cause ? `cause: ${String((error.cause as Error).stack ?? error.cause)}\n` : ''}`);
       return error.exitCode;
     }
-    process.stderr.write(`seabuild: internal error: ${(error as Error).message}\n  fix: rerun with --debug and report it\n`);
+    process.stderr.write(`${paint(`seabuild: internal error: ${(error as Error).message}\n  fix: rerun with --debug and report it`, color)}\n`);
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }

@@ -1,10 +1,11 @@
 // Merges package.json's "seabuild" key, seabuild.config.{json,ts}, flags and the environment into one
 // frozen ResolvedConfig (like tsup's NormalizedOptions): defaults and validation happen once, here.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SeabuildError } from './errors.ts';
+import { configFileCandidates, loadConfigFile, readJsonFile } from './config-file.ts';
+import { checkNoKeyInTwoFiles, optionEntries, unknownKeysError } from './config-keys.ts';
 import { optionTable, type ImageOptions, type SeabuildOptions } from './options.ts';
 import { normalizeReference } from './image-reference.ts';
 import { hostPlatform as hostPlatformOf, parsePlatforms, platformNamed, type TargetPlatform } from './platform/platforms.ts';
@@ -60,6 +61,7 @@ export interface ResolvedConfig {
   cacheDir: string;
   /** Seconds since the epoch: SOURCE_DATE_EPOCH, else the HEAD commit's time, else 0 (like ko). */
   sourceDateEpoch: number;
+  /** The HEAD commit; `<sha>-dirty` when tracked files were changed (git describe --dirty). */
   commit?: string;
   /** package.json `repository` URL, when set. */
   repository?: string;
@@ -93,56 +95,31 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   for (const file of input.configFile ? [resolve(root, input.configFile)] : configFileCandidates(root)) {
     layers.push({ file, options: validateOptions(await loadConfigFile(file), file, '') });
   }
-  if (input.flags) layers.push({ file: '(command line)', options: input.flags });
+  checkNoKeyInTwoFiles(layers, (file) => (file === pkgPath ? 'seabuild.' : ''));
+  // build() options are checked like a file: `{ outdir: 'x' }` is refused, not silently ignored.
+  if (input.flags) layers.push({ file: '(command line)', options: validateOptions(input.flags, '(build options)', '') });
   const options = mergeOptions(layers.map((l) => l.options));
   return Object.freeze(completeConfig(root, pkg, pkgPath, options, layers.map((l) => l.file), env));
 }
 
-function configFileCandidates(root: string): string[] {
-  return ['seabuild.config.json', 'seabuild.config.ts', 'seabuild.config.mjs', 'seabuild.config.js'].map((f) => join(root, f)).filter((f) => existsSync(f));
-}
-
-async function loadConfigFile(file: string): Promise<unknown> {
-  if (!existsSync(file)) throw new SeabuildError({ code: 'CONFIG_NOT_FOUND', message: 'config file not found', file, fix: 'check the --config path' });
-  if (file.endsWith('.json')) return readJsonFile(file);
-  try {
-    const loaded = await import(pathToFileURL(file).href);
-    return loaded.default ?? loaded;
-  } catch (cause) {
-    throw new SeabuildError({ code: 'CONFIG_LOAD_FAILED', message: `cannot load config: ${(cause as Error).message}`, file, fix: 'export the options with `export default defineConfig({ … })`', cause });
-  }
-}
-
-function readJsonFile(file: string): Record<string, any> {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new SeabuildError({ code: 'CONFIG_INVALID_JSON', message: `invalid JSON: ${(cause as Error).message}`, file, fix: 'fix the JSON syntax', cause });
-  }
-}
-
-/** Rejects unknown keys and wrong types, naming the key and the file (esbuild's option errors do the same). */
+/**
+ * Rejects unknown keys and wrong types, naming the key and the file (esbuild's option errors do the
+ * same). Every unknown key is reported at once, each with the known key it most likely meant.
+ */
 export function validateOptions(value: unknown, file: string, keyPrefix: string): SeabuildOptions {
   if (!isPlainObject(value)) throw typeError(`${keyPrefix || '(config)'}`, 'an object', value, file);
-  for (const [key, v] of Object.entries(value)) {
-    if ((key === 'image' || key === 'verify') && isPlainObject(v)) {
-      for (const [subKey, sv] of Object.entries(v)) checkOption(`${key}.${subKey}`, sv, file, keyPrefix);
-    } else if (key === 'image' && v === false) {
-      continue;
-    } else {
-      checkOption(key, v, file, keyPrefix);
-    }
+  const unknown: string[] = [];
+  for (const [key, v] of optionEntries(value)) {
+    if (!Object.hasOwn(optionTable, key)) unknown.push(key);
+    else checkOption(key, v, file, keyPrefix);
   }
+  if (unknown.length > 0) throw unknownKeysError(unknown, file, keyPrefix);
   return value as SeabuildOptions;
 }
 
 function checkOption(key: string, value: unknown, file: string, keyPrefix: string): void {
-  const spec = optionTable[key];
+  const spec = optionTable[key]!;
   const shown = keyPrefix + key;
-  if (!spec) {
-    const known = Object.keys(optionTable).join(', ');
-    throw new SeabuildError({ code: 'CONFIG_UNKNOWN_KEY', message: `unknown option "${shown}"`, file, fix: `remove it or use one of: ${known}` });
-  }
   const ok = {
     string: typeof value === 'string' && value !== '',
     number: typeof value === 'number' && Number.isFinite(value),
@@ -366,6 +343,19 @@ function gitCommitTime(root: string): number | undefined {
   return value ? Number(value) : undefined;
 }
 
+/**
+ * HEAD, with `-dirty` when tracked files differ from it (staged or not), as `git describe --dirty`
+ * marks it: a build from a modified work tree must not claim to be that commit. Untracked files do
+ * not count, as with git describe.
+ */
 function gitCommit(root: string): string | undefined {
-  return git(root, ['rev-parse', 'HEAD']);
+  const head = git(root, ['rev-parse', 'HEAD']);
+  if (!head) return undefined;
+  try {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--'], { cwd: root, stdio: 'ignore' });
+    return head;
+  } catch (error) {
+    // Exit 1: there are differences; anything else (no work tree) says nothing about them.
+    return (error as { status?: number }).status === 1 ? `${head}-dirty` : head;
+  }
 }

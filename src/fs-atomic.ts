@@ -92,6 +92,8 @@ export async function ensureWritableDir(dir: string): Promise<void> {
     await rm(probe);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'EIO';
+    // mkdir -p of a path that is (or runs through) a file: its permissions are not the problem.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw notADirectory(dir, cause);
     throw new SeabuildError({
       code: 'OUTPUT_NOT_WRITABLE',
       message: `cannot write to the output directory (${code})`,
@@ -100,4 +102,14 @@ export async function ensureWritableDir(dir: string): Promise<void> {
       cause,
     });
   }
+}
+
+function notADirectory(dir: string, cause: unknown): SeabuildError {
+  return new SeabuildError({
+    code: 'OUTPUT_NOT_WRITABLE',
+    message: `the output directory is a file, or lies below one (${(cause as NodeJS.ErrnoException).code})`,
+    file: dir,
+    fix: 'choose a folder with --out-dir (or "outDir"), or move that file away',
+    cause,
+  });
 }

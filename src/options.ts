@@ -45,7 +45,7 @@ export interface SeabuildOptions {
   name?: string;
   /** Output folder; default `dist`. */
   outDir?: string;
-  /** Folder of static assets to digest and embed; default `public` when it exists; false for none. */
+  /** Folder of static assets to digest and embed for the runtime to serve (runApp apps; a plain app serves its own files); default `public` when it exists; false for none. */
   assets?: string | false;
   /** URL path under which assets are served; default `/assets/`. */
   assetPrefix?: string;
@@ -115,7 +115,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   entry: { type: 'string', flag: 'entry', help: 'app entry module (default: package.json main)' },
   name: { type: 'string', flag: 'name', help: 'executable name (default: package name)' },
   outDir: { type: 'string', flag: 'out-dir', help: 'output folder (default: dist)' },
-  assets: { type: 'string|false', flag: 'assets', help: 'static assets folder (default: public if present)' },
+  assets: { type: 'string|false', flag: 'assets', help: 'static assets the runtime serves to a runApp app (default: public if present)' },
   assetPrefix: { type: 'string', flag: 'asset-prefix', help: 'URL path of assets (default: /assets/)' },
   migrations: { type: 'string|false', flag: 'migrations', help: 'SQL migrations folder (default: migrations if present)' },
   node: { type: 'string', flag: 'node', help: 'node binary to build with (default: the running node)' },

@@ -1,5 +1,6 @@
 // Where a build's time goes: each stage's wall time, in order, for `seabuild build --timings` and
 // the BuildResult. A value passed down like the logger, never a global.
+import type { Logger } from './log.ts';
 
 /** One measured stage. */
 export interface StageTiming {
@@ -16,17 +17,19 @@ export interface Timings {
   stages(): StageTiming[];
 }
 
-/** A recorder that keeps every stage. */
-export function createTimings(): Timings {
+/** A recorder that keeps every stage; `logger.progress` shows the stages that run long (on a terminal). */
+export function createTimings(logger?: Pick<Logger, 'progress'>): Timings {
   const recorded: StageTiming[] = [];
   return {
     async time(stage, work) {
       const entry = { stage, durationMs: 0 };
       recorded.push(entry);
       const started = performance.now();
+      const done = logger?.progress?.(stage);
       try {
         return await work();
       } finally {
+        done?.();
         entry.durationMs = performance.now() - started;
       }
     },

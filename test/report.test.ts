@@ -110,8 +110,8 @@ test('budgets: over exits 1, within exits 0; compressed by default', async () =>
   const cases: Array<[string[], number]> = [
     [['--budget', '1GB'], 0],
     [['--budget', '10MB'], 1],
-    [['--budget', String(report.totals.compressedBytes)], 0],
-    [['--budget', String(report.totals.compressedBytes! - 1)], 1],
+    [['--budget', `${report.totals.compressedBytes}B`], 0],
+    [['--budget', `${report.totals.compressedBytes! - 1}B`], 1],
     [['--budget', '100MB', '--budget-kind', 'uncompressed'], 1],
     [['--budget', '200MB', '--budget-kind', 'uncompressed'], 0],
   ];
@@ -123,7 +123,7 @@ test('budgets: over exits 1, within exits 0; compressed by default', async () =>
 });
 
 test('bad command lines exit 2, unreadable reports exit 1 naming the file', async () => {
-  for (const args of [['--frobnicate', newPath], ['--budget', '12 parsecs', newPath], ['--budget-kind', 'uncompressed', newPath], [], [newPath, newPath, newPath], ['--json', '--markdown', newPath]]) {
+  for (const args of [['--frobnicate', newPath], ['--budget', '12 parsecs', newPath], ['--budget', '40', newPath], ['--budget-kind', 'uncompressed', newPath], [], [newPath, newPath, newPath], ['--json', '--markdown', newPath]]) {
     const result = await runSeabuild(['report', ...args], { cwd: work });
     assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.all}`);
   }

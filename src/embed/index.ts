@@ -1,6 +1,7 @@
 // Stage 2: everything the executable carries besides code — assets, migrations, build info — as SEA assets.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import type { Warning } from '../errors.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { buildInfoKey, type BuildInfo } from '../../runtime-stubs/build-info.ts';
 import { collectAssets, type AssetSet } from './assets.ts';
@@ -27,6 +28,8 @@ export interface Embedded {
   packageFiles?: PackageFiles;
   /** SEA asset key → file on disk, sorted by key so the blob is deterministic. */
   seaAssets: Record<string, string>;
+  /** What the build should say about what it left out (a plain app's assets folder it never reads). */
+  warnings?: Warning[];
 }
 
 /** How the runtime starts the app (the bundle stage knows it). */
@@ -40,7 +43,11 @@ export interface LaunchInfo {
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
 export async function embed(config: EmbedSettings, workDir: string, tree?: { files: PackageFiles; layout: TreeMode }, launch?: LaunchInfo): Promise<Embedded> {
-  const assets = config.assetsDir ? await collectAssets(config.assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
+  // Digested assets are served by the runtime in front of a runApp app only: a plain app serves its
+  // folder itself (express.static), from the tree, and the same files twice doubled what it carried.
+  const assetsDir = launch?.runApp === false ? undefined : config.assetsDir;
+  const warnings = launch?.runApp === false && config.assetsDir ? unservedAssets(config.assetsDir, tree?.files) : [];
+  const assets = assetsDir ? await collectAssets(assetsDir, config.assetPrefix, join(workDir, 'embed')) : undefined;
   const migrations = config.migrationsDir ? await collectMigrations(config.migrationsDir) : undefined;
   const info: BuildInfo = {
     name: config.name,
@@ -63,7 +70,19 @@ export async function embed(config: EmbedSettings, workDir: string, tree?: { fil
     await writeFile(files[migrationsKey], JSON.stringify(migrations.migrations));
   }
   if (tree) Object.assign(files, await treeSeaAssets(tree.files, tree.layout, config.sourceDateEpoch, workDir));
-  return { info, ...(assets ? { assets } : {}), ...(migrations ? { migrations } : {}), ...(tree ? { packageFiles: tree.files } : {}), seaAssets: sortByKey(files) };
+  return { info, ...(assets ? { assets } : {}), ...(migrations ? { migrations } : {}), ...(tree ? { packageFiles: tree.files } : {}), seaAssets: sortByKey(files), warnings };
+}
+
+/** A plain app's assets folder that the app never reads: nothing of it is in the executable, which may surprise. */
+function unservedAssets(assetsDir: string, files: PackageFiles | undefined): Warning[] {
+  const inside = `${assetsDir}${sep}`;
+  if (files?.files.some((file) => file.sourcePath.startsWith(inside))) return [];
+  return [{
+    code: 'ASSETS_NOT_SERVED',
+    message: 'this folder is not embedded: digested assets are served by the runtime to runApp apps only, and this app (a plain entry) opens none of its files',
+    file: assetsDir,
+    fix: 'serve it from the app (express.static(path.join(__dirname, "public"))), list it with "include": { ".": ["public/**"] }, or set "assets": false',
+  }];
 }
 
 /** The SEA assets of `embedded` with its tree in another layout: the image variant uses `{ mode: 'external', root }`. */

@@ -3,7 +3,7 @@
 import { SeabuildError } from '../errors.ts';
 import { writeAtomically } from '../fs-atomic.ts';
 import { imageId, imageManifestBlob, type Image, type JsonBlob } from './image.ts';
-import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION } from './layout.ts';
+import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
 import { normalizeReference } from '../image-reference.ts';
 import { writeTarFile, type TarFile } from './tar-file.ts';
 import type { TarMember } from './tar-header.ts';
@@ -36,19 +36,32 @@ export async function writeImageArchive(image: Image, path: string, options: { r
 }
 
 async function addArchiveMembers(tar: TarFile, image: Image, references: string[]): Promise<void> {
-  const header = (name: string, sizeBytes: number): TarMember => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: image.sourceDateEpoch });
+  // One index entry, named by the first reference: with two entries `skopeo inspect oci-archive:PATH`
+  // refuses ("more than one image in oci, choose an image", measured with skopeo 1.9); docker reads every name from RepoTags.
+  const [primary = ''] = references;
+  await addLayoutMembers(tar, {
+    sourceDateEpoch: image.sourceDateEpoch,
+    blobs: layoutBlobs(image),
+    index: ociIndex(image, [{ [CONTAINERD_NAME_ANNOTATION]: primary, [REF_NAME_ANNOTATION]: primary }]),
+    dockerManifest: dockerManifest(image, references),
+  });
+}
+
+/**
+ * The members of an archive that is both an OCI layout and a docker-archive, in byte order of their
+ * names, like the layers: blobs/ (`blobs` sorted by digest), index.json, manifest.json, oci-layout.
+ * One image's archive and the index archive of several platforms differ only in what they pass.
+ */
+export async function addLayoutMembers(tar: TarFile, members: { sourceDateEpoch: number; blobs: readonly LayoutBlob[]; index: JsonBlob; dockerManifest: JsonBlob }): Promise<void> {
+  const header = (name: string, sizeBytes: number): TarMember => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: members.sourceDateEpoch });
   const json = (name: string, blob: JsonBlob) => tar.add(header(name, blob.sizeBytes), blob.bytes);
-  // Members in byte order of their names, like the layers: blobs/, index.json, manifest.json, oci-layout.
   for (const dir of ['blobs/', 'blobs/sha256/']) await tar.add({ ...header(dir, 0), type: 'directory', mode: 0o755 });
-  for (const blob of layoutBlobs(image)) {
+  for (const blob of members.blobs) {
     const name = blobPath(blob.digest);
     if ('json' in blob) await json(name, blob.json);
     else await tar.add(header(name, blob.sizeBytes), { path: blob.layer.blobPath });
   }
-  // One index entry, named by the first reference: with two entries `skopeo inspect oci-archive:PATH`
-  // refuses ("more than one image in oci, choose an image", measured with skopeo 1.9); docker reads every name from RepoTags.
-  const [primary = ''] = references;
-  await json('index.json', ociIndex(image, [{ [CONTAINERD_NAME_ANNOTATION]: primary, [REF_NAME_ANNOTATION]: primary }]));
-  await json('manifest.json', dockerManifest(image, references));
+  await json('index.json', members.index);
+  await json('manifest.json', members.dockerManifest);
   await json('oci-layout', OCI_LAYOUT_FILE);
 }

@@ -5,10 +5,10 @@
 // `skopeo inspect --raw oci-archive:PATH` shows the index; `skopeo copy --all` copies every platform.
 import { writeAtomically } from '../fs-atomic.ts';
 import { jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } from './image.ts';
-import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
+import { CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
+import { addLayoutMembers } from './archive.ts';
 import { normalizeReference } from '../image-reference.ts';
 import { writeTarFile, type TarFile } from './tar-file.ts';
-import type { TarMember } from './tar-header.ts';
 import { byteOrder } from '../order.ts';
 
 /** What `writeIndexArchive` wrote. */
@@ -56,21 +56,15 @@ export async function writeIndexArchive(images: readonly Image[], path: string, 
 }
 
 async function addMembers(tar: TarFile, images: readonly Image[], blobs: LayoutBlob[], index: JsonBlob, references: string[], dockerImage: Image): Promise<void> {
-  const epoch = images[0]?.sourceDateEpoch ?? 0;
-  const header = (name: string, sizeBytes: number): TarMember => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: sizeBytes, mtime: epoch });
-  const json = (name: string, blob: JsonBlob) => tar.add(header(name, blob.sizeBytes), blob.bytes);
-  for (const dir of ['blobs/', 'blobs/sha256/']) await tar.add({ ...header(dir, 0), type: 'directory', mode: 0o755 });
-  const all: LayoutBlob[] = [...blobs, { digest: index.digest, sizeBytes: index.sizeBytes, json: index }].sort((a, b) => byteOrder(a.digest, b.digest));
-  for (const blob of all) {
-    if ('json' in blob) await json(blobPath(blob.digest), blob.json);
-    else await tar.add(header(blobPath(blob.digest), blob.sizeBytes), { path: blob.layer.blobPath });
-  }
   // index.json names the image index (a nested index, as image-layout.md allows), by the first reference.
   const [primary = ''] = references;
-  await json('index.json', jsonBlob({
-    schemaVersion: 2, mediaType: MEDIA_TYPES.index,
-    manifests: [{ mediaType: MEDIA_TYPES.index, digest: index.digest, size: index.sizeBytes, annotations: { [CONTAINERD_NAME_ANNOTATION]: primary, [REF_NAME_ANNOTATION]: primary } }],
-  }));
-  await json('manifest.json', dockerManifest(dockerImage, references));
-  await json('oci-layout', OCI_LAYOUT_FILE);
+  await addLayoutMembers(tar, {
+    sourceDateEpoch: images[0]?.sourceDateEpoch ?? 0,
+    blobs: [...blobs, { digest: index.digest, sizeBytes: index.sizeBytes, json: index }].sort((a, b) => byteOrder(a.digest, b.digest)),
+    index: jsonBlob({
+      schemaVersion: 2, mediaType: MEDIA_TYPES.index,
+      manifests: [{ mediaType: MEDIA_TYPES.index, digest: index.digest, size: index.sizeBytes, annotations: { [CONTAINERD_NAME_ANNOTATION]: primary, [REF_NAME_ANNOTATION]: primary } }],
+    }),
+    dockerManifest: dockerManifest(dockerImage, references),
+  });
 }

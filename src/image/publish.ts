@@ -12,7 +12,7 @@ export interface PublishInput {
   image: Image;
   /** Full references, one per tag, same repository; the first names the push. */
   references: string[];
-  push: Pick<PushOptions, 'insecure' | 'credentials'>;
+  push: Pick<PushOptions, 'insecure' | 'credentials' | 'blobRecordPath'>;
   sboms: SbomBlob[];
   /** ISO time stamped on the SBOM artifacts (SOURCE_DATE_EPOCH). */
   created: string;
@@ -32,7 +32,7 @@ export interface Publication extends PushResult {
 export async function publishImage(input: PublishInput): Promise<Publication> {
   const [first, ...rest] = input.references;
   if (!first) throw new SeabuildError({ code: 'PUSH_NO_REFERENCE', message: 'nothing to push: no image reference', fix: 'set image.name' });
-  const session = registrySession(first, input.push);
+  const session = registrySession(first, { ...input.push, logger: input.logger });
   const extraTags = rest.map((reference) => registrySession(reference, input.push).tag);
   const pushed = await pushImage(input.image, first, { ...input.push, logger: input.logger, extraTags, ...(input.statePath ? { statePath: input.statePath } : {}) });
   const digestReference = `${session.domain}/${session.repository}@${pushed.manifestDigest}`;

@@ -1,12 +1,15 @@
 // Pushes an image to a registry over the distribution API, a third consumer of the same Image value:
-// each blob is skipped when the registry has it (HEAD), else uploaded (resumably, upload.ts); then
-// the manifest once per tag. SBOMs are attached afterwards (attach.ts): their failure never undoes the push.
+// the blobs several at once, each skipped, mounted or uploaded resumably (push-blobs.ts); then the
+// manifest once per tag. SBOMs are attached afterwards (attach.ts): their failure never undoes the push.
 import { silentLogger, type Logger } from '../log.ts';
 import { imageConfigBlob, imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
 import { layoutBlobs } from './layout.ts';
 import { parseReference } from '../image-reference.ts';
-import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
-import { UploadState, uploadBlob, type BlobSource } from './upload.ts';
+import { registryError, registryRequest, type RegistrySession, type RetryPolicy } from './registry-http.ts';
+import { UploadState } from './upload.ts';
+import { pushBlobs, type BlobPushResult } from './push-blobs.ts';
+
+export { hasBlob } from './push-blobs.ts';
 
 /** How to reach the registry. */
 export interface PushOptions {
@@ -20,28 +23,40 @@ export interface PushOptions {
   statePath?: string;
   /** Bytes per PATCH (default 8 MiB): what an interrupted push keeps. */
   chunkBytes?: number;
+  /** Where the repositories holding each blob are remembered, so a push to another repository mounts them. */
+  blobRecordPath?: string;
+  /** Retries of transient failures (default: 3 tries, 1 s then 3 s apart). */
+  retry?: RetryPolicy;
+  /** Blobs sent at once (default 4). */
+  concurrency?: number;
 }
 
 /** What the push did. */
-export interface PushResult {
+export interface PushResult extends BlobPushResult {
   /** The full reference pushed (its first tag). */
   reference: string;
   /** Every tag pushed, in order. */
   tags: string[];
   /** The manifest digest, as the registry confirmed it; `name@digest` pulls exactly this image. */
   manifestDigest: string;
-  uploadedBlobs: string[];
-  /** Blobs the registry already had (a rebuilt app reuses the system layer). */
-  existingBlobs: string[];
-  /** Blob bytes sent by this push (a resumed blob counts only what was sent now). */
-  uploadedBytes: number;
 }
 
 /** The session for a reference's repository (docker.io means registry-1.docker.io). */
-export function registrySession(reference: string, options: Pick<PushOptions, 'insecure' | 'credentials'>): RegistrySession & { domain: string; tag: string } {
+export function registrySession(reference: string, options: Pick<PushOptions, 'insecure' | 'credentials' | 'retry' | 'logger'>): RegistrySession & { domain: string; tag: string } {
   const { domain, repository, tag } = parseReference(reference);
   const host = domain === 'docker.io' ? 'registry-1.docker.io' : domain;
-  return { base: new URL(`${options.insecure ? 'http' : 'https'}://${host}`), repository, domain, tag, ...(options.credentials ? { credentials: options.credentials } : {}) };
+  return {
+    base: new URL(`${options.insecure ? 'http' : 'https'}://${host}`), repository, domain, tag,
+    ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.logger ? { logger: options.logger } : {}),
+  };
+}
+
+/** The blob-sending options of a push. */
+export function blobPushOptions(options: PushOptions, state: UploadState): Parameters<typeof pushBlobs>[2] {
+  return {
+    state, ...(options.logger ? { logger: options.logger } : {}), ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+    ...(options.blobRecordPath ? { blobRecordPath: options.blobRecordPath } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  };
 }
 
 /** Pushes `image` as `reference` (normalised like docker does), plus `extraTags`. */
@@ -51,15 +66,9 @@ export async function pushImage(image: Image, reference: string, options: PushOp
   const logger = options.logger ?? silentLogger;
   const manifest = imageManifestBlob(image);
   const tags = [...new Set([tag, ...(options.extraTags ?? [])])];
-  const result: PushResult = { reference: `${domain}/${repository}:${tag}`, tags, manifestDigest: manifest.digest, uploadedBlobs: [], existingBlobs: [], uploadedBytes: 0 };
   const state = await UploadState.load(options.statePath);
-  for (const blob of layoutBlobs(image).filter((each) => each.digest !== manifest.digest)) {
-    if (await hasBlob(session, blob.digest)) { result.existingBlobs.push(blob.digest); continue; }
-    logger.info(`pushing ${blob.digest.slice(0, 19)} (${blob.sizeBytes} bytes)`);
-    const source: BlobSource = 'json' in blob ? { bytes: blob.json.bytes } : { path: blob.layer.blobPath };
-    result.uploadedBytes += await uploadBlob(session, blob.digest, source, blob.sizeBytes, state, options.chunkBytes);
-    result.uploadedBlobs.push(blob.digest);
-  }
+  const blobs = await pushBlobs(session, layoutBlobs(image).filter((each) => each.digest !== manifest.digest), blobPushOptions(options, state));
+  const result: PushResult = { reference: `${domain}/${repository}:${tag}`, tags, manifestDigest: manifest.digest, ...blobs };
   for (const each of tags) await putManifest(session, each, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);
   logger.debug(`pushed ${result.reference}@${manifest.digest} (config ${imageConfigBlob(image).digest})`);
   return result;
@@ -76,9 +85,3 @@ export async function putManifest(session: RegistrySession, tagOrDigest: string,
   }
   return answer.headers;
 }
-
-export async function hasBlob(session: RegistrySession, digest: string): Promise<boolean> {
-  const answer = await registryRequest(session, 'HEAD', `/v2/${session.repository}/blobs/${digest}`);
-  return answer.status === 200;
-}
-

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { writeFileAtomically } from '../fs-atomic.ts';
+import { SeabuildError } from '../errors.ts';
 import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
 
 /** The bytes of one blob: in memory, or a file (a layer's compressed blob) that can be read from an offset. */
@@ -14,6 +15,8 @@ export type BlobSource = { bytes: Buffer } | { path: string };
 export class UploadState {
   private readonly path: string | undefined;
   private readonly locations: Record<string, string>;
+  /** Blobs upload side by side: their writes of the file go one after another, the newest state last. */
+  private written: Promise<void> = Promise.resolve();
   private constructor(path: string | undefined, locations: Record<string, string>) { this.path = path; this.locations = locations; }
 
   /** Reads the state a previous, interrupted push left (none: empty). */
@@ -30,10 +33,23 @@ export class UploadState {
   async set(key: string, location: string | undefined): Promise<void> {
     if (location === undefined) delete this.locations[key];
     else this.locations[key] = location;
-    if (!this.path) return;
-    if (Object.keys(this.locations).length === 0) await rm(this.path, { force: true });
-    else await writeFileAtomically(this.path, `${JSON.stringify({ uploads: this.locations }, null, 2)}\n`);
+    const path = this.path;
+    if (!path) return;
+    const write = async (): Promise<void> => {
+      if (Object.keys(this.locations).length === 0) await rm(path, { force: true });
+      else await writeFileAtomically(path, `${JSON.stringify({ uploads: this.locations }, null, 2)}\n`);
+    };
+    this.written = this.written.then(write, write);
+    await this.written;
   }
+}
+
+/** Errors of a PATCH whose session the registry no longer has at the offset sent. */
+const lostSessions = new WeakSet<SeabuildError>();
+
+/** The state's key of one blob's upload session: registry, repository and digest. */
+export function uploadKey(session: RegistrySession, digest: string): string {
+  return `${session.base.host}/${session.repository}@${digest}`;
 }
 
 /** Bytes per PATCH: the unit of progress a rerun keeps (the session's URL is saved after each). */
@@ -46,7 +62,20 @@ export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
  * (registry/handlers/blobupload.go ResumeBlobUpload), and that blob starts over in a new session.
  */
 export async function uploadBlob(session: RegistrySession, digest: string, source: BlobSource, sizeBytes: number, state: UploadState, chunkBytes = UPLOAD_CHUNK_BYTES): Promise<number> {
-  const key = `${session.base.host}/${session.repository}@${digest}`;
+  try {
+    return await uploadFromState(session, digest, source, sizeBytes, state, chunkBytes);
+  } catch (error) {
+    // A retried PATCH after a connection cut inside it: the registry kept part of the chunk (416) or
+    // dropped the session (404). Ask it where the session stands (or open a new one) once more.
+    if (!(error instanceof SeabuildError) || !lostSessions.has(error)) throw error;
+    session.logger?.info(`registry: the upload session of ${digest.slice(0, 19)} was lost; resuming it from what the registry kept`);
+    return uploadFromState(session, digest, source, sizeBytes, state, chunkBytes);
+  }
+}
+
+/** The upload of one blob from where `state`'s session stands (a new session when there is none). */
+async function uploadFromState(session: RegistrySession, digest: string, source: BlobSource, sizeBytes: number, state: UploadState, chunkBytes: number): Promise<number> {
+  const key = uploadKey(session, digest);
   let location: string | undefined;
   let offset = 0;
   const remembered = state.location(key);
@@ -74,7 +103,11 @@ export async function uploadBlob(session: RegistrySession, digest: string, sourc
       headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}` },
       body, sizeBytes: end - start,
     });
-    if (patched.status !== 202) throw registryError('REGISTRY_PUSH_FAILED', session, `PATCH blob ${digest}`, patched, 'check the registry logs; the upload was refused');
+    if (patched.status !== 202) {
+      const error = registryError('REGISTRY_PUSH_FAILED', session, `PATCH blob ${digest}`, patched, 'check the registry logs; the upload was refused');
+      if (patched.status === 404 || patched.status === 416) lostSessions.add(error);
+      throw error;
+    }
     sent += end - start;
     offset = end;
     if (patched.headers.location) location = new URL(patched.headers.location, session.base).href;

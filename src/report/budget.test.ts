@@ -6,9 +6,13 @@ import type { SizeReport } from './schema.ts';
 test('parseSize reads decimal and binary units, and plain bytes', () => {
   const table: Array<[string, number]> = [
     ['120MB', 120_000_000], ['120 mb', 120_000_000], ['1.5GB', 1_500_000_000], ['500kB', 500_000],
-    ['800MiB', 800 * 2 ** 20], ['1GiB', 2 ** 30], ['123456', 123_456], ['10B', 10],
+    ['800MiB', 800 * 2 ** 20], ['1GiB', 2 ** 30], ['123456B', 123_456], ['10B', 10], ['40 KiB', 40 * 1024],
   ];
   for (const [text, bytes] of table) assert.equal(parseSize(text), bytes, text);
+});
+
+test('parseSize: a number without a unit is a usage error asking for one', () => {
+  assert.throws(() => parseSize('40'), (error: { code?: string; exitCode?: number; message: string; fix?: string }) => error.code === 'USAGE' && error.exitCode === 2 && /no unit/.test(error.message) && /40MB/.test(error.fix ?? ''));
 });
 
 test('parseSize rejects what it cannot read, as a usage error', () => {

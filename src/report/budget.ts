@@ -26,12 +26,19 @@ const UNITS: Readonly<Record<string, number>> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9,
 };
 
-/** `120MB`, `120 MB`, `1.5GiB`, `500kB`, `123456` (bytes) → bytes. Decimal units are powers of 1000, as registries print them. */
+/**
+ * `120MB`, `120 MB`, `1.5GiB`, `500kB`, `123456B` → bytes. Decimal units are powers of 1000, as
+ * registries print them. A number without a unit is refused: `--budget 40` meant 40 bytes, which
+ * nobody means; bytes are written `40B`.
+ */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const factor = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
+  if (match && match[2] === '') {
+    throw usageError(`size "${text}" has no unit`, `write it with one: ${match[1]}MB, ${match[1]}MiB, ${match[1]}GB (or ${match[1]}B for bytes)`);
+  }
+  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
   if (!match || factor === undefined) {
-    throw usageError(`invalid size "${text}"`, 'write a size like 120MB, 1.5GB, 800MiB or a byte count');
+    throw usageError(`invalid size "${text}"`, 'write a size like 120MB, 1.5GB, 800MiB or 4096B');
   }
   return Math.round(Number(match[1]) * factor);
 }

@@ -1,6 +1,6 @@
 // `seabuild report REPORT.json` and `seabuild report OLD.json NEW.json`: parse, read, render, check
 // the budget. Exit codes: 0 fine, 1 over budget or an unreadable report, 2 usage.
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../cli-args.ts';
 import { resolve } from 'node:path';
 import { SeabuildError, usageError } from '../errors.ts';
 import { writeFileAtomically } from '../fs-atomic.ts';
@@ -21,7 +21,7 @@ Options:
   --json                 print the report (one) or the difference (two) as JSON
   --markdown             print Markdown, for a pull-request comment
   --html PATH            also write one self-contained HTML page with treemaps
-  --budget SIZE          exit 1 when the (new) image is bigger than SIZE, e.g. 120MB, 1.5GB, 800MiB
+  --budget SIZE          exit 1 when the (new) image is bigger than SIZE, with a unit: 120MB, 1.5GB, 800MiB, 4096B
   --budget-kind KIND     compressed (default: what registries store and pulls download) or uncompressed`;
 
 /** Where the command writes. */
@@ -56,20 +56,15 @@ export async function runReportCommand(argv: string[], io: ReportIo): Promise<nu
   return verdict.ok ? 0 : 1;
 }
 
+const REPORT_OPTIONS = {
+  json: { type: 'boolean' }, markdown: { type: 'boolean' }, html: { type: 'string' },
+  budget: { type: 'string' }, 'budget-kind': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The flags, typed; a bad one is named with a "did you mean" (src/cli-args.ts). */
 function parseReportArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' }, markdown: { type: 'boolean' }, html: { type: 'string' },
-        budget: { type: 'string' }, 'budget-kind': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw reportUsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
-  }
+  const { values, positionals } = parseCommandLine(argv, REPORT_OPTIONS, 'seabuild report --help');
+  return { values: values as { json?: boolean; markdown?: boolean; html?: string; budget?: string; 'budget-kind'?: string; help?: boolean }, positionals };
 }
 
 /** A usage error that points at this command's help. */

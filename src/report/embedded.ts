@@ -46,9 +46,17 @@ export function treeFilePiece(treePath: string, hostPath: string, sizeBytes: num
 
 function treeComponent(treePath: string, elf: boolean): ComponentInfo {
   const matches = [...treePath.matchAll(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)(?=\/)/g)];
-  const name = matches.at(-1)?.[1] ?? treePath.split('/')[0] ?? treePath;
+  const name = matches.at(-1)?.[1];
+  // Outside node_modules: the app's own files (views/, a data file), by their top folder; not an npm package.
+  if (name === undefined) return appFilesComponent(treePath, elf);
   // Kind is per file here; `mergeNativeKinds` in create.ts makes a package with any ELF file an addon.
   return elf
     ? componentOf(`addon:${name}`, 'native-addon', `${name} (native addon)`, { source: 'npm', name })
     : componentOf(`addon:${name}`, 'package-files', `${name} (package files)`, { source: 'npm', name });
+}
+
+function appFilesComponent(treePath: string, elf: boolean): ComponentInfo {
+  const [top = treePath, ...rest] = treePath.split('/');
+  const shown = rest.length > 0 ? `${top}/` : top;
+  return componentOf(`app-files:${top}`, elf ? 'native-addon' : 'package-files', `${shown} (app ${elf ? 'native addon' : rest.length > 0 ? 'files' : 'file'})`);
 }

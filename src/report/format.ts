@@ -54,3 +54,13 @@ export function formatVersionChange(change: Pick<ComponentChange, 'version'>): s
   if (before && after) return ` ${before} → ${after}`;
   return ` ${before ?? after}`;
 }
+
+/** `1 file`, `2 files`: a count with its noun in the right number. */
+export function formatCount(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
+/** A commit as the build output shows it: 12 hex digits, and `-dirty` when it was (git describe --dirty). */
+export function formatCommit(commit: string): string {
+  return `${commit.slice(0, 12)}${commit.endsWith('-dirty') ? '-dirty' : ''}`;
+}

@@ -1,6 +1,6 @@
 // The terminal views: the full table of one report, the diff of two, and the build's short summary.
 import { compareReports, type ComponentChange, type ReportDiff } from './compare.ts';
-import { formatBytes, formatDelta, formatPercent, formatShare, formatVersionChange, renderColumns } from './format.ts';
+import { formatBytes, formatCommit, formatDelta, formatPercent, formatShare, formatVersionChange, renderColumns } from './format.ts';
 import type { ReportComponent, SizeReport } from './schema.ts';
 
 /** Components by the bytes that matter most: compressed with an image, else uncompressed. */
@@ -12,7 +12,7 @@ export function rankComponents(report: SizeReport): ReportComponent[] {
 /** The report's heading: app, node, seabuild, image. */
 export function describeReport(report: SizeReport): string {
   const image = report.image ? `image ${report.image.reference} (${report.image.compression} level ${report.image.compressionLevel}, ${report.image.machine})` : 'no image (executable only)';
-  return `${report.app.name} ${report.app.version}${report.app.commit ? ` (${report.app.commit.slice(0, 12)})` : ''} · node ${report.node.version} · seabuild ${report.seabuildVersion}\n${image}`;
+  return `${report.app.name} ${report.app.version}${report.app.commit ? ` (${formatCommit(report.app.commit)})` : ''} · node ${report.node.version} · seabuild ${report.seabuildVersion}\n${image}`;
 }
 
 /** The full table of one report: layers, then every component. */

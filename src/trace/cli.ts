@@ -18,7 +18,7 @@ A service runs until you stop it (Ctrl-C, or kill): what it opened until then is
 
 Options:
   --cwd DIR        the app folder (default: current folder)
-  --config FILE    config file (default: seabuild.config.{json,ts} if present)
+  --config FILE    config file (default: seabuild.config.{json,ts,mts,cts,js,mjs,cjs} if present)
   --entry PATH     the app's entry, as for build (default: package.json main)
   --dry-run        print the include list, write nothing
   --quiet          print only the result`;

@@ -8,7 +8,7 @@ import { writeFileAtomically } from '../fs-atomic.ts';
 
 /** Writes `include` into the app's JSON config; returns the file written. */
 export async function writeInclude(config: ResolvedConfig, include: Record<string, string[]>): Promise<string> {
-  const code = config.configFiles.find((f) => /\.(ts|mts|js|mjs)$/.test(f));
+  const code = config.configFiles.find((f) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(f));
   if (code) {
     throw new SeabuildError({
       code: 'TRACE_CONFIG_NOT_JSON',

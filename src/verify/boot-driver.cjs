@@ -48,8 +48,24 @@ function listeningPorts() {
   return [...ports].sort((a, b) => a - b);
 }
 
+/**
+ * The image's HEALTHCHECK itself (`/app healthcheck`, through the build's channel): the smoke run
+ * and a container engine judge the service by one rule, so a `/` answering 500 fails both.
+ */
+function healthcheck() {
+  return new Promise((resolve) => {
+    const check = spawn(plan.healthcheck[0], plan.healthcheck.slice(1), { env: { ...plan.env, SEABUILD_COMMAND: 'healthcheck' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    check.stdout.on('data', (chunk) => { said += chunk; });
+    check.stderr.on('data', (chunk) => { said += chunk; });
+    check.once('error', (error) => resolve({ code: null, said: error.message }));
+    check.once('close', (code) => resolve({ code, said: said.trim().slice(0, 2000) }));
+  });
+}
+
 async function main() {
   let status;
+  let otherPortSince;
   while (status === undefined) {
     if (exited) return done({ phase: 'exited-early', ...exited });
     if (Date.now() - started > plan.timeoutMs) {
@@ -59,16 +75,32 @@ async function main() {
       return done({ phase: 'no-answer', listening });
     }
     status = await probe();
-    if (status === undefined) await sleep(100);
+    if (status !== undefined) break;
+    // Listening, but not on PORT: say so now rather than after the whole timeout, once it has kept
+    // that up for a moment (an app may open a side port, e.g. metrics, before its main one).
+    const listening = listeningPorts();
+    if (listening.length > 0 && !listening.includes(plan.port)) {
+      otherPortSince ??= Date.now();
+      if (Date.now() - otherPortSince >= plan.otherPortGraceMs) {
+        child.kill('SIGKILL');
+        await exit;
+        return done({ phase: 'no-answer', listening, otherPortMs: Date.now() - started });
+      }
+    } else {
+      otherPortSince = undefined;
+    }
+    await sleep(100);
   }
   const answeredMs = Date.now() - started;
+  const health = plan.healthcheck ? await healthcheck() : { code: 0 };
   child.kill('SIGTERM');
   const stopped = await Promise.race([exit, sleep(plan.stopTimeoutMs).then(() => undefined)]);
   if (!stopped) {
     child.kill('SIGKILL');
     await exit;
-    return done({ phase: 'did-not-stop', status, answeredMs });
   }
+  if (health.code !== 0) return done({ phase: 'unhealthy', status, answeredMs, healthcheck: health });
+  if (!stopped) return done({ phase: 'did-not-stop', status, answeredMs });
   return done({ phase: 'stopped', status, answeredMs, ...stopped, stopMs: stopped.atMs - answeredMs });
 }
 

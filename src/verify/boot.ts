@@ -9,6 +9,8 @@ import { SeabuildError } from '../errors.ts';
 export interface BootPlan {
   /** The command that starts the service inside the rootfs (chroot …). */
   command: string[];
+  /** The executable inside the rootfs without the service's arguments: run with SEABUILD_COMMAND=healthcheck once it answers. */
+  healthcheck?: string[];
   /** Prefix that enters a new network namespace (unshare …). */
   namespace: string[];
   /** `ip`, to bring the namespace's loopback up. */
@@ -30,7 +32,11 @@ export interface BootResult {
 }
 
 interface DriverReport {
-  phase: 'exited-early' | 'no-answer' | 'did-not-stop' | 'stopped';
+  phase: 'exited-early' | 'no-answer' | 'unhealthy' | 'did-not-stop' | 'stopped';
+  /** no-answer: the service listened on other ports only, noticed this many ms after the start. */
+  otherPortMs?: number;
+  /** unhealthy: the healthcheck's exit code and what it said. */
+  healthcheck?: { code: number | null; said: string };
   code?: number | null;
   signal?: string | null;
   error?: string;
@@ -43,9 +49,12 @@ interface DriverReport {
 
 const driver = fileURLToPath(new URL('./boot-driver.cjs', import.meta.url));
 
+/** How long a service may listen on other ports only before the boot says so (a side port may open first). */
+const OTHER_PORT_GRACE_MS = 2000;
+
 /** Boots, probes and stops the service; throws VERIFY_BOOT_FAILED saying what went wrong. */
 export async function bootService(plan: BootPlan): Promise<BootResult> {
-  const driverPlan = JSON.stringify({ command: plan.command, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs });
+  const driverPlan = JSON.stringify({ command: plan.command, healthcheck: plan.healthcheck, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs, otherPortGraceMs: OTHER_PORT_GRACE_MS });
   const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
     reject: false, all: true, extendEnv: false, env: {}, timeout: plan.timeoutMs + plan.stopTimeoutMs + 30_000,
   });
@@ -83,7 +92,9 @@ function bootError(plan: BootPlan, report: DriverReport, cause: unknown): Seabui
   const [message, fix] = report.phase === 'exited-early'
     ? [`the service ${how} before it answered HTTP on port ${plan.port}`, outsideState]
     : report.phase === 'no-answer' && other.length > 0
-      ? [`the service listens on port ${other.join(', ')}, not on PORT=${plan.port}, and did not answer there within ${seconds}`, `make the app listen on process.env.PORT, or set the config "port" to ${other[0]} (the port the image's PORT and healthcheck use)`]
+      ? [`the service listens on port ${other.join(', ')}, not on PORT=${plan.port}${report.otherPortMs === undefined ? `, and did not answer there within ${seconds}` : ` (nothing on PORT ${(OTHER_PORT_GRACE_MS / 1000).toFixed(0)} s after it listened there)`}`, `make the app listen on process.env.PORT, or set the config "port" to ${other[0]} (the port the image's PORT and healthcheck use)`]
+      : report.phase === 'unhealthy'
+        ? [`the service answered, but the image's healthcheck calls it unhealthy (${report.healthcheck?.said || `exit ${report.healthcheck?.code}`})`, 'a container engine would mark it unhealthy too: make the healthcheck path (default / for a plain app, /healthz with runApp) answer below 500, or set "healthcheckPath" to a path that does']
       : report.phase === 'no-answer'
         ? [`the service did not answer HTTP on port ${plan.port} within ${seconds}`, `make it listen on process.env.PORT; a slow start can have more time with verify.timeoutMs; ${outsideState}`]
         : report.phase === 'did-not-stop'

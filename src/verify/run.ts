@@ -64,10 +64,11 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method, ...emulated };
   const { boot } = input;
   // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
-  const command = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, ...run, ...(boot.args ?? [])];
+  const service = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, ...run];
+  const command = [...service, ...(boot.args ?? [])];
   const namespace = method === 'chroot' ? [findTool('unshare'), '--net'] : [findTool('unshare'), '--user', '--map-root-user', '--net'];
   const booted = await bootService({
-    command, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,
+    command, healthcheck: service, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,
     timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject,
   });
   return { rootfsDir: input.rootfsDir, commands, boot: booted, method, ...emulated };

@@ -38,13 +38,14 @@ export async function helloRootfs(overrides: Partial<RootfsInput> = {}): Promise
 }
 
 /** The hello image, configured as seabuild configures an app image. */
-export async function helloImage(options: { workDir: string; compression?: Compression; rootfs?: Rootfs }): Promise<{ image: Image; layers: Layer[]; rootfs: Rootfs }> {
+export async function helloImage(options: { workDir: string; compression?: Compression; rootfs?: Rootfs; machine?: 'x86_64' | 'aarch64' }): Promise<{ image: Image; layers: Layer[]; rootfs: Rootfs }> {
   const rootfs = options.rootfs ?? await helloRootfs();
   const layers: Layer[] = [];
   for (const layer of rootfs.layers) {
     layers.push(await createLayer(layer.entries, { compression: options.compression ?? 'gzip', sourceDateEpoch: TEST_EPOCH, workDir: join(options.workDir, 'layers') }));
   }
-  const base = emptyImage({ machine: 'x86_64', sourceDateEpoch: TEST_EPOCH });
+  // Another machine's image of the same files: an index of two platforms whose layers are shared.
+  const base = emptyImage({ machine: options.machine ?? 'x86_64', sourceDateEpoch: TEST_EPOCH });
   const image = withConfig(appendLayers(base, layers, rootfs.layers.map((layer) => ({ createdBy: `seabuild: ${layer.name} layer` }))), {
     entrypoint: ['/app'],
     user: '65532:65532',
