@@ -29,6 +29,7 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
   --no-image         build only the executable
   --no-verify        skip the smoke run inside the built rootfs
   --no-verify-boot   smoke-run without booting the service (version, native addons, selftest only)
+  --no-source-maps   embed no source map: stack traces name bundle.cjs lines, the executable is smaller
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
@@ -47,6 +48,7 @@ const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' ||
 const parseOptions: ParseArgsConfig['options'] = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
   'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' },
+  'no-source-maps': { type: 'boolean' },
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
@@ -77,6 +79,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
   if (values['no-migrations']) options.migrations = false;
   if (values['no-verify-boot']) verify.boot = false;
   if (values['no-verify']) options.verify = false;
+  if (values['no-source-maps']) options.sourceMaps = false;
   else if (Object.keys(verify).length > 0) options.verify = verify;
   if (values['no-image']) options.image = false;
   else if (Object.keys(image).length > 0) options.image = image;

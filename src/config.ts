@@ -39,6 +39,8 @@ export interface ResolvedConfig {
   port: number;
   minify: boolean;
   codeCache: boolean;
+  /** Embed the bundle's source map and map stack traces with it. */
+  sourceMaps: boolean;
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
@@ -223,7 +225,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     nodeBinary: resolve(root, o.node ?? process.execPath),
     ...platformsOf(root, o, layerFileOf(configFiles, pkgPath)),
     toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
-    port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
+    port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, sourceMaps: o.sourceMaps ?? true, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     // An explicit verify (true, or its settings) must run on every platform: no emulator fails the build.

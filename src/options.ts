@@ -66,6 +66,8 @@ export interface SeabuildOptions {
    * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture. Default false.
    */
   codeCache?: boolean;
+  /** Map stack traces to the app's own files and lines (the bundle's source map, embedded); default true. */
+  sourceMaps?: boolean;
   /** Packages or paths esbuild must not bundle; installed packages named here are embedded whole, with their dependencies. */
   external?: string[];
   /** Package files to embed for run time, as globs relative to each package (`"."` is the app): `{ "figlet": ["fonts/Standard.flf"] }`. `seabuild trace` writes it. */
@@ -112,6 +114,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
   codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
+  sourceMaps: { type: 'boolean', flag: 'source-maps', help: 'map stack traces to the app\'s own files and lines (default: true; --no-source-maps leaves the map out)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },

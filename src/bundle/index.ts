@@ -20,6 +20,7 @@ import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
 import { bundleEsmEntry, isTopLevelAwaitFailure } from './esm-entry.ts';
 import { treePathOf } from './tree-paths.ts';
+import { finishSourceMap } from './source-map.ts';
 import type { FileReference } from './references.ts';
 import type { PackageDataReference } from './tree-plugin.ts';
 import type { MissingPackage } from './missing-packages.ts';
@@ -30,7 +31,7 @@ export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'sourceMaps'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -59,6 +60,8 @@ export interface BundleLaunch {
   entry: string;
   /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
   runApp: boolean;
+  /** The bundle's source map (app-relative sources), embedded for stack traces; absent with sourceMaps false. */
+  sourceMap?: string;
 }
 
 /** Files the bundled code needs at run time besides the bundle itself. */
@@ -101,6 +104,9 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     write: true,
     logLevel: 'silent',
     minify: config.minify,
+    // A map for stack traces (src/bundle/source-map.ts); without the sources' text, which a trace never shows.
+    sourcemap: config.sourceMaps ? 'external' : false,
+    sourcesContent: false,
     // Without it esbuild renames a class that names itself (`var X = class _X`): Nest logs
     // [_InstanceLoader], and `err.name = NotFoundError.name` gives "_NotFoundError".
     keepNames: true,
@@ -140,6 +146,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     throw bundleError(config, error as BuildFailure);
   }
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
+  const sourceMap = config.sourceMaps ? await finishSourceMap(`${outfile}.map`, config.root) : undefined;
   return {
     path: outfile,
     sizeBytes: bytes.length,
@@ -151,7 +158,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), ...(sourceMap ? { sourceMap } : {}) },
   };
 }
 
