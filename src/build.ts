@@ -16,6 +16,7 @@ import { layOutImage, writeImage, type Image, type ImageBuild } from './image/in
 import { builtBundle, builtEmbedded, builtExecutable, builtImage, builtVerification, type BuiltBundle, type BuiltEmbedded, type BuiltExecutable, type BuiltImage, type BuiltVerification } from './result.ts';
 import { verifyImage, type Verification } from './verify/index.ts';
 import { publishImage, type Publication } from './image/publish.ts';
+import { loadImage, type Loaded } from './image/load.ts';
 import { writeSboms, type Sboms } from './sbom/index.ts';
 import { SEABUILD_VERSION } from './report/create.ts';
 import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
@@ -80,6 +81,8 @@ export interface BuildResult {
   workDir?: string;
   /** Wall time of each stage, in order (`seabuild build --timings` prints them). */
   timings: StageTiming[];
+  /** What --load did: the engine that has the image now. */
+  loaded?: Loaded;
 }
 
 /** The index archive of every platform's image; docker load gets the build machine's (or the first). */
@@ -188,12 +191,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     const index = config.image && images.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, images, logger, outputs) : undefined;
     outputs.publish();
+    // The archive that docker load or podman load takes: the one platform's, or the index of several.
+    const archive = index?.archive ?? platforms[0]?.image?.archive;
+    const loaded = config.load && archive ? await timings.time('load', () => loadImage(archive.path, archive.references, config.load!, env)) : undefined;
     return {
       platforms, ...(index ? { index } : {}), config, bundle: builtBundle(bundled),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
       warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
       ...(keepWorkDir ? { workDir } : {}),
       timings: timings.stages(),
+      ...(loaded ? { loaded } : {}),
     };
   } catch (error) {
     if (madeOutDir) await rmdir(config.outDir).catch(() => {}); // only when it is still empty

@@ -78,8 +78,8 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
   if (values['no-assets']) options.assets = false;
   if (values['no-migrations']) options.migrations = false;
   if (values['no-verify-boot']) verify.boot = false;
-  if (values['no-verify']) options.verify = false;
   if (values['no-source-maps']) options.sourceMaps = false;
+  if (values['no-verify']) options.verify = false;
   else if (Object.keys(verify).length > 0) options.verify = verify;
   if (values['no-image']) options.image = false;
   else if (Object.keys(image).length > 0) options.image = image;
@@ -173,6 +173,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${embedded.assets.records.length} files, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
     `  migrations  ${embedded.migrations ? `${embedded.migrations.migrations.length} files` : 'none'}`,
+    ...(result.loaded ? [`  loaded      into ${result.loaded.engine}: ${result.loaded.references.join(', ')}`] : []),
     ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
     ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${result.sboms.inventory.packages.length} packages, ${result.sboms.inventory.files.length} files)${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${config.commit.slice(0, 12)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
@@ -200,7 +201,8 @@ async function runVerify(paths: string[]): Promise<number> {
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(given: string[]): Promise<number> {
   // `--version` alone is the version command, not an option of build's (which the parser would refuse).
-  const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given;
+  // A bare `--load` chooses the engine itself (parseArgs wants a value for --load=docker|podman).
+  const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given.map((arg) => (arg === '--load' ? '--load=auto' : arg));
   const debug = argv.includes('--debug');
   try {
     // The commands other than build load their modules when run: a build does not pay for them (yaml alone is 74 modules).

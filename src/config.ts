@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   /** package.json `repository` URL, when set. */
   repository?: string;
   push?: { insecure: boolean; credentials?: { username: string; password: string } };
+  /** --load: the engine to load the image into after the build (auto: docker when its daemon answers, else podman). */
+  load?: 'auto' | 'docker' | 'podman';
   /** SBOM formats to write beside the image (empty: none). */
   sbom: SbomFormat[];
   /** Where to write the pushed references (`--image-refs`). */
@@ -235,6 +237,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
     sbom: sbomFormats(o.sbom, configFiles.at(-1) ?? pkgPath),
+    ...(o.load !== undefined ? { load: loadEngine(o.load, image !== undefined, configFiles.at(-1) ?? pkgPath) } : {}),
     ...(o.imageRefs ? { imageRefs: resolve(root, o.imageRefs) } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
@@ -257,6 +260,14 @@ function sbomFormats(option: string | undefined, file: string): SbomFormat[] {
     throw new SeabuildError({ code: 'CONFIG_INVALID_SBOM', message: `option "sbom" must be spdx, cyclonedx, both comma-separated, or none; got "${option}"`, file, fix: 'set "sbom" to "spdx,cyclonedx" (the default), "spdx", "cyclonedx" or "none"' });
   }
   return [...new Set(formats as SbomFormat[])];
+}
+
+function loadEngine(option: string, hasImage: boolean, file: string): 'auto' | 'docker' | 'podman' {
+  if (option !== 'auto' && option !== 'docker' && option !== 'podman') {
+    throw new SeabuildError({ code: 'CONFIG_INVALID_TYPE', message: `option "load" must be "auto", "docker" or "podman", got "${option}"`, file, fix: 'use --load (docker when its daemon answers, else podman), --load=docker or --load=podman' });
+  }
+  if (!hasImage) throw new SeabuildError({ code: 'LOAD_NO_IMAGE', message: '--load loads the image, and this build makes none (image: false / --no-image)', file, fix: 'leave out --no-image, or --load' });
+  return option;
 }
 
 /** The file of the last layer (the one that most likely set an option); none for the command line. */

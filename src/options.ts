@@ -85,6 +85,8 @@ export interface SeabuildOptions {
   context?: string;
   /** Push the image to its registry after the build (credentials: SEABUILD_REGISTRY_USERNAME/PASSWORD). */
   push?: boolean;
+  /** After the build, load the image into the local engine: "auto" (docker when its daemon answers, else podman), "docker" or "podman". */
+  load?: 'auto' | 'docker' | 'podman';
   /** Talk plain HTTP to the registry (a local test registry). */
   insecureRegistry?: boolean;
   /** SBOM formats written beside the image and attached on push: "spdx,cyclonedx" (default), "spdx", "cyclonedx" or "none". */
@@ -127,6 +129,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here; with several platforms one per platform below it (DIR/linux-arm64)' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
+  load: { type: 'string', flag: 'load', help: 'load the image into docker (when its daemon answers, else podman) under its name and tag; --load=docker or --load=podman to choose' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
   sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },
   imageRefs: { type: 'string', flag: 'image-refs', help: 'after --push, write the pushed name@sha256:… to this file' },
