@@ -2,7 +2,7 @@
 // registry has it), each platform's manifest by its digest, then the image index under the tag, so
 // `docker pull`/`podman pull --arch arm64` of the tag pick their platform's manifest.
 import { silentLogger } from '../log.ts';
-import { imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
+import { imageManifestBlob, manifestMediaType, MEDIA_TYPES, type Image } from './image.ts';
 import { imageIndexBlob, indexBlobs } from './index-archive.ts';
 import { hasBlob, putManifest, type PushOptions } from './push.ts';
 import { UploadState, uploadBlob } from './upload.ts';
@@ -36,7 +36,7 @@ export async function pushImageIndex(images: readonly Image[], reference: string
     await uploadBlob(session, blob.digest, 'json' in blob ? { bytes: blob.json.bytes } : { path: blob.layer.blobPath }, blob.sizeBytes, state);
     result.uploadedBlobs.push(blob.digest);
   }
-  for (const manifest of manifests) await putManifest(session, manifest.digest, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);
+  for (const [i, manifest] of manifests.entries()) await putManifest(session, manifest.digest, manifestMediaType(images[i]!), manifest.bytes, manifest.digest);
   await putManifest(session, tag, MEDIA_TYPES.index, index.bytes, index.digest);
   return result;
 }

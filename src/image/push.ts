@@ -2,7 +2,7 @@
 // each blob is skipped when the registry has it (HEAD), else uploaded (resumably, upload.ts); then
 // the manifest once per tag. SBOMs are attached afterwards (attach.ts): their failure never undoes the push.
 import { silentLogger, type Logger } from '../log.ts';
-import { imageConfigBlob, imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
+import { imageConfigBlob, imageManifestBlob, manifestMediaType, MEDIA_TYPES, type Image } from './image.ts';
 import { layoutBlobs } from './layout.ts';
 import { parseReference } from '../image-reference.ts';
 import { registryError, registryRequest, type RegistrySession } from './registry-http.ts';
@@ -60,7 +60,7 @@ export async function pushImage(image: Image, reference: string, options: PushOp
     result.uploadedBytes += await uploadBlob(session, blob.digest, source, blob.sizeBytes, state, options.chunkBytes);
     result.uploadedBlobs.push(blob.digest);
   }
-  for (const each of tags) await putManifest(session, each, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);
+  for (const each of tags) await putManifest(session, each, manifestMediaType(image), manifest.bytes, manifest.digest);
   logger.debug(`pushed ${result.reference}@${manifest.digest} (config ${imageConfigBlob(image).digest})`);
   return result;
 }
