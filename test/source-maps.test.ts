@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { copyFixture, removeFixture, repoRoot } from './helpers/fixture.ts';
 import { runSeabuild } from './helpers/cli.ts';
 import { readReport } from '../src/report/index.ts';
+import { testOnEveryNode } from './helpers/node-versions.ts';
 
 const run = (file: string, args: string[]) => execa(file, args, { reject: false, env: { NODE_EXTRA_CA_CERTS: '', NODE_OPTIONS: '' }, stdin: 'ignore' });
 
@@ -61,5 +62,14 @@ describe('stack traces name the app\'s source', () => {
     // The executable's size moves in whole pages; the blob shows the map's bytes.
     const [withMap, withoutMap] = await Promise.all([readReport(join(ts, 'dist/traces-ts.report.json')), readReport(join(without, 'dist-plain/traces-ts.report.json'))]);
     assert.ok(withoutMap.executable.blobBytes! < withMap.executable.blobBytes!, `${withoutMap.executable.blobBytes} < ${withMap.executable.blobBytes}`);
+  });
+
+  // The runtime maps the frames itself (runtime-stubs/source-maps.ts), with nothing of Node's source-map support: the same on every Node.
+  testOnEveryNode('an executable made with that node maps the trace', async (node) => {
+    const out = `dist-${node.split('/').at(-4) ?? 'node'}`;
+    const result = await runSeabuild(['build', '--no-image', '--node', node, '--out-dir', out], { cwd: ts });
+    assert.equal(result.exitCode, 0, result.all);
+    const caught = await run(join(ts, out, 'traces-ts'), ['caught']);
+    assert.match(caught.stdout, /^Error: order 7 failed\n {4}at checkOrder \(src\/fail\.ts:6:11\)/);
   });
 });
