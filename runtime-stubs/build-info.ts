@@ -3,6 +3,8 @@
 import type { AssetRecord } from './assets/manifest.ts';
 
 export const buildInfoKey = 'seabuild/build.json';
+/** The SEA asset key of the bundle's source map (runtime-stubs/source-maps.ts). */
+export const sourceMapKey = 'seabuild/bundle.cjs.map';
 
 /** Everything the runtime knows about its build. */
 export interface BuildInfo {
@@ -26,6 +28,8 @@ export interface BuildInfo {
   args?: string[];
   /** The path `healthcheck` requests, when configured. */
   healthcheckPath?: string;
+  /** SEA asset key of the bundle's source map, when the build embedded one: stack traces name the app's files. */
+  sourceMapKey?: string;
 }
 
 /** Reads bytes of an embedded file by key. */

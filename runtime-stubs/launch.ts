@@ -4,6 +4,7 @@
 // imported lazily: every byte and millisecond here ships in every start.
 import { getAsset, isSea } from 'node:sea';
 import { buildInfoKey, type BuildInfo } from './build-info.ts';
+import { mapStackTraces } from './source-maps.ts';
 
 /** What the generated launcher module passes: the app's entry, required only when it must run. */
 export interface LaunchInput {
@@ -28,6 +29,7 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const info = readBuildInfo();
+  if (info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
   const defaults = defaultArguments(info);
   const given = process.argv.slice(2);
   const args = given.length === 0 ? defaults : given;

@@ -1,6 +1,7 @@
 // `build(options)`: config → bundle → embed → sea → image rootfs → verify → image archive → report.
 // Returns data, like esbuild's build(): the CLI and the report read the result, nothing is printed here.
-import { chmod, copyFile, link, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, link, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { bundle, type Bundle } from './bundle/index.ts';
@@ -15,6 +16,7 @@ import { layOutImage, writeImage, type Image, type ImageBuild } from './image/in
 import { builtBundle, builtEmbedded, builtExecutable, builtImage, builtVerification, type BuiltBundle, type BuiltEmbedded, type BuiltExecutable, type BuiltImage, type BuiltVerification } from './result.ts';
 import { verifyImage, type Verification } from './verify/index.ts';
 import { publishImage, type Publication } from './image/publish.ts';
+import { loadImage, type Loaded } from './image/load.ts';
 import { writeSboms, type Sboms } from './sbom/index.ts';
 import { SEABUILD_VERSION } from './report/create.ts';
 import { writeIndexArchive, type IndexArchive } from './image/index-archive.ts';
@@ -22,8 +24,9 @@ import { pushImageIndex, type IndexPushResult } from './image/push-index.ts';
 import { writeBuildReport, type SizeReport } from './report/index.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createTimings, type StageTiming, type Timings } from './timings.ts';
-import { ensureWritableDir, writeAtomically } from './fs-atomic.ts';
-import { createWorkDir } from './work-dir.ts';
+import { ensureWritableDir } from './fs-atomic.ts';
+import { StagedOutputs } from './staged-outputs.ts';
+import { cleanUpOnInterrupt, createWorkDir, removeOnInterrupt } from './work-dir.ts';
 import type { Warning } from './errors.ts';
 import type { Rootfs } from './rootfs/index.ts';
 import type { SeabuildOptions } from './options.ts';
@@ -78,13 +81,15 @@ export interface BuildResult {
   workDir?: string;
   /** Wall time of each stage, in order (`seabuild build --timings` prints them). */
   timings: StageTiming[];
+  /** What --load did: the engine that has the image now. */
+  loaded?: Loaded;
 }
 
 /** The index archive of every platform's image; docker load gets the build machine's (or the first). */
-async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: Array<{ target: Target; image: Image }>, logger: Logger): Promise<NonNullable<BuildResult['index']>> {
+async function writeIndex(config: ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, platforms: Array<{ target: Target; image: Image }>, logger: Logger, outputs: StagedOutputs): Promise<NonNullable<BuildResult['index']>> {
   const images = platforms.map((p) => p.image);
   const docker = platforms.find((p) => p.target.host) ?? platforms[0]!;
-  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image });
+  const archive = await writeIndexArchive(images, join(config.outDir, `${config.name}.image.tar`), { references: [config.image.reference], dockerImage: docker.image, outputs });
   if (!config.push) return { archive };
   logger.info(`pushing ${config.image.reference} (${platforms.length} platforms and their index)`);
   return { archive, push: await pushImageIndex(images, config.image.reference, { ...config.push, ...pushStore(config), logger }) };
@@ -95,9 +100,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { cwd = process.cwd(), config: configFile, env = process.env, logger = silentLogger, keepWorkDir = false, ...flags } = options;
   const timings = createTimings(logger);
   const config = await timings.time('config', () => resolveConfig({ cwd, flags, env, ...(configFile ? { configFile } : {}) }));
-  // Fail before minutes of work when the output folder cannot be written.
+  // Fail before minutes of work when the output folder cannot be written; a failed build removes it again if it made it.
+  const madeOutDir = !existsSync(config.outDir);
   await ensureWritableDir(config.outDir);
+  // Ctrl-C or SIGTERM: the work folder and the staged outputs go (src/work-dir.ts).
+  const stopCleanUp = cleanUpOnInterrupt();
   const workDir = await createWorkDir();
+  removeOnInterrupt.add(workDir);
+  // Every output is written under a temporary name and all are renamed into place at the end (src/staged-outputs.ts).
+  const outputs = new StagedOutputs();
   try {
     logger.info(`bundling ${config.entry}`);
     const bundled = await timings.time('bundle', () => bundle(config, workDir));
@@ -152,23 +163,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           workDir: platformDir, logger, timings,
         })
         : {};
-      const image = imageConfig && laidOut ? await writeImage({ config: imageConfig, rootfs: laidOut, workDir: platformDir, timings }) : undefined;
-      const executable = await timings.time('executable: publish', () => publishExecutable(staged, join(config.outDir, target.artifactName)));
-      // The work folder goes away: the image's file list names the published executable instead.
-      if (image) {
-        image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
-        if (image.executable === staged) image.executable = executable;
-      }
+      const image = imageConfig && laidOut ? await writeImage({ config: imageConfig, rootfs: laidOut, workDir: platformDir, timings, outputs }) : undefined;
+      const executable = await timings.time('executable: publish', () => stageExecutable(staged, join(config.outDir, target.artifactName), outputs));
       if (image && targets.length === 1) {
         // One platform: SBOMs beside the archive, and --push with its tags and SBOM referrers.
-        sboms = config.sbom.length > 0 ? await timings.time('sbom', () => writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom)) : undefined;
+        sboms = config.sbom.length > 0 ? await timings.time('sbom', () => writeSboms({ config, bundle: bundled, embedded: platformEmbedded, executable, image, seabuildVersion: SEABUILD_VERSION }, config.sbom, outputs)) : undefined;
         publication = config.push ? await publish(config, image, sboms, logger) : undefined;
         if (publication) { image.push = publication; warnings.push(...publication.warnings); }
       }
       const platformWarnings = smoke.verificationSkipped ? [smoke.verificationSkipped] : [];
       const artifacts = { config: platformConfig, bundle: bundled, embedded: platformEmbedded, executable, ...(image ? { image } : {}), ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}), warnings: [...warnings, ...platformWarnings] };
-      const written = await timings.time('report', () => writeBuildReport(artifacts));
+      const written = await timings.time('report', () => writeBuildReport(artifacts, outputs));
       warnings.push(...platformWarnings, ...written.warnings);
+      // The work folder goes away: the image's file list names the executable's output path instead
+      // (only now: the SBOMs read its bytes from the work folder, the output path is published last).
+      if (image) {
+        image.rootfs = retargetRootfs(image.rootfs, staged.path, executable.path);
+        if (image.executable === staged) image.executable = executable;
+      }
       if (image) images.push({ target, image: image.image });
       const renamed = new Map([[staged.path, executable.path], ...(image && image.executable !== executable ? [[image.executable.path, imageConfig!.image.appPath] as const] : [])]);
       platforms.push({
@@ -177,15 +189,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         report: written.report, reportPath: written.path, ...(written.previous ? { previousReport: written.previous } : {}),
       });
     }
-    const index = config.image && images.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, images, logger) : undefined;
+    const index = config.image && images.length > 1 ? await writeIndex(config as ResolvedConfig & { image: NonNullable<ResolvedConfig['image']> }, images, logger, outputs) : undefined;
+    outputs.publish();
+    // The archive that docker load or podman load takes: the one platform's, or the index of several.
+    const archive = index?.archive ?? platforms[0]?.image?.archive;
+    const loaded = config.load && archive ? await timings.time('load', () => loadImage(archive.path, archive.references, config.load!, env)) : undefined;
     return {
       platforms, ...(index ? { index } : {}), config, bundle: builtBundle(bundled),
       ...(sboms ? { sboms } : {}), ...(publication ? { publication } : {}),
       warnings: [...new Map(warnings.map((w) => [JSON.stringify(w), w])).values()],
       ...(keepWorkDir ? { workDir } : {}),
       timings: timings.stages(),
+      ...(loaded ? { loaded } : {}),
     };
+  } catch (error) {
+    if (madeOutDir) await rmdir(config.outDir).catch(() => {}); // only when it is still empty
+    throw error;
   } finally {
+    outputs.discard();
+    stopCleanUp();
+    removeOnInterrupt.delete(workDir);
     if (keepWorkDir) logger.info(`work folder kept: ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
@@ -206,9 +229,9 @@ async function imageExecutable(config: ResolvedConfig, embedded: Embedded, bundl
   return { executable, ...layout };
 }
 
-/** Links the staged executable to `target` (atomically; a copy when the work folder is on another filesystem). */
-async function publishExecutable(staged: SeaExecutable, target: string): Promise<SeaExecutable> {
-  await writeAtomically(target, async (temp) => {
+/** Links the executable built in the work folder beside `target`, to be published with the other outputs (a copy when the work folder is on another filesystem). */
+async function stageExecutable(staged: SeaExecutable, target: string, outputs: StagedOutputs): Promise<SeaExecutable> {
+  await outputs.write(target, async (temp) => {
     try {
       await link(staged.path, temp);
     } catch (error) {

@@ -31,6 +31,7 @@ ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).jo
   --no-bundle        tree mode: carry the app's files as they are, run them with node's loaders
   --no-verify        skip the smoke run inside the built rootfs
   --no-verify-boot   smoke-run without booting the service (version, native addons, selftest only)
+  --no-source-maps   embed no source map: stack traces name bundle.cjs lines, the executable is smaller
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
 
 General options:
@@ -70,6 +71,7 @@ const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' ||
 const parseOptions: NonNullable<ParseArgsConfig['options']> = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
   'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' }, 'no-bundle': { type: 'boolean' },
+  'no-source-maps': { type: 'boolean' },
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
@@ -106,6 +108,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
   if (values['no-assets']) options.assets = false;
   if (values['no-migrations']) options.migrations = false;
   if (values['no-verify-boot']) verify.boot = false;
+  if (values['no-source-maps']) options.sourceMaps = false;
   if (values['no-verify']) options.verify = false;
   else if (Object.keys(verify).length > 0) options.verify = verify;
   if (values['no-bundle']) options.bundle = false;
@@ -201,6 +204,7 @@ async function runBuild(values: Record<string, unknown>): Promise<number> {
     `  bundle      ${(result.bundle.sizeBytes / 1024).toFixed(1)} KiB JavaScript`,
     `  assets      ${embedded.assets ? `${formatCount(embedded.assets.records.length, 'file')}, ${embedded.assets.totalBytes} bytes (+ precompressed variants)` : 'none'}`,
     `  migrations  ${embedded.migrations ? formatCount(embedded.migrations.migrations.length, 'file') : 'none'}`,
+    ...(result.loaded ? [`  loaded      into ${result.loaded.engine}: ${result.loaded.references.join(', ')}`] : []),
     ...(result.publication && result.publication.tags.length > 1 ? [`  tags        ${result.publication.tags.join(', ')}`] : []),
     ...(result.sboms ? [`  sbom        ${result.sboms.documents.map((doc) => relative(process.cwd(), doc.path)).join(', ')} (${formatCount(result.sboms.inventory.packages.length, 'package')}, ${formatCount(result.sboms.inventory.files.length, 'file')})${result.publication?.attached ? `; attached via ${[...new Set(result.publication.attached.sboms.map((s) => s.via))].join(', ')}` : ''}`] : []),
     `  version     ${config.name} ${config.version}${config.commit ? ` (${formatCommit(config.commit)})` : ''}, built ${new Date(config.sourceDateEpoch * 1000).toISOString()}`,
@@ -228,7 +232,8 @@ async function runVerify(paths: string[]): Promise<number> {
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(given: string[]): Promise<number> {
   // `--version` alone is the version command, not an option of build's (which the parser would refuse).
-  const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given;
+  // A bare `--load` chooses the engine itself (parseArgs wants a value for --load=docker|podman).
+  const argv = given.length === 1 && (given[0] === '--version' || given[0] === '-v') ? ['version'] : given.map((arg) => (arg === '--load' ? '--load=auto' : arg));
   const debug = argv.includes('--debug');
   try {
     // The commands other than build load their modules when run: a build does not pay for them (yaml alone is 74 modules).

@@ -45,6 +45,8 @@ export interface ResolvedConfig {
   bundle?: boolean;
   /** V8's code cache in the blob: true or false as configured; undefined (the default) means on for the build machine's platform, off for others. */
   codeCache: boolean | undefined;
+  /** Embed the bundle's source map and map stack traces with it. */
+  sourceMaps: boolean;
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
   include: Record<string, string[]>;
@@ -66,6 +68,8 @@ export interface ResolvedConfig {
   /** package.json `repository` URL, when set. */
   repository?: string;
   push?: { insecure: boolean; credentials?: { username: string; password: string } };
+  /** --load: the engine to load the image into after the build (auto: docker when its daemon answers, else podman). */
+  load?: 'auto' | 'docker' | 'podman';
   /** SBOM formats to write beside the image (empty: none). */
   sbom: SbomFormat[];
   /** Where to write the pushed references (`--image-refs`). */
@@ -207,7 +211,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
     ...(o.bundle !== undefined ? { bundle: o.bundle } : {}),
     ...(o.args && o.args.length > 0 ? { args: o.args } : {}),
-    port, minify: o.minify ?? false, codeCache: o.codeCache, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
+    port, minify: o.minify ?? false, codeCache: o.codeCache, sourceMaps: o.sourceMaps ?? true, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),
     // An explicit verify (true, or its settings) must run on every platform: no emulator fails the build.
@@ -217,6 +221,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ...(o.context ? { context: resolve(root, o.context) } : {}),
     ...(o.push ? { push: { insecure: o.insecureRegistry ?? false, ...registryCredentials(env) } } : {}),
     sbom: sbomFormats(o.sbom, configFiles.at(-1) ?? pkgPath),
+    ...(o.load !== undefined ? { load: loadEngine(o.load, image !== undefined, configFiles.at(-1) ?? pkgPath) } : {}),
     ...(o.imageRefs ? { imageRefs: resolve(root, o.imageRefs) } : {}),
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
@@ -239,6 +244,14 @@ function sbomFormats(option: string | undefined, file: string): SbomFormat[] {
     throw new SeabuildError({ code: 'CONFIG_INVALID_SBOM', message: `option "sbom" must be spdx, cyclonedx, both comma-separated, or none; got "${option}"`, file, fix: 'set "sbom" to "spdx,cyclonedx" (the default), "spdx", "cyclonedx" or "none"' });
   }
   return [...new Set(formats as SbomFormat[])];
+}
+
+function loadEngine(option: string, hasImage: boolean, file: string): 'auto' | 'docker' | 'podman' {
+  if (option !== 'auto' && option !== 'docker' && option !== 'podman') {
+    throw new SeabuildError({ code: 'CONFIG_INVALID_TYPE', message: `option "load" must be "auto", "docker" or "podman", got "${option}"`, file, fix: 'use --load (docker when its daemon answers, else podman), --load=docker or --load=podman' });
+  }
+  if (!hasImage) throw new SeabuildError({ code: 'LOAD_NO_IMAGE', message: '--load loads the image, and this build makes none (image: false / --no-image)', file, fix: 'leave out --no-image, or --load' });
+  return option;
 }
 
 /** The file of the last layer (the one that most likely set an option); none for the command line. */

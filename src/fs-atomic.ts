@@ -25,14 +25,19 @@ async function removeStaleTemporaries(target: string): Promise<void> {
   }
 }
 
+/** A fresh temporary path for `target`, in a writable folder cleared of the temporaries of dead builds. */
+export async function prepareTemporary(target: string): Promise<string> {
+  await ensureWritableDir(dirname(target));
+  await removeStaleTemporaries(target);
+  return temporaryPathFor(target);
+}
+
 /**
  * Runs `write(tempPath)` then renames the result onto `target`: a failed build never leaves a
  * half-written file at the output path (the pattern of go-containerregistry's layout.writeBlob).
  */
 export async function writeAtomically<T>(target: string, write: (tempPath: string) => Promise<T>): Promise<T> {
-  await ensureWritableDir(dirname(target));
-  await removeStaleTemporaries(target);
-  const temp = temporaryPathFor(target);
+  const temp = await prepareTemporary(target);
   try {
     const result = await write(temp);
     const handle = await open(temp, 'r');
@@ -50,9 +55,7 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
  * previous folder whole (a folder cannot be renamed onto a non-empty one, hence the swap).
  */
 export async function replaceDirAtomically(target: string, write: (tempDir: string) => Promise<void>): Promise<void> {
-  await ensureWritableDir(dirname(target));
-  await removeStaleTemporaries(target);
-  const fresh = temporaryPathFor(target);
+  const fresh = await prepareTemporary(target);
   try {
     await write(fresh);
   } catch (error) {
@@ -66,7 +69,8 @@ export async function replaceDirAtomically(target: string, write: (tempDir: stri
 }
 
 // A full disk is the user's to fix, not a seabuild bug: say which file and folder, not "internal error".
-function outOfSpace(error: unknown, target: string): SeabuildError | undefined {
+// Said while the new file is written under its temporary name: nothing is replaced yet.
+export function outOfSpace(error: unknown, target: string): SeabuildError | undefined {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
   return new SeabuildError({

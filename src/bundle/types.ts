@@ -10,7 +10,7 @@ import type { CompiledFiles } from './decorators.ts';
 import type { TracedFiles } from '../trace-files/index.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'mode'>>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'mode' | 'sourceMaps'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -39,6 +39,8 @@ export interface BundleLaunch {
   entry: string;
   /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
   runApp: boolean;
+  /** The bundle's source map (app-relative sources), embedded for stack traces; absent with sourceMaps false. */
+  sourceMap?: string;
   /** Default arguments (config `args`); `seabuild:tree/<path>` for one naming a file of the tree. */
   args?: string[];
 }

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Warning } from '../errors.ts';
 import type { ResolvedConfig } from '../config.ts';
-import { buildInfoKey, type BuildInfo } from '../../runtime-stubs/build-info.ts';
+import { buildInfoKey, sourceMapKey, type BuildInfo } from '../../runtime-stubs/build-info.ts';
 import { collectAssets, type AssetSet } from './assets.ts';
 import { collectMigrations, type MigrationSet } from './migrations.ts';
 import { treeSeaAssets, type PackageFiles, type TreeMode } from './files/index.ts';
@@ -39,6 +39,8 @@ export interface LaunchInfo {
   runApp: boolean;
   /** Default arguments (`seabuild:tree/<path>` for a file of the tree). */
   args?: string[];
+  /** The bundle's source map, embedded for the runtime's stack traces (runtime-stubs/source-maps.ts). */
+  sourceMap?: string;
 }
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
@@ -61,9 +63,11 @@ export async function embed(config: EmbedSettings, workDir: string, tree?: { fil
     mode: config.mode,
     ...(launch ? { runApp: launch.runApp, entry: launch.entry, ...(launch.args ? { args: launch.args } : {}) } : {}),
     ...(config.healthcheckPath ? { healthcheckPath: config.healthcheckPath } : {}),
+    ...(launch?.sourceMap ? { sourceMapKey } : {}),
   };
   const files: Record<string, string> = { ...(assets?.files ?? {}) };
   files[buildInfoKey] = join(workDir, 'build.json');
+  if (launch?.sourceMap) files[sourceMapKey] = launch.sourceMap;
   await writeFile(files[buildInfoKey], JSON.stringify(info));
   if (migrations) {
     files[migrationsKey] = join(workDir, 'migrations.json');

@@ -1,7 +1,7 @@
 // One tar that is both an OCI image layout and a docker-archive: `docker load` (20.10 needs the
 // docker manifest.json, measured), `podman load` and `skopeo inspect oci-archive:/docker-archive:` take it.
 import { SeabuildError } from '../errors.ts';
-import { writeAtomically } from '../fs-atomic.ts';
+import { immediateOutputs, type OutputWriter } from '../staged-outputs.ts';
 import { imageId, imageManifestBlob, type Image, type JsonBlob } from './image.ts';
 import { blobPath, CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, ociIndex, OCI_LAYOUT_FILE, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
 import { normalizeReference } from '../image-reference.ts';
@@ -23,15 +23,15 @@ export interface ImageArchive {
 }
 
 /**
- * Writes the image to `path` atomically. `references` (at least one) are normalised to
+ * Writes the image to `path` atomically (or staged in `outputs`). `references` (at least one) are normalised to
  * `registry/name:tag`; docker takes all of them, podman and skopeo's oci-archive the first.
  */
-export async function writeImageArchive(image: Image, path: string, options: { references: readonly string[] }): Promise<ImageArchive> {
+export async function writeImageArchive(image: Image, path: string, options: { references: readonly string[]; outputs?: OutputWriter }): Promise<ImageArchive> {
   const references = [...new Set(options.references.map(normalizeReference))];
   if (references.length === 0) {
     throw new SeabuildError({ code: 'IMAGE_REFERENCE_INVALID', message: 'an image archive needs at least one reference', file: path, fix: 'name the image, e.g. kitteh/web:0.1.0' });
   }
-  const written = await writeAtomically(path, (temp) => writeTarFile(temp, (tar) => addArchiveMembers(tar, image, references)));
+  const written = await (options.outputs ?? immediateOutputs).write(path, (temp) => writeTarFile(temp, (tar) => addArchiveMembers(tar, image, references)));
   return { path, ...written, imageId: imageId(image), manifestDigest: imageManifestBlob(image).digest, references };
 }
 

@@ -35,7 +35,7 @@ const EMPTY = { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:
 const COSIGN_MEDIA_TYPES: Record<SbomBlob['format'], string> = { spdx: 'text/spdx+json', cyclonedx: 'application/vnd.cyclonedx+json' };
 
 /** Attaches `sboms` to the image `subject` (its manifest digest and size) in `session`'s repository. */
-export async function attachSboms(session: RegistrySession, subject: { digest: string; size: number }, sboms: SbomBlob[], created: string): Promise<AttachResult> {
+export async function attachSboms(session: RegistrySession, subject: { mediaType: string; digest: string; size: number }, sboms: SbomBlob[], created: string): Promise<AttachResult> {
   const state = await UploadState.load(undefined);
   await ensureBlob(session, EMPTY.digest, Buffer.from('{}'), state);
   const attached: AttachedSbom[] = [];
@@ -49,7 +49,7 @@ export async function attachSboms(session: RegistrySession, subject: { digest: s
       artifactType: sbom.mediaType,
       config: EMPTY,
       layers: [{ mediaType: sbom.mediaType, digest, size: sbom.bytes.byteLength, annotations: { 'org.opencontainers.image.title': sbom.fileName } }],
-      subject: { mediaType: MEDIA_TYPES.manifest, digest: subject.digest, size: subject.size },
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
       annotations: { 'org.opencontainers.image.created': created },
     };
     const bytes = Buffer.from(canonicalJson(manifest));

@@ -1,8 +1,8 @@
 // `--context DIR`: the rootfs as files plus Dockerfile.scratch with the app's values, so that
 // `docker build -f DIR/Dockerfile.scratch DIR` makes the same image for people who build with Docker.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replaceDirAtomically, writeFileAtomically } from '../fs-atomic.ts';
+import { immediateOutputs, type OutputWriter } from '../staged-outputs.ts';
 import { SEABUILD_ROOT } from '../package-root.ts';
 import type { RuntimeConfig } from './image.ts';
 import { writeRootfsToDir, type Rootfs } from '../rootfs/index.ts';
@@ -10,10 +10,11 @@ import { writeRootfsToDir, type Rootfs } from '../rootfs/index.ts';
 export const dockerfileTemplate = join(SEABUILD_ROOT, 'Dockerfile.scratch');
 
 /** Writes DIR/rootfs (owners and modes exact when run as root) and DIR/Dockerfile.scratch. */
-export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; config: RuntimeConfig }): Promise<void> {
-  await replaceDirAtomically(join(input.dir, 'rootfs'), (dir) => writeRootfsToDir(input.rootfs, dir));
+export async function writeDockerContext(input: { dir: string; rootfs: Rootfs; config: RuntimeConfig; outputs?: OutputWriter }): Promise<void> {
+  const outputs = input.outputs ?? immediateOutputs;
+  await outputs.replaceDir(join(input.dir, 'rootfs'), (dir) => writeRootfsToDir(input.rootfs, dir));
   const dockerfile = renderDockerfile(await readFile(dockerfileTemplate, 'utf8'), input.config);
-  await writeFileAtomically(join(input.dir, 'Dockerfile.scratch'), dockerfile);
+  await outputs.write(join(input.dir, 'Dockerfile.scratch'), (temp) => writeFile(temp, dockerfile, { mode: 0o644 }));
 }
 
 /** Fills the template's ARG defaults and app-specific lines from the image's runtime config. */

@@ -72,7 +72,7 @@ describe('image config and manifest', () => {
     assert.deepEqual(config.config.Healthcheck, { Test: ['CMD', '/app', 'healthcheck'], Interval: 30e9, Timeout: 3e9, StartPeriod: 5e9, Retries: 3 });
   });
 
-  test('manifest: OCI media types, layer descriptors from the layers, config descriptor from the config bytes', () => {
+  test('manifest with a zstd layer: OCI media types, layer descriptors from the layers, config descriptor from the config bytes', () => {
     const image = appImage();
     const manifest = imageManifest(image) as any;
     const config = imageConfigBlob(image);
@@ -83,6 +83,17 @@ describe('image config and manifest', () => {
       { mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', digest: app.digest, size: app.sizeBytes },
     ]);
     assert.equal(imageId(image), config.digest);
+  });
+
+  test('gzip layers only: docker schema 2 media types, and the healthcheck also in container_config (where podman reads it)', () => {
+    const image = withConfig(appendLayers(emptyImage({ machine: 'x86_64', sourceDateEpoch: EPOCH }), [system], [{ createdBy: 'seabuild: system layer' }]), { healthcheck: { test: ['CMD', '/app', 'healthcheck'], intervalMs: 1_000 } });
+    const manifest = imageManifest(image) as any;
+    assert.equal(manifest.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+    assert.equal(manifest.config.mediaType, 'application/vnd.docker.container.image.v1+json');
+    assert.deepEqual(manifest.layers.map((layer: any) => layer.mediaType), ['application/vnd.docker.image.rootfs.diff.tar.gzip']);
+    const config = imageConfig(image) as any;
+    assert.deepEqual(config.container_config, { Healthcheck: config.config.Healthcheck });
+    assert.deepEqual(config.config.Healthcheck, { Test: ['CMD', '/app', 'healthcheck'], Interval: 1e9, Timeout: undefined, StartPeriod: undefined, Retries: undefined });
   });
 
   test('canonical JSON: keys sorted at every level, no whitespace', () => {

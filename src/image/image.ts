@@ -12,6 +12,24 @@ export const MEDIA_TYPES = {
   index: 'application/vnd.oci.image.index.v1+json',
 } as const;
 
+/**
+ * Docker's image manifest v2 schema 2 media types. podman 4.3 keeps an image's healthcheck only from a
+ * docker schema 2 manifest: containers/common libimage (inspect.go) reads `HealthCheck` from the
+ * config's `container_config` for DockerV2Schema2MediaType and nothing for an OCI manifest, and
+ * `podman load` takes the archive's OCI index first. So an image whose layers docker can name (gzip)
+ * is written with these types, as go-containerregistry's empty.Image is; zstd layers stay OCI.
+ */
+export const DOCKER_MEDIA_TYPES = {
+  manifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: 'application/vnd.docker.container.image.v1+json',
+  layerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+} as const;
+
+/** The media type of `image`'s manifest: docker's schema 2 when every layer is gzip (DOCKER_MEDIA_TYPES), else OCI's. */
+export function manifestMediaType(image: Pick<Image, 'layers'>): string {
+  return image.layers.every((layer) => layer.mediaType.endsWith('+gzip')) ? DOCKER_MEDIA_TYPES.manifest : MEDIA_TYPES.manifest;
+}
+
 /** OCI image-spec config.md platform; arm64 carries variant v8 as containerd normalises it. */
 export interface Platform {
   architecture: 'amd64' | 'arm64';
@@ -116,6 +134,8 @@ export function imageConfig(image: Image): Record<string, unknown> {
     ...image.platform,
     created,
     config: runtimeConfigJson(image.config),
+    // Where podman reads the healthcheck of a docker schema 2 image (DOCKER_MEDIA_TYPES); docker reads `config`.
+    ...(image.config.healthcheck ? { container_config: { Healthcheck: runtimeConfigJson(image.config).Healthcheck } } : {}),
     rootfs: { type: 'layers', diff_ids: image.layers.map((layer) => layer.diffId) },
     history: image.history.map((entry) => ({ created, created_by: entry.createdBy, comment: entry.comment })),
   };
@@ -130,11 +150,12 @@ export function imageConfigBlob(image: Image): JsonBlob {
 export function imageManifest(image: Image): Record<string, unknown> {
   const config = imageConfigBlob(image);
   const annotations = Object.keys(image.annotations).length > 0 ? image.annotations : undefined;
+  const docker = manifestMediaType(image) === DOCKER_MEDIA_TYPES.manifest;
   return {
     schemaVersion: 2,
-    mediaType: MEDIA_TYPES.manifest,
-    config: { mediaType: MEDIA_TYPES.config, digest: config.digest, size: config.sizeBytes },
-    layers: image.layers.map((layer) => ({ mediaType: layer.mediaType, digest: layer.digest, size: layer.sizeBytes })),
+    mediaType: manifestMediaType(image),
+    config: { mediaType: docker ? DOCKER_MEDIA_TYPES.config : MEDIA_TYPES.config, digest: config.digest, size: config.sizeBytes },
+    layers: image.layers.map((layer) => ({ mediaType: docker ? DOCKER_MEDIA_TYPES.layerGzip : layer.mediaType, digest: layer.digest, size: layer.sizeBytes })),
     annotations,
   };
 }
@@ -152,7 +173,7 @@ export function imageId(image: Image): string {
 /** The index.json entry pointing at this image's manifest, with optional annotations. */
 export function manifestDescriptor(image: Image, annotations?: Record<string, string>): Descriptor {
   const manifest = imageManifestBlob(image);
-  return { mediaType: MEDIA_TYPES.manifest, digest: manifest.digest, size: manifest.sizeBytes, platform: { ...image.platform }, annotations };
+  return { mediaType: manifestMediaType(image), digest: manifest.digest, size: manifest.sizeBytes, platform: { ...image.platform }, annotations };
 }
 
 /** Canonical JSON bytes of a value with their digest. */

@@ -3,7 +3,7 @@
 // — because a docker-archive can hold one image per tag — a docker-archive of one platform's image:
 // the build machine's when it is among them (what `docker load` here can run), else the first.
 // `skopeo inspect --raw oci-archive:PATH` shows the index; `skopeo copy --all` copies every platform.
-import { writeAtomically } from '../fs-atomic.ts';
+import { immediateOutputs, type OutputWriter } from '../staged-outputs.ts';
 import { jsonBlob, manifestDescriptor, MEDIA_TYPES, type Image, type JsonBlob } from './image.ts';
 import { CONTAINERD_NAME_ANNOTATION, dockerManifest, layoutBlobs, REF_NAME_ANNOTATION, type LayoutBlob } from './layout.ts';
 import { addLayoutMembers } from './archive.ts';
@@ -41,11 +41,11 @@ export function indexBlobs(images: readonly Image[]): LayoutBlob[] {
 }
 
 /** Writes the images of several platforms to `path` atomically; `dockerImage` is the one docker load gets. */
-export async function writeIndexArchive(images: readonly Image[], path: string, options: { references: readonly string[]; dockerImage: Image }): Promise<IndexArchive> {
+export async function writeIndexArchive(images: readonly Image[], path: string, options: { references: readonly string[]; dockerImage: Image; outputs?: OutputWriter }): Promise<IndexArchive> {
   const references = [...new Set(options.references.map(normalizeReference))];
   const index = imageIndexBlob(images);
   const blobs = indexBlobs(images);
-  const written = await writeAtomically(path, (temp) => writeTarFile(temp, (tar) => addMembers(tar, images, blobs, index, references, options.dockerImage)));
+  const written = await (options.outputs ?? immediateOutputs).write(path, (temp) => writeTarFile(temp, (tar) => addMembers(tar, images, blobs, index, references, options.dockerImage)));
   const name = (image: Image): string => `${image.platform.os}/${image.platform.architecture}`;
   return {
     path, ...written, indexDigest: index.digest, references,

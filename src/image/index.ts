@@ -15,6 +15,7 @@ import { createLayer, type Layer } from './layer.ts';
 import { appendLayers, emptyImage, withConfig, type Image, type RuntimeConfig } from './image.ts';
 import { writeImageArchive, type ImageArchive } from './archive.ts';
 import { writeDockerContext } from './context.ts';
+import type { OutputWriter } from '../staged-outputs.ts';
 import type { PushResult } from './push.ts';
 import { splitAppEntries, splitRuntimeConfig, SPLIT_NODE_PATH, type SplitApp } from './split.ts';
 import type { Rootfs, RootfsEntry } from '../rootfs/index.ts';
@@ -100,6 +101,8 @@ export interface WriteImageInput {
   workDir: string;
   /** Records each layer and the archive as `image: …`. */
   timings?: Timings;
+  /** Where the archive and the --context folder go: staged until the build publishes all its outputs (default: at once). */
+  outputs?: OutputWriter;
 }
 
 /** Packs the laid-out rootfs into layers and writes the image archive (and the --context folder). */
@@ -114,8 +117,8 @@ export async function writeImage(input: WriteImageInput): Promise<ImageBuild> {
     appendLayers(emptyImage({ machine, sourceDateEpoch: config.sourceDateEpoch }), layers, rootfs.layers.map((l) => ({ createdBy: `seabuild: ${l.name} layer`, comment: `${l.entries.length} entries` }))),
     runtime,
   );
-  const archive = await timings.time('image: archive', () => writeImageArchive(image, join(config.outDir, `${config.artifactName ?? config.name}.image.tar`), { references: [config.image.reference] }));
-  if (config.context) await writeDockerContext({ dir: config.context, rootfs, config: runtime });
+  const archive = await timings.time('image: archive', () => writeImageArchive(image, join(config.outDir, `${config.artifactName ?? config.name}.image.tar`), { references: [config.image.reference], ...(input.outputs ? { outputs: input.outputs } : {}) }));
+  if (config.context) await writeDockerContext({ dir: config.context, rootfs, config: runtime, ...(input.outputs ? { outputs: input.outputs } : {}) });
   return { ...laidOut, layers, image, archive };
 }
 

@@ -5,7 +5,7 @@ import type { Warning } from '../errors.ts';
 import { SeabuildError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { attachSboms, type AttachResult, type SbomBlob } from './attach.ts';
-import { imageManifestBlob, type Image } from './image.ts';
+import { imageManifestBlob, manifestMediaType, type Image } from './image.ts';
 import { pushImage, registrySession, type PushOptions, type PushResult } from './push.ts';
 
 export interface PublishInput {
@@ -41,7 +41,7 @@ export async function publishImage(input: PublishInput): Promise<Publication> {
   if (input.sboms.length > 0) {
     try {
       const manifest = imageManifestBlob(input.image);
-      attached = await attachSboms(session, { digest: manifest.digest, size: manifest.sizeBytes }, input.sboms, input.created);
+      attached = await attachSboms(session, { mediaType: manifestMediaType(input.image), digest: manifest.digest, size: manifest.sizeBytes }, input.sboms, input.created);
     } catch (error) {
       const cause = error as SeabuildError;
       warnings.push({ code: 'SBOM_ATTACH_FAILED', message: `the image was pushed as ${digestReference}, but its SBOM was not attached: ${cause.message}`, fix: cause.fix ?? 'check the registry logs' });

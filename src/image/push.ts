@@ -2,7 +2,7 @@
 // the blobs several at once, each skipped, mounted or uploaded resumably (push-blobs.ts); then the
 // manifest once per tag. SBOMs are attached afterwards (attach.ts): their failure never undoes the push.
 import { silentLogger, type Logger } from '../log.ts';
-import { imageConfigBlob, imageManifestBlob, MEDIA_TYPES, type Image } from './image.ts';
+import { imageConfigBlob, imageManifestBlob, manifestMediaType, MEDIA_TYPES, type Image } from './image.ts';
 import { layoutBlobs } from './layout.ts';
 import { parseReference } from '../image-reference.ts';
 import { registryError, registryRequest, type RegistrySession, type RetryPolicy } from './registry-http.ts';
@@ -69,7 +69,7 @@ export async function pushImage(image: Image, reference: string, options: PushOp
   const state = await UploadState.load(options.statePath);
   const blobs = await pushBlobs(session, layoutBlobs(image).filter((each) => each.digest !== manifest.digest), blobPushOptions(options, state));
   const result: PushResult = { reference: `${domain}/${repository}:${tag}`, tags, manifestDigest: manifest.digest, ...blobs };
-  for (const each of tags) await putManifest(session, each, MEDIA_TYPES.manifest, manifest.bytes, manifest.digest);
+  for (const each of tags) await putManifest(session, each, manifestMediaType(image), manifest.bytes, manifest.digest);
   logger.debug(`pushed ${result.reference}@${manifest.digest} (config ${imageConfigBlob(image).digest})`);
   return result;
 }

@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { SeabuildError } from '../errors.ts';
 import { createHashTap, digestHex } from './digest.ts';
 import { describeEntry } from './entries.ts';
-import { MEDIA_TYPES } from './image.ts';
+import { DOCKER_MEDIA_TYPES, MEDIA_TYPES } from './image.ts';
 import { blobPath, REF_NAME_ANNOTATION } from './layout.ts';
 import { forEachTarMember, type TarMember } from './tar-read.ts';
 
@@ -128,7 +128,7 @@ function checkIndex(index: Json, members: Map<string, Member>, problems: string[
   manifests.forEach((descriptor, i) => checkDescriptor(descriptor, `index.json manifests[${i}]`, members, problems));
   const digests = new Set(manifests.map((descriptor) => descriptor?.digest));
   if (digests.size > 1) problems.push(`index.json: ${digests.size} different manifests; one image per archive expected`);
-  if (manifests[0] && manifests[0].mediaType !== MEDIA_TYPES.manifest) problems.push(`index.json manifests[0].mediaType: ${manifests[0].mediaType}, expected ${MEDIA_TYPES.manifest}`);
+  if (manifests[0] && manifests[0].mediaType !== MEDIA_TYPES.manifest && manifests[0].mediaType !== DOCKER_MEDIA_TYPES.manifest) problems.push(`index.json manifests[0].mediaType: ${manifests[0].mediaType}, expected ${MEDIA_TYPES.manifest} or ${DOCKER_MEDIA_TYPES.manifest}`);
   return manifests[0];
 }
 

@@ -1,9 +1,9 @@
 // Reading and writing report files: written atomically beside the executable, read back with the
 // schema version checked, so a report from a future seabuild is refused rather than misread.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeabuildError, type Warning } from '../errors.ts';
-import { writeFileAtomically } from '../fs-atomic.ts';
+import { immediateOutputs, type OutputWriter } from '../staged-outputs.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { findShapeProblem } from './check.ts';
 import { createReport } from './create.ts';
@@ -47,8 +47,8 @@ export function checkReport(value: unknown, file: string): SizeReport {
 }
 
 /** Writes `report` as JSON (2-space indented, trailing newline), atomically. */
-export async function writeReport(path: string, report: SizeReport): Promise<void> {
-  await writeFileAtomically(path, `${JSON.stringify(report, null, 2)}\n`);
+export async function writeReport(path: string, report: SizeReport, outputs: OutputWriter = immediateOutputs): Promise<void> {
+  await outputs.write(path, (temp) => writeFile(temp, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o644 }));
 }
 
 /** What `writeBuildReport` did. */
@@ -61,7 +61,7 @@ export interface BuildReport {
 }
 
 /** Reads the previous report (if any), creates this build's report and writes it in its place. */
-export async function writeBuildReport(result: ReportInput): Promise<BuildReport> {
+export async function writeBuildReport(result: ReportInput, outputs: OutputWriter = immediateOutputs): Promise<BuildReport> {
   const path = reportPathFor(result.config);
   const warnings: Warning[] = [];
   let previous: SizeReport | undefined;
@@ -73,6 +73,6 @@ export async function writeBuildReport(result: ReportInput): Promise<BuildReport
     }
   }
   const report = await createReport(result);
-  await writeReport(path, report);
+  await writeReport(path, report, outputs);
   return { path, report, ...(previous ? { previous } : {}), warnings };
 }

@@ -34,7 +34,8 @@ before(async () => {
     verify: { boot: false } });
   // The arm64 image of the index, as a registry client would pick it, unpacked into a rootfs.
   const layout = join(work, 'layout');
-  const copied = await execa('skopeo', ['copy', '--override-arch', 'arm64', `oci-archive:${result.index!.archive.path}`, `oci:${layout}:arm64`], { reject: false, all: true });
+  // --format oci: umoci reads OCI manifests only, and a gzip image's is docker's schema 2 (for podman's healthcheck).
+  const copied = await execa('skopeo', ['copy', '--format', 'oci', '--override-arch', 'arm64', `oci-archive:${result.index!.archive.path}`, `oci:${layout}:arm64`], { reject: false, all: true });
   assert.equal(copied.exitCode, 0, copied.all);
   const unpacked = await execa('umoci', ['unpack', '--image', `${layout}:arm64`, join(work, 'bundle')], { reject: false, all: true });
   assert.equal(unpacked.exitCode, 0, unpacked.all);
