@@ -1,0 +1,131 @@
+// Issue 22's corpus of deployed shapes (test/corpus-frameworks/README.md): each framework app built
+// once by its own build (test/helpers/frameworks.ts), then `seabuild build --entry ENTRY` with zero
+// configuration (or the one key entries.ts names), and compared byte for byte with `node ENTRY ARGS`:
+// status, headers and body of each request. The executable starts from an empty folder, so neither
+// node_modules nor the build output can answer for it; Next.js then runs in the image, read-only.
+import { after, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CorpusRequest } from './corpus/entries.ts';
+import { frameworkEnv, frameworks, type FrameworkEntry } from './corpus-frameworks/entries.ts';
+import { buildApp, configureApp, limit, type CorpusBuild } from './helpers/corpus.ts';
+import { askAll, dockerLoad, runEnv, startService, waitForHttp, type RecordedAnswer } from './helpers/corpus-run.ts';
+import { requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
+import { node24 } from './helpers/fixture.ts';
+import { buildFramework, type BuiltFramework } from './helpers/frameworks.ts';
+import { freePort } from './helpers/http.ts';
+
+interface Prepared { app: BuiltFramework; build: CorpusBuild }
+interface Answers { answers: RecordedAnswer[]; assetPath?: string | undefined }
+
+const scratch = mkdtempSync(join(tmpdir(), 'seabuild-frameworks-test-'));
+const prepared = new Map<string, Promise<Prepared>>();
+const frameworkSlot = limit(1);
+let dockerd: Promise<Dockerd> | undefined;
+
+/** The framework's build (shared, cached), then the executable, in this test file's own out dir. */
+function prepare(entry: FrameworkEntry): Promise<Prepared> {
+  if (!prepared.has(entry.dir)) {
+    prepared.set(entry.dir, (async () => {
+      // One framework build at a time: each uses both cores (npm ci, then the framework's bundler).
+      const app = await frameworkSlot(() => buildFramework(entry.dir));
+      if (entry.config) await configureApp({ dir: app.dir, name: app.name, version: '' }, entry.config.seabuild);
+      const build = await buildApp({ dir: app.dir, name: app.name, version: '' }, entry.entry, [], join(scratch, entry.dir));
+      return { app, build };
+    })());
+  }
+  return prepared.get(entry.dir)!;
+}
+
+after(async () => {
+  if (dockerd) await (await dockerd).stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Its hashed script, compressed, and a HEAD of it; most servers derive its validators from the file's mtime. */
+function assetRequests(path: string): CorpusRequest[] {
+  const ignoreHeaders = ['last-modified', 'etag'];
+  return [{ path, headers: { 'accept-encoding': 'gzip, br' }, ignoreHeaders }, { path, method: 'HEAD', ignoreHeaders }];
+}
+
+/** The first match of the entry's asset pattern in the body of `/`, as an absolute path. */
+function findAsset(entry: FrameworkEntry, answers: RecordedAnswer[]): string | undefined {
+  if (!entry.asset) return undefined;
+  const page = answers.find((answer) => answer.request === 'GET /')!;
+  const found = entry.asset.exec(page.body)?.[0];
+  assert.ok(found, `${entry.dir}: "/" under plain node names a script matching ${entry.asset}:\n${page.body.slice(0, 2000)}`);
+  return found.startsWith('/') ? found : `/${found}`;
+}
+
+/** The entry's requests, then its hashed script (the one `/` names, unless the plain run already found it). */
+async function ask(port: number, entry: FrameworkEntry, assetPath?: string): Promise<Answers> {
+  const answers = await askAll(port, entry.requests);
+  const asset = assetPath ?? findAsset(entry, answers);
+  if (asset) answers.push(...await askAll(port, assetRequests(asset)));
+  return { answers, assetPath: asset };
+}
+
+/** One run (plain node in the app folder, or the executable in an empty folder) and its answers. */
+async function serveAndAsk(command: string, args: string[], cwd: string, entry: FrameworkEntry, assetPath?: string): Promise<Answers> {
+  const port = await freePort();
+  const service = await startService(command, args, { cwd, env: runEnv({ ...frameworkEnv, PORT: String(port) }), port });
+  try {
+    return await ask(port, entry, assetPath);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${service.output()}`);
+  } finally {
+    await service.terminate();
+  }
+}
+
+/** The plain run: `node ENTRY ARGS` in the built app's folder, after removing what an earlier run cached. */
+async function plainRun(app: BuiltFramework, entry: FrameworkEntry): Promise<Answers> {
+  for (const path of entry.writes ?? []) rmSync(join(app.dir, path), { recursive: true, force: true });
+  return serveAndAsk(node24, [entry.entry, ...entry.args], app.dir, entry);
+}
+
+function assertBuilt(build: CorpusBuild): void {
+  assert.equal(build.exitCode, 0, `seabuild build failed:\n${build.output}`);
+}
+
+async function docker(t: TestContext): Promise<Dockerd | undefined> {
+  if (!requireTools(t, ['dockerd', 'docker'], 'the framework corpus runs its images')) return undefined;
+  dockerd ??= startDockerd();
+  return dockerd;
+}
+
+describe('framework outputs, deployed as their docs say (test/corpus-frameworks)', { concurrency: 1 }, () => {
+  for (const entry of frameworks) {
+    test(`${entry.dir}: the executable, started in an empty folder, answers as \`node ${entry.entry}\` does`, async (t) => {
+      const { app, build } = await prepare(entry);
+      const plain = await plainRun(app, entry);
+      assertBuilt(build);
+      const empty = mkdtempSync(join(scratch, `run-${entry.dir}-`));
+      // No arguments: the executable's default command carries the entry's own (config `args`).
+      const executable = await serveAndAsk(build.executable, [], empty, entry, plain.assetPath);
+      assert.deepEqual(executable.answers, plain.answers);
+
+      if (entry.dir !== 'nextjs') return;
+      await t.test('image: docker run --read-only serves the same answers', async (t) => {
+        const engine = await docker(t);
+        if (!engine) return;
+        const reference = await dockerLoad(engine.docker, build.archive);
+        const port = await freePort();
+        const env = Object.entries({ ...frameworkEnv, PORT: String(port) }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+        const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, reference]);
+        assert.equal(started.exitCode, 0, started.stderr);
+        const id = started.stdout.trim();
+        const logs = async (): Promise<string> => { const l = await engine.docker(['logs', id]); return `${l.stdout}${l.stderr}`; };
+        try {
+          await waitForHttp(port, () => true, 60_000, () => 'see docker logs');
+          const fresh = await plainRun(app, entry);
+          assert.deepEqual((await ask(port, entry, fresh.assetPath)).answers, fresh.answers, await logs());
+        } finally {
+          await engine.docker(['rm', '-f', id]);
+        }
+      });
+    });
+  }
+});

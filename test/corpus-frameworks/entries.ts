@@ -1,0 +1,120 @@
+// Issue 22's corpus of deployed shapes: each folder is an app in the shape its framework's generator
+// makes it (README.md says how each was made), built by the framework's own `npm run build`, then
+// deployed as the framework's docs deploy it: `node ENTRY [ARGS]`. test/corpus-frameworks.test.ts
+// builds each with seabuild and compares it, byte for byte, with that same command under plain node.
+import type { CorpusRequest } from '../corpus/entries.ts';
+
+/** One framework app of the corpus. */
+export interface FrameworkEntry {
+  /** Folder under test/corpus-frameworks. */
+  dir: string;
+  /** `seabuild build --entry`: the file the framework's docs start with `node`. */
+  entry: string;
+  /** The arguments of `node ENTRY` (none but for a server started by a package's bin). */
+  args: string[];
+  /** The build the entry comes from, as its error must name it when the entry is missing. */
+  buildCommand: string;
+  /** Config beyond --entry (package.json `seabuild`), with the reason; undefined for zero config. */
+  config?: { seabuild: Record<string, unknown>; why: string };
+  /** Files the plain run writes that would change its next answers (a cache): removed before each plain run. */
+  writes?: string[];
+  requests: CorpusRequest[];
+  /** A hashed script of the build, found in the page `/` answers under plain node, then asked of both (compressed). */
+  asset?: RegExp;
+}
+
+// Static files served from the executable's embedded tree carry the build's time (deterministic
+// builds), not the mtime of the framework's output: validators computed from the mtime differ by design.
+const mtimeValidators = ['last-modified', 'etag'];
+// What each run shares: the framework's production mode, loopback, no telemetry.
+export const frameworkEnv = { NODE_ENV: 'production', HOST: '127.0.0.1', HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' };
+
+export const frameworks: FrameworkEntry[] = [
+  {
+    dir: 'nextjs',
+    entry: '.next/standalone/server.js',
+    args: [],
+    buildCommand: 'next build',
+    // next/image writes each optimised image to .next/cache/images and answers the next request for it from there.
+    writes: ['.next/standalone/.next/cache'],
+    asset: /\/_next\/static\/chunks\/[\w.-]+\.js/,
+    requests: [
+      { path: '/' },
+      { path: '/api/hello?name=corpus' },
+      { path: '/api/hello' },
+      { path: '/_next/image?url=%2Fgradient.png&w=64&q=75', headers: { accept: 'image/webp,*/*' } },
+      { path: '/_next/image?url=%2Fgradient.png&w=128&q=75', headers: { accept: 'image/png' } },
+      { path: '/gradient.png', ignoreHeaders: mtimeValidators },
+      { path: '/next.svg', ignoreHeaders: mtimeValidators },
+      { path: '/gradient.png', headers: { range: 'bytes=0-99' }, ignoreHeaders: mtimeValidators },
+      { path: '/favicon.ico' },
+      { path: '/nope' },
+      { path: '/', method: 'HEAD' },
+    ],
+  },
+  {
+    dir: 'nuxt',
+    entry: '.output/server/index.mjs',
+    args: [],
+    buildCommand: 'nuxt build',
+    asset: /\/_nuxt\/[\w.-]+\.js/,
+    requests: [
+      { path: '/' },
+      { path: '/api/hello?name=corpus' },
+      { path: '/api/hello' },
+      { path: '/robots.txt', ignoreHeaders: ['last-modified'] },
+      { path: '/favicon.ico', ignoreHeaders: ['last-modified'] },
+      { path: '/_nuxt/builds/latest.json', ignoreHeaders: ['last-modified'] },
+      { path: '/nope' },
+      { path: '/api/nope' },
+    ],
+  },
+  {
+    dir: 'sveltekit',
+    entry: 'build/index.js',
+    args: [],
+    buildCommand: 'vite build',
+    asset: /_app\/immutable\/entry\/[\w.-]+\.js/,
+    requests: [
+      { path: '/' },
+      { path: '/?name=corpus' },
+      { path: '/api/hello?name=corpus' },
+      { path: '/robots.txt', ignoreHeaders: mtimeValidators },
+      { path: '/robots.txt', headers: { range: 'bytes=5-20' }, ignoreHeaders: mtimeValidators },
+      { path: '/_app/version.json', ignoreHeaders: mtimeValidators },
+      { path: '/_app/version.json', headers: { 'accept-encoding': 'gzip' }, ignoreHeaders: mtimeValidators },
+      { path: '/nope' },
+    ],
+  },
+  {
+    dir: 'astro',
+    entry: 'dist/server/entry.mjs',
+    args: [],
+    buildCommand: 'astro build',
+    requests: [
+      { path: '/' },
+      { path: '/?name=corpus' },
+      { path: '/api/hello?name=corpus' },
+      { path: '/robots.txt', ignoreHeaders: mtimeValidators },
+      { path: '/favicon.svg', headers: { range: 'bytes=0-31' }, ignoreHeaders: mtimeValidators },
+      { path: '/nope' },
+    ],
+  },
+  {
+    dir: 'react-router',
+    // The template's `npm start`: `react-router-serve ./build/server/index.js`.
+    entry: 'node_modules/@react-router/serve/bin.js',
+    args: ['./build/server/index.js'],
+    buildCommand: 'react-router build',
+    asset: /\/assets\/entry\.client-[\w-]+\.js/,
+    config: { seabuild: { args: ['./build/server/index.js'] }, why: 'the server build is an argument of the bin: the image\'s default command carries it' },
+    requests: [
+      { path: '/' },
+      { path: '/?name=corpus' },
+      { path: '/api/hello?name=corpus' },
+      { path: '/robots.txt', ignoreHeaders: mtimeValidators },
+      { path: '/favicon.ico', headers: { range: 'bytes=0-9' }, ignoreHeaders: mtimeValidators },
+      { path: '/nope' },
+    ],
+  },
+];
