@@ -86,6 +86,24 @@ async function plainRun(app: BuiltFramework, entry: FrameworkEntry): Promise<Ans
   return serveAndAsk(node24, [entry.entry, ...entry.args], app.dir, entry);
 }
 
+/** One line per request whose answer differs: both sides' status, type and length, for a readable failure. */
+function differences(actual: RecordedAnswer[], expected: RecordedAnswer[]): string[] {
+  const line = (answer: RecordedAnswer | undefined): string => answer
+    ? `${answer.status} ${answer.headers['content-type'] ?? '-'} ${answer.headers['content-length'] ?? `${answer.body.length} chars`}` : 'no answer';
+  return expected.flatMap((plain, index) => {
+    const other = actual[index];
+    return other && JSON.stringify(other) === JSON.stringify(plain) ? [] : [`${plain.request}: node ${line(plain)}, executable ${line(other)}`];
+  });
+}
+
+/** The same answers, byte for byte; a failure first lists which requests differ, then the first difference whole. */
+function assertSameAnswers(actual: RecordedAnswer[], expected: RecordedAnswer[], context = ''): void {
+  const differing = differences(actual, expected);
+  if (differing.length === 0) return;
+  const first = expected.findIndex((plain, index) => JSON.stringify(actual[index]) !== JSON.stringify(plain));
+  assert.deepEqual(actual[first], expected[first], `${differing.length} of ${expected.length} answers differ from node's:\n${differing.join('\n')}\n${context}`);
+}
+
 function assertBuilt(build: CorpusBuild): void {
   assert.equal(build.exitCode, 0, `seabuild build failed:\n${build.output}`);
 }
@@ -105,7 +123,7 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
       const empty = mkdtempSync(join(scratch, `run-${entry.dir}-`));
       // No arguments: the executable's default command carries the entry's own (config `args`).
       const executable = await serveAndAsk(build.executable, [], empty, entry, plain.assetPath);
-      assert.deepEqual(executable.answers, plain.answers);
+      assertSameAnswers(executable.answers, plain.answers);
 
       if (entry.dir !== 'nextjs') return;
       await t.test('image: docker run --read-only serves the same answers', async (t) => {
@@ -121,7 +139,7 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
         try {
           await waitForHttp(port, () => true, 60_000, () => 'see docker logs');
           const fresh = await plainRun(app, entry);
-          assert.deepEqual((await ask(port, entry, fresh.assetPath)).answers, fresh.answers, await logs());
+          assertSameAnswers((await ask(port, entry, fresh.assetPath)).answers, fresh.answers, await logs());
         } finally {
           await engine.docker(['rm', '-f', id]);
         }

@@ -85,8 +85,13 @@ export function buildFramework(folder: string): Promise<BuiltFramework> {
   return building.get(folder)!;
 }
 
+/** The folder the cache keeps this version of the app in, built or not. */
+export function builtFolder(folder: string): string {
+  return join(frameworksCache(), `${folder}-${cacheKey(folder)}`);
+}
+
 async function makeFramework(folder: string): Promise<BuiltFramework> {
-  const dir = join(frameworksCache(), `${folder}-${cacheKey(folder)}`);
+  const dir = builtFolder(folder);
   const name = JSON.parse(readFileSync(join(frameworksRoot, folder, 'package.json'), 'utf8')).name as string;
   const done = join(dir, '.seabuild-corpus.json');
   if (existsSync(done)) return { dir, name, ...JSON.parse(readFileSync(done, 'utf8')), cached: true };
