@@ -27,6 +27,7 @@ Build options (each also a key of package.json "seabuild" or seabuild.config.{js
 ${Object.values(optionTable).map((o) => `  --${o.flag.padEnd(18)} ${o.help}`).join('\n')}
   --no-assets        embed no assets        --no-migrations    embed no migrations
   --no-image         build only the executable
+  --no-bundle        tree mode: carry the app's files as they are, run them with node's loaders
   --no-verify        skip the smoke run inside the built rootfs
   --no-verify-boot   smoke-run without booting the service (version, native addons, selftest only)
   --compare FILE     compare the size with this report (default: the previous dist/<name>.report.json)
@@ -46,7 +47,7 @@ const multiple = (t: string): boolean => t === 'string[]' || t === 'number[]' ||
 
 const parseOptions: ParseArgsConfig['options'] = {
   ...Object.fromEntries(Object.values(optionTable).map((o) => [o.flag, { type: typeOf(o.type), multiple: multiple(o.type) }])),
-  'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' },
+  'no-assets': { type: 'boolean' }, 'no-migrations': { type: 'boolean' }, 'no-image': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, 'no-verify-boot': { type: 'boolean' }, 'no-bundle': { type: 'boolean' },
   config: { type: 'string' }, compare: { type: 'string' }, cwd: { type: 'string' }, quiet: { type: 'boolean' }, timings: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
@@ -78,6 +79,7 @@ function flagsToOptions(values: Record<string, unknown>): SeabuildOptions {
   if (values['no-verify-boot']) verify.boot = false;
   if (values['no-verify']) options.verify = false;
   else if (Object.keys(verify).length > 0) options.verify = verify;
+  if (values['no-bundle']) options.bundle = false;
   if (values['no-image']) options.image = false;
   else if (Object.keys(image).length > 0) options.image = image;
   return options as SeabuildOptions;

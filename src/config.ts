@@ -38,6 +38,8 @@ export interface ResolvedConfig {
   artifactName?: string;
   port: number;
   minify: boolean;
+  /** false: tree mode; true: bundled; undefined: tree mode for a framework's build output (src/trace-files/output-folder.ts). */
+  bundle?: boolean;
   codeCache: boolean;
   external: string[];
   /** Package name (or '.') → globs of files to embed in the tree. */
@@ -223,6 +225,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     nodeBinary: resolve(root, o.node ?? process.execPath),
     ...platformsOf(root, o, layerFileOf(configFiles, pkgPath)),
     toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
+    ...(o.bundle !== undefined ? { bundle: o.bundle } : {}),
     port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),

@@ -62,6 +62,12 @@ export interface SeabuildOptions {
   /** Minify the bundle; default false (readable stack traces). */
   minify?: boolean;
   /**
+   * false: tree mode, the app is not bundled: its files and the packages they import (found by @vercel/nft)
+   * are carried at their own paths and run by Node's own loaders. Default: tree mode when the entry lies in
+   * a git-ignored build output folder (a framework's build), else bundled.
+   */
+  bundle?: boolean;
+  /**
    * Put V8's code cache of the bundle in the blob (Node's useCodeCache), made reproducible (src/sea/code-cache.ts):
    * a 10 MB bundle starts in half the time; the blob grows by the cache and works only on this CPU architecture. Default false.
    */
@@ -111,6 +117,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   nodes: { type: 'record', flag: 'node-for', help: 'PLATFORM=PATH: the node binary for another platform (default: from npm, cached)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
+  bundle: { type: 'boolean', flag: 'bundle', help: 'bundle the app with esbuild (--no-bundle: carry its files as they are and run them with node\'s loaders; default: not for a framework\'s build output)' },
   codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },
   include: { type: 'globs', flag: 'include', help: 'embed files of a package: PKG=GLOB (repeatable; "." is the app)' },

@@ -24,13 +24,16 @@ import type { FileReference } from './references.ts';
 import type { PackageDataReference } from './tree-plugin.ts';
 import type { MissingPackage } from './missing-packages.ts';
 import type { CompiledFiles } from './decorators.ts';
+import type { TracedFiles } from '../trace-files/index.ts';
+import { bundleTreeMode } from './tree-mode.ts';
+import { outputFolderOf } from '../trace-files/index.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -75,19 +78,17 @@ export interface BundleTree {
   missingPackages: MissingPackage[];
   /** App files compiled by the app's TypeScript for their decorator metadata. */
   compiled: CompiledFiles;
+  /** Tree mode (src/bundle/tree-mode.ts): every file `node ENTRY` opens, found by the tracer; the app is not bundled. */
+  traced?: TracedFiles;
 }
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
 // the executable), so `new URL('.', import.meta.url)` keeps working.
 const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename, __seabuild_import_meta_main = false;';
 
-/** Bundles `config.entry` into `workDir/bundle.cjs`. */
-export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {
-  const outfile = join(workDir, 'bundle.cjs');
-  const scan = createTreeScan();
-  const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
-  const banner = `${await vfsBanner()}\n${importMetaBanner}`;
-  const options: BuildOptions = {
+/** The esbuild options of every bundle: the runtime's launcher as its entry, CommonJS for Node 22 and up. */
+export function launcherBuildOptions(config: BundleSettings, outfile: string): BuildOptions {
+  return {
     // The runtime's launcher first; it requires the app's entry only when the command needs it.
     entryPoints: [launcherSpecifier],
     absWorkingDir: config.root,
@@ -108,11 +109,27 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     // esbuild adds Webpack's `module`, and require() got i18next-fs-backend's ES module build.
     conditions: [],
     legalComments: 'none',
+    alias: { 'seabuild/runtime': runtimeEntry },
+  };
+}
+
+/** Bundles `config.entry` into `workDir/bundle.cjs`. */
+export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {
+  // Tree mode: asked for ("bundle": false), or the entry is a framework's build output (src/trace-files/output-folder.ts).
+  if (config.bundle !== true) {
+    const outputDir = outputFolderOf(config.root, config.entry);
+    if (config.bundle === false || outputDir !== undefined) return bundleTreeMode(config, workDir, outputDir);
+  }
+  const outfile = join(workDir, 'bundle.cjs');
+  const scan = createTreeScan();
+  const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
+  const banner = `${await vfsBanner()}\n${importMetaBanner}`;
+  const options: BuildOptions = {
+    ...launcherBuildOptions(config, outfile),
     // A require() with a computed name makes esbuild include every file it could name (glob-require.ts),
     // source maps beside compiled scripts too (browser-sync's cli/command.*.js.map); no program requires one.
     loader: { '.map': 'empty' },
     external: config.external,
-    alias: { 'seabuild/runtime': runtimeEntry },
     nodePaths: [join(config.root, 'node_modules')],
     // The tree's bootstrap first: it must patch fs and require before any package module runs.
     banner: { js: banner },

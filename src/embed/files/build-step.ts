@@ -35,5 +35,12 @@ export async function collectTree(config: TreeSettings, bundled: Bundle, logger:
       : `  not installed: ${m.name} (imported by ${relative(config.root, m.from)}); it fails when loaded, as under node`);
   }
   for (const line of describePackageFiles(result.files)) logger.info(`  embeds ${line}`);
+  const traced = bundled.tree.traced;
+  if (traced) {
+    logger.info(`  tree mode: the app is not bundled; ${traced.files.length} files traced by @vercel/nft${traced.outputDir ? ` and the build output ${relative(config.root, traced.outputDir) || '.'}` : ''}`);
+    // What no import names is listed, so that a file carried only because it lies in the output can be told apart.
+    if (traced.untraced.length > 0) logger.info(`  ${traced.untraced.length} file${traced.untraced.length === 1 ? '' : 's'} of the build output no import names (chunks and static files its framework opens by computed paths) are carried (--debug lists them)`);
+    for (const rel of traced.untraced) logger.debug(`  carried from the build output, not reached by the tracer: ${rel}`);
+  }
   return { files: await alignAddonAbi(result.files, config.nodeBinary, config.root, logger, machine), warnings: result.warnings };
 }

@@ -56,14 +56,17 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
     else if (ref.kind === 'data-folder') for (const file of listFiles(ref.path, { dataOnly: true })) add(file, reason);
   }
   for (const addon of input.tree.addons) add(addon.path, `imported by ${show(addon.from)}`);
+  // Tree mode: the tracer's files are the app (src/trace-files); nothing was bundled, so nothing is looked for beside a bundle.
+  for (const file of input.tree.traced?.files ?? []) add(file.path, file.reason);
   for (const data of input.tree.packageData) {
     for (const file of listFiles(data.dir, { dataOnly: true, match: (rel) => !notRuntimeData.test(rel) })) add(file, `published data of a package that reads its own folder (${show(data.from)}:${data.line})`);
   }
-  addNativePackages(input, add);
-  const entryManifest = entryPackageManifest(input);
+  const bundled = input.tree.traced === undefined;
+  if (bundled) addNativePackages(input, add);
+  const entryManifest = bundled ? entryPackageManifest(input) : undefined;
   if (entryManifest) add(entryManifest, 'package manifest of the entry\'s package (a program finds its own version from require.main, as yargs does)');
   const warnings = addIncludes(input, add);
-  addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath), entryManifest);
+  if (bundled) addExternals(input, add, [...candidates.values()].map((c) => c.sourcePath), entryManifest);
   const files = await finishPackageFiles(withoutOtherPlatforms(withoutExcluded([...candidates.values()], input), input), root, input.machine);
   checkImportedAddons(input, files);
   const transports = transportsOf(input.tree);

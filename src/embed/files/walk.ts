@@ -6,15 +6,15 @@ import { dirname, join, relative, sep } from 'node:path';
 const developerOnly = /(^|\/)(README|CHANGELOG|HISTORY|AUTHORS|CONTRIBUTING)(\.[\w.]*)?$|\.(md|markdown|map|d\.ts|d\.cts|d\.mts|tsbuildinfo)$/i;
 const scripts = /\.(c|m)?[jt]sx?$/;
 
-/** Files under `dir` (absolute paths, sorted), skipping nested node_modules, docs and maps (unless `developerFiles`); `dataOnly` also skips scripts. */
-export function listFiles(dir: string, options: { dataOnly?: boolean; developerFiles?: boolean; match?: (rel: string) => boolean } = {}): string[] {
+/** Files under `dir` (absolute paths, sorted), skipping nested node_modules (unless `nested`), docs and maps (unless `developerFiles`); `dataOnly` also skips scripts. */
+export function listFiles(dir: string, options: { dataOnly?: boolean; developerFiles?: boolean; nested?: boolean; match?: (rel: string) => boolean } = {}): string[] {
   const out: string[] = [];
   const walk = (at: string): void => {
     for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(at, entry.name);
       const rel = relative(dir, full).split(sep).join('/');
       if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && entry.name !== '.git') walk(full);
+        if ((options.nested || entry.name !== 'node_modules') && entry.name !== '.git') walk(full);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && (options.developerFiles || !developerOnly.test(rel)) && !(options.dataOnly && scripts.test(rel)) && (options.match?.(rel) ?? true)) {
         out.push(full);
       }

@@ -1,0 +1,31 @@
+// Tree mode's entry (src/bundle/tree-mode.ts): the app's entry is a file of the tree, run as
+// `node ENTRY` runs it. CommonJS goes through Module._load as the main module (require.main ===
+// module, process.mainModule, module.id '.'); an ES module through Node's ESM loader, which reads it
+// from the tree through the ESM hooks (esm-hooks.ts), with import.meta.url its tree path.
+// Module.runMain is not used: it resolves the path with the real disk's realpath, which has no tree.
+
+const fs = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
+const url = process.getBuiltinModule('node:url');
+
+/** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). */
+export function runTreeEntry(rel: string): unknown {
+  const runtime = (globalThis as any).__seabuild;
+  const abs: string = runtime.dir(rel);
+  if (isEsModule(abs)) return runtime.import('', url.pathToFileURL(abs).href);
+  const Module = process.getBuiltinModule('node:module') as any;
+  return Module._load(abs, null, true);
+}
+
+/** Node's rule for the main module: `.mjs`, or `.js` whose nearest package.json says "type": "module". */
+function isEsModule(abs: string): boolean {
+  if (abs.endsWith('.mjs')) return true;
+  if (abs.endsWith('.cjs') || !abs.endsWith('.js')) return false;
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try { return JSON.parse(fs.readFileSync(manifest, 'utf8')).type === 'module'; } catch { return false; }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}

@@ -1,0 +1,86 @@
+// Tree mode's answer to "which files will `node ENTRY` open": @vercel/nft (Node File Trace), the
+// tracer Next.js uses to make its standalone folder and Nitro its .output. It reads the modules'
+// syntax (require/import/require.resolve, fs reads, `new URL(…, import.meta.url)`,
+// `path.join(__dirname, …)`, computed requires as globs) and knows the native-addon loaders
+// (bindings, node-gyp-build, node-pre-gyp, sharp). Framework output also loads its own chunks and
+// serves its own folders by paths computed from manifests no tracer can read: the whole output
+// folder is carried too, and what the tracer did not account for there is listed.
+import { nodeFileTrace } from '@vercel/nft';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { listFiles } from '../embed/files/walk.ts';
+import { outputFolderOf } from './output-folder.ts';
+
+export { outputFolderOf } from './output-folder.ts';
+
+/** One file the tree carries in tree mode, and why. */
+export interface TracedFile {
+  /** Absolute path on the build machine. */
+  path: string;
+  reason: string;
+}
+
+/** What the trace found. */
+export interface TracedFiles {
+  files: TracedFile[];
+  /** The build output folder carried whole (absolute), when the entry lies in one. */
+  outputDir?: string;
+  /** Files of that folder the tracer did not reach (relative to the app root): carried, and listed by the build. */
+  untraced: string[];
+  /** What nft could not resolve (a missing optional module is normal: node fails the same way when it is loaded). */
+  unresolved: string[];
+}
+
+/** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
+function hasOwnPackages(outputDir: string, entry: string): boolean {
+  for (let dir = dirname(entry); dir.startsWith(outputDir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) return true;
+    if (dir === outputDir) break;
+  }
+  return false;
+}
+
+/** Traces `entry` (absolute) from the app `root`; `outputDir` (absolute) is carried whole besides. */
+export async function traceFiles(input: { root: string; entry: string; outputDir?: string }): Promise<TracedFiles> {
+  const { root, entry } = input;
+  // An output folder with its own node_modules is closed: its framework traced it already and copied
+  // what it runs (Next's standalone, Nitro's .output/server): it is carried as it is, node_modules
+  // included (chunks require packages by computed names), and nothing outside it is.
+  const closed = input.outputDir !== undefined && hasOwnPackages(input.outputDir, entry);
+  const outside = closed ? `${relative(root, input.outputDir!).split(sep).join('/')}/` : undefined;
+  const result = await nodeFileTrace([entry], {
+    base: root,
+    processCwd: root,
+    // Node's own conditions: the ones `node ENTRY` resolves package exports with.
+    conditions: ['node'],
+    // The app's own development folders are no part of what node opens.
+    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)),
+    // A package's "exports" may name a file its publisher (or Next's standalone trace) left out
+    // (semver's ./preload): nft resolves it without looking and then fails the whole trace. Node
+    // fails only when that file is loaded; so does the executable (the file is not carried).
+    readFile: async (path: string) => {
+      try { return await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
+    },
+  });
+  const files = new Map<string, TracedFile>();
+  for (const rel of [...result.fileList].sort()) {
+    const reason = result.reasons.get(rel);
+    const abs = isAbsolute(rel) ? rel : resolve(root, rel);
+    if (reason?.ignored || !existsSync(abs)) continue;
+    const parent = reason ? [...reason.parents][0] : undefined;
+    files.set(abs, { path: abs, reason: parent ? `traced: ${reason!.type.join('+')} from ${parent}` : 'the entry' });
+  }
+  const untraced: string[] = [];
+  if (input.outputDir) {
+    for (const file of listFiles(input.outputDir, { developerFiles: true, nested: closed })) {
+      if (files.has(file)) continue;
+      const rel = relative(root, file).split(sep).join('/');
+      if (!rel.includes('node_modules/')) untraced.push(rel);
+      const where = relative(root, input.outputDir) || '.';
+      files.set(file, { path: file, reason: rel.includes('node_modules/') ? `package file of the build output ${where} (its framework traced and copied it)` : `in the build output ${where} (not reached by the tracer: loaded or served by a computed path)` });
+    }
+  }
+  const unresolved = [...result.warnings].map((w) => w.message).filter((m) => /^Failed to resolve/.test(m)).sort();
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...(input.outputDir ? { outputDir: input.outputDir } : {}), untraced: untraced.sort(), unresolved };
+}

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { outputFolderOf } from './output-folder.ts';
+
+/** An app folder (not a git checkout) with the given files. */
+function appWith(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'seabuild-output-folder-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+const cases: Array<{ name: string; files: Record<string, string>; entry: string; expected: string | undefined }> = [
+  { name: 'an entry in a folder the .gitignore names is build output: the highest ignored folder', files: { '.gitignore': '/.output\n', '.output/server/index.mjs': '' }, entry: '.output/server/index.mjs', expected: '.output' },
+  { name: 'a pattern without a slash matches too (dist)', files: { '.gitignore': 'dist\n', 'dist/server/entry.mjs': '' }, entry: 'dist/server/entry.mjs', expected: 'dist' },
+  { name: 'a source folder is not', files: { '.gitignore': '/build\n', 'src/main.js': '' }, entry: 'src/main.js', expected: undefined },
+  { name: 'an entry at the app root is not', files: { '.gitignore': '*.log\n', 'server.js': '' }, entry: 'server.js', expected: undefined },
+  { name: 'a package bin in node_modules is not (ignored, but installed, not built)', files: { '.gitignore': 'node_modules\n', 'node_modules/x/bin.js': '' }, entry: 'node_modules/x/bin.js', expected: undefined },
+  { name: 'without a .gitignore nothing is build output', files: { 'build/index.js': '' }, entry: 'build/index.js', expected: undefined },
+  {
+    name: 'inside the ignored folder, the copy of the app made to run alone (its package name and a node_modules) is the output',
+    files: { 'package.json': '{"name":"web"}', '.gitignore': '/.next/\n', '.next/standalone/package.json': '{"name":"web"}', '.next/standalone/node_modules/next/package.json': '{}', '.next/standalone/server.js': '', '.next/cache/big': '' },
+    entry: '.next/standalone/server.js',
+    expected: '.next/standalone',
+  },
+];
+
+for (const c of cases) {
+  test(`outputFolderOf: ${c.name}`, () => {
+    const root = appWith(c.files);
+    try {
+      const found = outputFolderOf(root, join(root, c.entry));
+      assert.equal(found, c.expected === undefined ? undefined : join(root, c.expected));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,0 +1,1 @@
+module.exports = () => `b: ${require('../../shared/label.js')('b')}`;

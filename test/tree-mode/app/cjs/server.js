@@ -1,0 +1,20 @@
+// A CommonJS service as node runs it: plugins required by computed paths, a static folder served
+// from disk by serve-static (stat + ranged streams), and answers about its own module.
+const http = require('node:http');
+const path = require('node:path');
+const fs = require('node:fs');
+const serveStatic = require('serve-static');
+
+const pluginDir = path.join(__dirname, 'plugins');
+const plugins = fs.readdirSync(pluginDir).sort().map((name) => require(path.join(pluginDir, name)));
+const statics = serveStatic(path.join(__dirname, '..', 'static'), { index: ['index.html'] });
+
+http.createServer((req, res) => {
+  if (req.url === '/plugins') return res.end(JSON.stringify(plugins.map((plugin) => plugin())));
+  if (req.url === '/main') {
+    return res.end(JSON.stringify({ main: require.main === module, argv1: path.basename(process.argv[1]), id: module.id, args: process.argv.slice(2) }));
+  }
+  if (req.url === '/listing') return res.end(JSON.stringify(fs.readdirSync(path.join(__dirname, '..', 'static'), { withFileTypes: true }).map((d) => [d.name, d.isDirectory()])));
+  if (req.url === '/missing') return fs.stat(path.join(__dirname, '..', 'static', 'nope.txt'), (error) => res.end(`${error.code} ${error.syscall}`));
+  statics(req, res, () => { res.statusCode = 404; res.end('not found\n'); });
+}).listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
