@@ -5,7 +5,7 @@
 // node_modules nor the build output can answer for it; Next.js then runs in the image, read-only.
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CorpusRequest } from './corpus/entries.ts';
@@ -67,9 +67,11 @@ async function ask(port: number, entry: FrameworkEntry, assetPath?: string): Pro
   return { answers, assetPath: asset };
 }
 
-/** One run (plain node in the app folder, or the executable in an empty folder) and its answers. */
-async function serveAndAsk(command: string, args: string[], cwd: string, entry: FrameworkEntry, assetPath?: string): Promise<Answers> {
-  const port = await freePort();
+/**
+ * One run (plain node in the app folder, or the executable in an empty folder) and its answers. Both
+ * runs of an app use the same port: some pages name the URL they were asked for (Nuxt's 404).
+ */
+async function serveAndAsk(command: string, args: string[], cwd: string, entry: FrameworkEntry, port: number, assetPath?: string): Promise<Answers> {
   const service = await startService(command, args, { cwd, env: runEnv({ ...frameworkEnv, PORT: String(port) }), port });
   try {
     return await ask(port, entry, assetPath);
@@ -81,9 +83,14 @@ async function serveAndAsk(command: string, args: string[], cwd: string, entry: 
 }
 
 /** The plain run: `node ENTRY ARGS` in the built app's folder, after removing what an earlier run cached. */
-async function plainRun(app: BuiltFramework, entry: FrameworkEntry): Promise<Answers> {
+async function plainRun(app: BuiltFramework, entry: FrameworkEntry, port: number): Promise<Answers> {
   for (const path of entry.writes ?? []) rmSync(join(app.dir, path), { recursive: true, force: true });
-  return serveAndAsk(node24, [entry.entry, ...entry.args], app.dir, entry);
+  return serveAndAsk(node24, [entry.entry, ...entry.args(port)], app.dir, entry, port);
+}
+
+/** The executable's arguments: none when the build's config `args` carries them (the default command), else node's. */
+function executableArgs(entry: FrameworkEntry, port: number): string[] {
+  return entry.config?.seabuild.args ? [] : entry.args(port);
 }
 
 /** One line per request whose answer differs: both sides' status, type and length, for a readable failure. */
@@ -118,11 +125,12 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
   for (const entry of frameworks) {
     test(`${entry.dir}: the executable, started in an empty folder, answers as \`node ${entry.entry}\` does`, async (t) => {
       const { app, build } = await prepare(entry);
-      const plain = await plainRun(app, entry);
+      const port = await freePort();
+      const plain = await plainRun(app, entry, port);
       assertBuilt(build);
       const empty = mkdtempSync(join(scratch, `run-${entry.dir}-`));
-      // No arguments: the executable's default command carries the entry's own (config `args`).
-      const executable = await serveAndAsk(build.executable, [], empty, entry, plain.assetPath);
+      for (const path of entry.data ?? []) cpSync(join(app.dir, path), join(empty, path), { recursive: true });
+      const executable = await serveAndAsk(build.executable, executableArgs(entry, port), empty, entry, port, plain.assetPath);
       assertSameAnswers(executable.answers, plain.answers);
 
       if (entry.dir !== 'nextjs') return;
@@ -130,15 +138,16 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
         const engine = await docker(t);
         if (!engine) return;
         const reference = await dockerLoad(engine.docker, build.archive);
-        const port = await freePort();
+        const fresh = await plainRun(app, entry, port);
         const env = Object.entries({ ...frameworkEnv, PORT: String(port) }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-        const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, reference]);
+        const volumes = (entry.data ?? []).flatMap((path) => ['-v', `${join(app.dir, path)}:/data/${path}:ro`]);
+        const workdir = volumes.length > 0 ? ['-w', '/data'] : [];
+        const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, ...volumes, ...workdir, reference, ...executableArgs(entry, port)]);
         assert.equal(started.exitCode, 0, started.stderr);
         const id = started.stdout.trim();
         const logs = async (): Promise<string> => { const l = await engine.docker(['logs', id]); return `${l.stdout}${l.stderr}`; };
         try {
           await waitForHttp(port, () => true, 60_000, () => 'see docker logs');
-          const fresh = await plainRun(app, entry);
           assertSameAnswers((await ask(port, entry, fresh.assetPath)).answers, fresh.answers, await logs());
         } finally {
           await engine.docker(['rm', '-f', id]);

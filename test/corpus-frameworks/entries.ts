@@ -10,12 +10,14 @@ export interface FrameworkEntry {
   dir: string;
   /** `seabuild build --entry`: the file the framework's docs start with `node`. */
   entry: string;
-  /** The arguments of `node ENTRY` (none but for a server started by a package's bin). */
-  args: string[];
+  /** The arguments of `node ENTRY` (none but for a server started by a package's bin); PORT is in the environment too. */
+  args: (port: number) => string[];
   /** The build the entry comes from, as its error must name it when the entry is missing. */
   buildCommand: string;
   /** Config beyond --entry (package.json `seabuild`), with the reason; undefined for zero config. */
   config?: { seabuild: Record<string, unknown>; why: string };
+  /** Files of the app folder the executable gets in its run folder (and the container at /data, its working directory): the product's own config. */
+  data?: string[];
   /** Files the plain run writes that would change its next answers (a cache): removed before each plain run. */
   writes?: string[];
   requests: CorpusRequest[];
@@ -33,7 +35,7 @@ export const frameworks: FrameworkEntry[] = [
   {
     dir: 'nextjs',
     entry: '.next/standalone/server.js',
-    args: [],
+    args: () => [],
     buildCommand: 'next build',
     // next/image writes each optimised image to .next/cache/images and answers the next request for it from there.
     writes: ['.next/standalone/.next/cache'],
@@ -55,7 +57,7 @@ export const frameworks: FrameworkEntry[] = [
   {
     dir: 'nuxt',
     entry: '.output/server/index.mjs',
-    args: [],
+    args: () => [],
     buildCommand: 'nuxt build',
     asset: /\/_nuxt\/[\w.-]+\.js/,
     requests: [
@@ -72,7 +74,7 @@ export const frameworks: FrameworkEntry[] = [
   {
     dir: 'sveltekit',
     entry: 'build/index.js',
-    args: [],
+    args: () => [],
     buildCommand: 'vite build',
     asset: /_app\/immutable\/entry\/[\w.-]+\.js/,
     requests: [
@@ -89,7 +91,7 @@ export const frameworks: FrameworkEntry[] = [
   {
     dir: 'astro',
     entry: 'dist/server/entry.mjs',
-    args: [],
+    args: () => [],
     buildCommand: 'astro build',
     requests: [
       { path: '/' },
@@ -104,7 +106,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'react-router',
     // The template's `npm start`: `react-router-serve ./build/server/index.js`.
     entry: 'node_modules/@react-router/serve/bin.js',
-    args: ['./build/server/index.js'],
+    args: () => ['./build/server/index.js'],
     buildCommand: 'react-router build',
     asset: /\/assets\/entry\.client-[\w-]+\.js/,
     config: { seabuild: { args: ['./build/server/index.js'] }, why: 'the server build is an argument of the bin: the image\'s default command carries it' },
@@ -114,6 +116,48 @@ export const frameworks: FrameworkEntry[] = [
       { path: '/api/hello?name=corpus' },
       { path: '/robots.txt', ignoreHeaders: mtimeValidators },
       { path: '/favicon.ico', headers: { range: 'bytes=0-9' }, ignoreHeaders: mtimeValidators },
+      { path: '/nope' },
+    ],
+  },
+  // Two self-hosted products installed from npm, as their docs install them: no build of their own.
+  {
+    dir: 'verdaccio',
+    entry: 'node_modules/verdaccio/bin/verdaccio',
+    args: (port) => ['--config', './config.yaml', '--listen', `127.0.0.1:${port}`],
+    buildCommand: 'npm ci',
+    data: ['config.yaml'],
+    writes: ['storage', 'htpasswd'],
+    // The web UI is a package of its own (@verdaccio/ui-theme), served from its folder.
+    asset: /\/-\/static\/main\.[\w-]+\.js/,
+    requests: [
+      { path: '/' },
+      { path: '/-/ping' },
+      { path: '/-/verdaccio/data/packages' },
+      { path: '/-/static/favicon.ico', ignoreHeaders: mtimeValidators },
+      { path: '/-/static/favicon.ico', headers: { range: 'bytes=0-99' }, ignoreHeaders: mtimeValidators },
+      { path: '/-/static/ui-options.js' },
+      { path: '/-/static/nope.js' },
+      { path: '/nope' },
+    ],
+  },
+  {
+    dir: 'node-red',
+    entry: 'node_modules/node-red/red.js',
+    // Its settings file is copied from its package folder into the user directory at the first start.
+    args: () => ['--userDir', './data'],
+    buildCommand: 'npm ci',
+    writes: ['data'],
+    requests: [
+      { path: '/' },
+      { path: '/settings' },
+      { path: '/flows' },
+      { path: '/nodes', headers: { accept: 'application/json' } },
+      { path: '/nodes', headers: { accept: 'text/html' } },
+      { path: '/theme' },
+      { path: '/locales/editor' },
+      { path: '/red/red.min.js', headers: { range: 'bytes=0-199' }, ignoreHeaders: mtimeValidators },
+      { path: '/red/style.min.css', ignoreHeaders: mtimeValidators },
+      { path: '/favicon.ico', ignoreHeaders: mtimeValidators },
       { path: '/nope' },
     ],
   },

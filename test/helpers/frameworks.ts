@@ -102,7 +102,9 @@ async function makeFramework(folder: string): Promise<BuiltFramework> {
   try {
     for (const file of sourceFiles(folder)) await cp(join(frameworksRoot, folder, file), join(temp, file));
     const installSeconds = await timed('npm', ['ci', '--no-audit', '--no-fund'], temp, `npm ci of ${folder}`);
-    const buildSeconds = await timed('npm', ['run', 'build'], temp, `npm run build of ${folder}`);
+    // A product installed from npm is deployed as installed: it has no build of its own.
+    const hasBuild = Boolean(JSON.parse(readFileSync(join(temp, 'package.json'), 'utf8')).scripts?.build);
+    const buildSeconds = hasBuild ? await timed('npm', ['run', 'build'], temp, `npm run build of ${folder}`) : 0;
     await writeFile(join(temp, '.seabuild-corpus.json'), `${JSON.stringify({ installSeconds, buildSeconds })}\n`);
     await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same build first: its folder is as good as ours.
