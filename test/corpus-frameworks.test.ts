@@ -14,7 +14,10 @@ import { buildApp, configureApp, limit, type CorpusBuild } from './helpers/corpu
 import { askAll, dockerLoad, runEnv, startService, waitForHttp, type RecordedAnswer } from './helpers/corpus-run.ts';
 import { requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
 import { node24 } from './helpers/fixture.ts';
-import { buildFramework, type BuiltFramework } from './helpers/frameworks.ts';
+import { buildFramework, frameworksRoot, type BuiltFramework } from './helpers/frameworks.ts';
+import { runSeabuild } from './helpers/cli.ts';
+import { build } from '../src/index.ts';
+import { SeabuildError } from '../src/errors.ts';
 import { freePort } from './helpers/http.ts';
 
 interface Prepared { app: BuiltFramework; build: CorpusBuild }
@@ -153,6 +156,29 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
           await engine.docker(['rm', '-f', id]);
         }
       });
+    });
+  }
+});
+
+describe('bad input (issue 22)', () => {
+  for (const entry of frameworks.filter((candidate) => !candidate.entry.startsWith('node_modules/'))) {
+    test(`${entry.dir} not built yet: ENTRY_NOT_FOUND names the entry and the build that makes it (${entry.buildCommand})`, async () => {
+      // The app as committed: neither installed nor built.
+      const dir = mkdtempSync(join(scratch, `unbuilt-${entry.dir}-`));
+      cpSync(join(frameworksRoot, entry.dir), dir, { recursive: true });
+      const entryPath = join(dir, entry.entry);
+      await assert.rejects(build({ cwd: dir, entry: entry.entry, image: false }), (error: unknown) => {
+        assert.ok(error instanceof SeabuildError, `expected a SeabuildError, got ${String(error)}`);
+        assert.equal(error.code, 'ENTRY_NOT_FOUND');
+        assert.equal(error.file, entryPath);
+        assert.ok(error.fix?.includes('npm run build') && error.fix.includes(entry.buildCommand), `the fix names the build: ${error.fix}`);
+        return true;
+      });
+      const cli = await runSeabuild(['build', '--no-image', '--entry', entry.entry], { cwd: dir });
+      assert.equal(cli.exitCode, 1, cli.all);
+      assert.ok(cli.stderr.includes(entryPath), `stderr names the entry: ${cli.stderr}`);
+      assert.ok(cli.stderr.includes(`npm run build (${entry.buildCommand}`), `stderr names the build: ${cli.stderr}`);
+      assert.doesNotMatch(cli.stderr, /\n\s+at /, 'no stack trace without --debug');
     });
   }
 });
