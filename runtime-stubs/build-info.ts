@@ -22,6 +22,8 @@ export interface BuildInfo {
   runApp?: boolean;
   /** The entry's path in the tree (what `process.argv[1]` is), e.g. `src/main.js`. */
   entry?: string;
+  /** Default arguments when the app is started with none; `seabuild:tree/<path>` names a file of the tree. */
+  args?: string[];
   /** The path `healthcheck` requests, when configured. */
   healthcheckPath?: string;
 }

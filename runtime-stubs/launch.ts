@@ -28,7 +28,9 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const info = readBuildInfo();
-  const args = process.argv.slice(2);
+  const defaults = defaultArguments(info);
+  const given = process.argv.slice(2);
+  const args = given.length === 0 ? defaults : given;
   const entryPath = prepareMain(info);
   if (command !== undefined) {
     finish(import('./builtins.ts').then((m) => m.runBuiltin(info, command.split(/\s+/).filter(Boolean), input.loadEntry)));
@@ -47,7 +49,7 @@ export function launch(input: LaunchInput): void {
     // The app's module calls runApp(), which hands itself to the dispatcher: it owns the commands.
     finish(import('./host.ts').then((m) => m.dispatchRunApp(input.loadEntry, args)));
   } else if (first === 'serve') {
-    runEntry(info, input, entryPath, rest);
+    runEntry(info, input, entryPath, rest.length === 0 ? defaults : rest);
   } else if (first !== undefined && plainBuiltins.has(first)) {
     finish(import('./builtins.ts').then((m) => m.runBuiltin(info, args, input.loadEntry)));
   } else {
@@ -92,6 +94,12 @@ function prepareMain(info: BuildInfo): string {
     return module;
   };
   return entryPath;
+}
+
+/** The build's default arguments (config `args`); a file of the app (`seabuild:tree/<path>`) becomes its path in the tree. */
+function defaultArguments(info: BuildInfo): string[] {
+  const prefix = 'seabuild:tree/';
+  return (info.args ?? []).map((arg) => (arg.startsWith(prefix) ? (globalThis as any).__seabuild.dir(arg.slice(prefix.length)) : arg));
 }
 
 function readBuildInfo(): BuildInfo {

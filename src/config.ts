@@ -38,6 +38,8 @@ export interface ResolvedConfig {
   artifactName?: string;
   port: number;
   minify: boolean;
+  /** Default arguments of the app (`args`), as written. */
+  args?: string[];
   /** false: tree mode; true: bundled; undefined: tree mode for a framework's build output (src/trace-files/output-folder.ts). */
   bundle?: boolean;
   codeCache: boolean;
@@ -237,6 +239,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     ...platformsOf(root, o, layerFileOf(configFiles, pkgPath)),
     toolPath: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/')),
     ...(o.bundle !== undefined ? { bundle: o.bundle } : {}),
+    ...(o.args && o.args.length > 0 ? { args: o.args } : {}),
     port, minify: o.minify ?? false, codeCache: o.codeCache ?? false, external: o.external ?? [], include: o.include ?? {}, exclude: o.exclude ?? {},
     ...(image ? { image: { ...image, reference: imageReferenceOf(image.name, image.tag, configFiles.at(-1) ?? pkgPath) } } : {}),
     ...(repositoryUrl(pkg) ? { repository: repositoryUrl(pkg)! } : {}),

@@ -59,6 +59,11 @@ export interface SeabuildOptions {
   nodes?: Record<string, string>;
   /** Default port of `serve` (PORT overrides it at run time); default 3000. */
   port?: number;
+  /**
+   * Default arguments of the app: `./app` (or `./app serve`, the image's command) with none runs `node ENTRY ...args`.
+   * An argument naming a file of the app (`./build/server/index.js`) is that file in the executable, wherever it starts.
+   */
+  args?: string[];
   /** Minify the bundle; default false (readable stack traces). */
   minify?: boolean;
   /**
@@ -117,6 +122,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   nodes: { type: 'record', flag: 'node-for', help: 'PLATFORM=PATH: the node binary for another platform (default: from npm, cached)' },
   port: { type: 'number', flag: 'port', help: 'default port of serve (default: 3000)' },
   minify: { type: 'boolean', flag: 'minify', help: 'minify the bundle' },
+  args: { type: 'string[]', flag: 'arg', help: 'default argument of the app when started with none (repeatable); a path of the app is that file in the executable' },
   bundle: { type: 'boolean', flag: 'bundle', help: 'bundle the app with esbuild (--no-bundle: carry its files as they are and run them with node\'s loaders; default: not for a framework\'s build output)' },
   codeCache: { type: 'boolean', flag: 'code-cache', help: 'add V8\'s code cache of the bundle (faster start of big bundles; same bytes every build)' },
   external: { type: 'string[]', flag: 'external', help: 'do not bundle this package; embed it whole (repeatable)' },

@@ -4,14 +4,17 @@
 // from the tree through the ESM hooks (esm-hooks.ts), with import.meta.url its tree path.
 // Module.runMain is not used: it resolves the path with the real disk's realpath, which has no tree.
 
+import { treeWorkingDirectory } from './cwd.ts';
+
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
 const url = process.getBuiltinModule('node:url');
 
-/** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). */
-export function runTreeEntry(rel: string): unknown {
+/** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). A service starts in its app folder (cwd.ts). */
+export function runTreeEntry(rel: string, options: { inAppFolder: boolean }): unknown {
   const runtime = (globalThis as any).__seabuild;
   const abs: string = runtime.dir(rel);
+  if (runtime.mode !== 'none') treeWorkingDirectory(runtime.root, options.inAppFolder ? runtime.root : undefined);
   if (isEsModule(abs)) return runtime.import('', url.pathToFileURL(abs).href);
   const Module = process.getBuiltinModule('node:module') as any;
   return Module._load(abs, null, true);

@@ -26,14 +26,14 @@ import type { MissingPackage } from './missing-packages.ts';
 import type { CompiledFiles } from './decorators.ts';
 import type { TracedFiles } from '../trace-files/index.ts';
 import { bundleTreeMode } from './tree-mode.ts';
-import { outputFolderOf } from '../trace-files/index.ts';
+import { argumentFiles, outputFolderOf } from '../trace-files/index.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle'>>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'mode'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -62,6 +62,8 @@ export interface BundleLaunch {
   entry: string;
   /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
   runApp: boolean;
+  /** Default arguments (config `args`); `seabuild:tree/<path>` for one naming a file of the tree. */
+  args?: string[];
 }
 
 /** Files the bundled code needs at run time besides the bundle itself. */
@@ -116,8 +118,9 @@ export function launcherBuildOptions(config: BundleSettings, outfile: string): B
 /** Bundles `config.entry` into `workDir/bundle.cjs`. */
 export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {
   // Tree mode: asked for ("bundle": false), or the entry is a framework's build output (src/trace-files/output-folder.ts).
+  // An argument naming a file of the app (react-router-serve ./build/server/index.js) is a module it loads by path: tree mode too.
   if (config.bundle !== true) {
-    const outputDir = outputFolderOf(config.root, config.entry);
+    const outputDir = [config.entry, ...argumentFiles(config)].map((file) => outputFolderOf(config.root, file)).find((dir) => dir !== undefined);
     if (config.bundle === false || outputDir !== undefined) return bundleTreeMode(config, workDir, outputDir);
   }
   const outfile = join(workDir, 'bundle.cjs');
@@ -168,7 +171,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), ...(config.args ? { args: config.args } : {}) },
   };
 }
 

@@ -34,6 +34,8 @@ export interface LaunchInfo {
   /** The entry's tree path. */
   entry: string;
   runApp: boolean;
+  /** Default arguments (`seabuild:tree/<path>` for a file of the tree). */
+  args?: string[];
 }
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
@@ -50,7 +52,7 @@ export async function embed(config: EmbedSettings, workDir: string, tree?: { fil
     ...(migrations ? { migrationsKey } : {}),
     defaultPort: config.port,
     mode: config.mode,
-    ...(launch ? { runApp: launch.runApp, entry: launch.entry } : {}),
+    ...(launch ? { runApp: launch.runApp, entry: launch.entry, ...(launch.args ? { args: launch.args } : {}) } : {}),
     ...(config.healthcheckPath ? { healthcheckPath: config.healthcheckPath } : {}),
   };
   const files: Record<string, string> = { ...(assets?.files ?? {}) };

@@ -6,7 +6,7 @@
 // serves its own folders by paths computed from manifests no tracer can read: the whole output
 // folder is carried too, and what the tracer did not account for there is listed.
 import { nodeFileTrace } from '@vercel/nft';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { listFiles } from '../embed/files/walk.ts';
@@ -32,6 +32,11 @@ export interface TracedFiles {
   unresolved: string[];
 }
 
+/** The default arguments (config `args`) that name a file of the app, as absolute paths. */
+export function argumentFiles(config: { root: string; args?: string[] }): string[] {
+  return (config.args ?? []).map((arg) => resolve(config.root, arg)).filter((file) => file.startsWith(`${config.root}${sep}`) && existsSync(file) && statSync(file).isFile());
+}
+
 /** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
 function hasOwnPackages(outputDir: string, entry: string): boolean {
   for (let dir = dirname(entry); dir.startsWith(outputDir); dir = dirname(dir)) {
@@ -42,14 +47,15 @@ function hasOwnPackages(outputDir: string, entry: string): boolean {
 }
 
 /** Traces `entry` (absolute) from the app `root`; `outputDir` (absolute) is carried whole besides. */
-export async function traceFiles(input: { root: string; entry: string; outputDir?: string }): Promise<TracedFiles> {
+export async function traceFiles(input: { root: string; entry: string; outputDir?: string; args?: string[] }): Promise<TracedFiles> {
   const { root, entry } = input;
   // An output folder with its own node_modules is closed: its framework traced it already and copied
   // what it runs (Next's standalone, Nitro's .output/server): it is carried as it is, node_modules
   // included (chunks require packages by computed names), and nothing outside it is.
   const closed = input.outputDir !== undefined && hasOwnPackages(input.outputDir, entry);
   const outside = closed ? `${relative(root, input.outputDir!).split(sep).join('/')}/` : undefined;
-  const result = await nodeFileTrace([entry], {
+  // Files named by the default arguments are modules the entry loads by that path: traced as entries too.
+  const result = await nodeFileTrace([entry, ...argumentFiles({ root, ...(input.args ? { args: input.args } : {}) })], {
     base: root,
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.
