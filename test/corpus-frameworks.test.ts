@@ -35,6 +35,7 @@ function prepare(entry: FrameworkEntry): Promise<Prepared> {
       // One framework build at a time: each uses both cores (npm ci, then the framework's bundler).
       const app = await frameworkSlot(() => buildFramework(entry.dir));
       if (entry.config) await configureApp({ dir: app.dir, name: app.name, version: '' }, entry.config.seabuild);
+      removeWrites(app, entry);
       const build = await buildApp({ dir: app.dir, name: app.name, version: '' }, entry.entry, [], join(scratch, entry.dir));
       return { app, build };
     })());
@@ -87,8 +88,13 @@ async function serveAndAsk(command: string, args: string[], cwd: string, entry: 
 
 /** The plain run: `node ENTRY ARGS` in the built app's folder, after removing what an earlier run cached. */
 async function plainRun(app: BuiltFramework, entry: FrameworkEntry, port: number): Promise<Answers> {
+  removeWrites(app, entry);
+  return serveAndAsk(node24, [entry.entry, ...entry.args(port)], app.dir, entry, port).finally(() => removeWrites(app, entry));
+}
+
+/** What a plain run wrote (a cache), so that neither the next run nor seabuild's build of the shared folder sees it. */
+function removeWrites(app: BuiltFramework, entry: FrameworkEntry): void {
   for (const path of entry.writes ?? []) rmSync(join(app.dir, path), { recursive: true, force: true });
-  return serveAndAsk(node24, [entry.entry, ...entry.args(port)], app.dir, entry, port);
 }
 
 /** The executable's arguments: none when the build's config `args` carries them (the default command), else node's. */
