@@ -2,7 +2,7 @@
 // once by its own build (test/helpers/frameworks.ts), then `seabuild build --entry ENTRY` with zero
 // configuration (or the one key entries.ts names), and compared byte for byte with `node ENTRY ARGS`:
 // status, headers and body of each request. The executable starts from an empty folder, so neither
-// node_modules nor the build output can answer for it; Next.js then runs in the image, read-only.
+// node_modules nor the build output can answer for it; Next.js and Verdaccio then run in their images, read-only.
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -89,7 +89,7 @@ async function serveAndAsk(command: string, args: string[], cwd: string, entry: 
 /** The plain run: `node ENTRY ARGS` in the built app's folder, after removing what an earlier run cached. */
 async function plainRun(app: BuiltFramework, entry: FrameworkEntry, port: number): Promise<Answers> {
   removeWrites(app, entry);
-  return serveAndAsk(node24, [entry.entry, ...entry.args(port)], app.dir, entry, port).finally(() => removeWrites(app, entry));
+  return serveAndAsk(node24, [entry.entry, ...entry.args(port, app.dir)], app.dir, entry, port).finally(() => removeWrites(app, entry));
 }
 
 /** What a plain run wrote (a cache), so that neither the next run nor seabuild's build of the shared folder sees it. */
@@ -97,9 +97,9 @@ function removeWrites(app: BuiltFramework, entry: FrameworkEntry): void {
   for (const path of entry.writes ?? []) rmSync(join(app.dir, path), { recursive: true, force: true });
 }
 
-/** The executable's arguments: none when the build's config `args` carries them (the default command), else node's. */
-function executableArgs(entry: FrameworkEntry, port: number): string[] {
-  return entry.config?.seabuild.args ? [] : entry.args(port);
+/** The executable's arguments in `dir`: none when the build's config `args` carries them (the default command), else node's. */
+function executableArgs(entry: FrameworkEntry, port: number, dir: string): string[] {
+  return entry.config?.seabuild.args ? [] : entry.args(port, dir);
 }
 
 /** One line per request whose answer differs: both sides' status, type and length, for a readable failure. */
@@ -139,10 +139,10 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
       assertBuilt(build);
       const empty = mkdtempSync(join(scratch, `run-${entry.dir}-`));
       for (const path of entry.data ?? []) cpSync(join(app.dir, path), join(empty, path), { recursive: true });
-      const executable = await serveAndAsk(build.executable, executableArgs(entry, port), empty, entry, port, plain.assetPath);
+      const executable = await serveAndAsk(build.executable, executableArgs(entry, port, empty), empty, entry, port, plain.assetPath);
       assertSameAnswers(executable.answers, plain.answers);
 
-      if (entry.dir !== 'nextjs') return;
+      if (!entry.image) return;
       await t.test('image: docker run --read-only serves the same answers', async (t) => {
         const engine = await docker(t);
         if (!engine) return;
@@ -151,7 +151,7 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
         const env = Object.entries({ ...frameworkEnv, PORT: String(port) }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
         const volumes = (entry.data ?? []).flatMap((path) => ['-v', `${join(app.dir, path)}:/data/${path}:ro`]);
         const workdir = volumes.length > 0 ? ['-w', '/data'] : [];
-        const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, ...volumes, ...workdir, reference, ...executableArgs(entry, port)]);
+        const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, ...volumes, ...workdir, reference, ...executableArgs(entry, port, '/data')]);
         assert.equal(started.exitCode, 0, started.stderr);
         const id = started.stdout.trim();
         const logs = async (): Promise<string> => { const l = await engine.docker(['logs', id]); return `${l.stdout}${l.stderr}`; };

@@ -10,8 +10,12 @@ export interface FrameworkEntry {
   dir: string;
   /** `seabuild build --entry`: the file the framework's docs start with `node`. */
   entry: string;
-  /** The arguments of `node ENTRY` (none but for a server started by a package's bin); PORT is in the environment too. */
-  args: (port: number) => string[];
+  /**
+   * The arguments of `node ENTRY` (none but for a server started by a package's bin); PORT is in the
+   * environment too. `dir` is the run's working directory (the app folder, the executable's empty
+   * folder, /data in the container): a product's data folder is named absolute, as a deployment does.
+   */
+  args: (port: number, dir: string) => string[];
   /** The build the entry comes from, as its error must name it when the entry is missing. */
   buildCommand: string;
   /** Config beyond --entry (package.json `seabuild`), with the reason; undefined for zero config. */
@@ -21,6 +25,8 @@ export interface FrameworkEntry {
   /** Files the plain run writes that would change its next answers (a cache): removed before each plain run. */
   writes?: string[];
   requests: CorpusRequest[];
+  /** Also run in its image (`docker run --read-only`) and compared the same way. */
+  image?: boolean;
   /** A hashed script of the build, found in the page `/` answers under plain node, then asked of both (compressed). */
   asset?: RegExp;
 }
@@ -36,6 +42,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'nextjs',
     entry: '.next/standalone/server.js',
     args: () => [],
+    image: true,
     buildCommand: 'next build',
     // next/image writes each optimised image to .next/cache/images and answers the next request for it from there.
     writes: ['.next/standalone/.next/cache'],
@@ -125,6 +132,7 @@ export const frameworks: FrameworkEntry[] = [
     entry: 'node_modules/verdaccio/bin/verdaccio',
     args: (port) => ['--config', './config.yaml', '--listen', `127.0.0.1:${port}`],
     buildCommand: 'npm ci',
+    image: true,
     data: ['config.yaml'],
     writes: ['storage', 'htpasswd'],
     config: { seabuild: { verify: { boot: false } }, why: 'without --config it creates one in $XDG_CONFIG_HOME/verdaccio, which the smoke run\'s rootfs cannot write (EACCES): the lighter check, as for json-server' },
@@ -146,7 +154,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'node-red',
     entry: 'node_modules/node-red/red.js',
     // Its settings file is copied from its package folder into the user directory at the first start.
-    args: () => ['--userDir', './data'],
+    args: (_port, dir) => ['--userDir', `${dir}/data`],
     buildCommand: 'npm ci',
     config: {
       seabuild: { bundle: false, verify: { boot: false } },
