@@ -21,7 +21,7 @@ const unstable = ['etag', 'last-modified'];
 const range = { Range: 'bytes=100-199' };
 
 const cjsRequests: CorpusRequest[] = [
-  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' },
+  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/fork' },
   { path: '/', ignoreHeaders: unstable }, { path: '/big.txt', ignoreHeaders: unstable },
   { path: '/big.txt', headers: range, ignoreHeaders: unstable }, { path: '/sub/style.css', ignoreHeaders: unstable },
   { path: '/sub', ignoreHeaders: unstable }, { path: '/nope.txt' },
@@ -68,11 +68,12 @@ async function answersOf(command: string, args: string[], cwd: string, requests:
 }
 
 describe('tree mode', () => {
-  test('a CommonJS entry (--no-bundle) answers as node: computed requires, require.main, serve-static with ranges, listings, ENOENT', async () => {
+  test('a CommonJS entry (--no-bundle) answers as node: computed requires, require.main, scripts run by process.execPath, serve-static with ranges, listings, ENOENT', async () => {
     const { executable, output } = await buildAlone('cjs/server.js', 'tree-cjs', ['--no-bundle']);
     assert.match(output, /tree mode: the app is not bundled/);
     const expected = await answersOf(node24, ['cjs/server.js'], app, cjsRequests);
     assert.equal(expected.find((a) => a.request === 'GET /main')?.body, '{"main":true,"argv1":"server.js","id":".","args":[]}');
+    assert.equal(expected.find((a) => a.request === 'GET /fork')?.body, '{"main":true,"script":"child.js","args":["forked"]}');
     assert.deepEqual(await answersOf(executable, [], join(executable, '..'), cjsRequests), expected);
   });
 
@@ -100,6 +101,8 @@ describe('tree mode', () => {
     await writeFile(join(app, 'out/chunks/late.js'), 'module.exports = () => "late chunk";\n');
     const { executable, output } = await buildAlone('out/server.js', 'tree-out');
     assert.match(output, /tree mode: the app is not bundled; \d+ files traced by @vercel\/nft and the build output out/);
+    // The chunk no import names is carried, and the build says so.
+    assert.match(output, /1 file of the build output no import names/);
     const requests = cjsRequests.filter((r) => r.path === '/plugins' || r.path === '/main');
     const expected = await answersOf(node24, ['out/server.js'], app, requests);
     assert.match(expected[0]!.body, /late chunk/);

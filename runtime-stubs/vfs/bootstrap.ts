@@ -107,7 +107,13 @@ function install(): SeabuildRuntime {
     resolve: helpers.resolve,
     import: helpers.import,
     bindings: helpers.bindings,
-    runMain: (abs) => { runAsMain(abs); },
+    runMain: (abs) => {
+      // An ES module of the tree (tree mode carries modules as they are) runs through Node's ESM loader.
+      if (tree && formatOf(tree, readAny, abs) === 'module') {
+        if (process.argv[2] === abs && process.argv[1] === process.execPath) process.argv.splice(1, 1);
+        void helpers.import('', url.pathToFileURL(abs).href);
+      } else runAsMain(abs);
+    },
     cjsModule: (key, parent) => cjsModule(key.includes(':') ? key : path.join(root, key), parent ?? runtime.main ?? null),
   };
   (globalThis as any).__seabuild = runtime;

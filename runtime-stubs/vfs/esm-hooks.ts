@@ -70,6 +70,10 @@ export function formatOf(tree: Tree, read: (rel: string) => Buffer, abs: string)
   if (node?.type === 'file' && node.record.bundled) return 'commonjs';
   if (abs.endsWith('.mjs')) return 'module';
   if (abs.endsWith('.cjs')) return 'commonjs';
+  // TypeScript, which Node runs by stripping its types (tree mode carries the app's .ts files as they are).
+  if (abs.endsWith('.mts')) return 'module-typescript';
+  if (abs.endsWith('.cts')) return 'commonjs-typescript';
+  if (abs.endsWith('.ts')) return `${formatOf(tree, read, `${abs.slice(0, -3)}.js`)}-typescript`;
   if (abs.endsWith('.json')) return 'json';
   if (abs.endsWith('.wasm')) return 'wasm';
   if (abs.endsWith('.node')) return 'addon';

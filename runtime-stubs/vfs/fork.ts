@@ -1,26 +1,46 @@
-// child_process.fork(modulePath): under node it starts `node modulePath`; inside the executable,
-// process.execPath is the executable itself, which would run the app's entry again. For a module of
-// the tree (a worker pool's child script, the app's own), the child is told which module to run
-// through SEABUILD_RUN_MODULE, which the runtime's launcher takes out of the environment and runs as
-// the main module instead of the entry (runtime-stubs/launch.ts).
+// A script of the tree started as node would start it. Under node, child_process.fork(modulePath) and
+// spawn/spawnSync/execFile/execFileSync(process.execPath, [script, ...args]) run `node script`
+// (jsdom's synchronous XHR runs its xhr-sync-worker.js that way); inside the executable,
+// process.execPath is the executable itself, which would run the app's entry again. For a script of
+// the tree, the child is told which module to run through SEABUILD_RUN_MODULE, which the runtime's
+// launcher takes out of the environment and runs as the main module instead of the entry
+// (runtime-stubs/launch.ts, bootstrap.ts runAsMain).
 import type { Tree } from './tree.ts';
 import { pathArgument } from './tree.ts';
 import { whenLoaded } from './lazy-patches.ts';
 
-/** Replaces child_process.fork so that a module of the tree runs in the child, not the entry (once the app loads child_process). */
+type Options = Record<string, any> | undefined;
+
+/** Replaces fork and the process.execPath forms of spawn, spawnSync, execFile and execFileSync (once the app loads child_process). */
 export function patchFork(tree: Tree): void {
-  whenLoaded('child_process', () => replaceFork(tree));
+  whenLoaded('child_process', () => replaceStarts(tree));
 }
 
-function replaceFork(tree: Tree): void {
-  const childProcess = process.getBuiltinModule('node:child_process');
-  const original = childProcess.fork;
-  (childProcess as any).fork = function fork(modulePath: string | URL, args?: unknown, options?: unknown) {
-    const abs = pathArgument(modulePath);
-    if (abs === undefined || tree.relative(abs) === undefined) return original.call(childProcess, modulePath, args as never, options as never);
-    // fork(modulePath, options) is allowed too: options may come second.
-    const [list, opts] = Array.isArray(args) ? [args, (options ?? {}) as Record<string, any>] : [[], (args ?? {}) as Record<string, any>];
-    const env = { ...(opts.env ?? process.env), SEABUILD_RUN_MODULE: abs };
-    return original.call(childProcess, abs, list, { ...opts, env });
+function replaceStarts(tree: Tree): void {
+  const childProcess = process.getBuiltinModule('node:child_process') as any;
+  const treeScript = (value: unknown): string | undefined => {
+    const abs = typeof value === 'string' || value instanceof URL ? pathArgument(value) : undefined;
+    return abs !== undefined && tree.lookup(tree.relative(abs) ?? '')?.type === 'file' ? abs : undefined;
   };
+  const withModule = (options: Options, abs: string): Record<string, any> => ({ ...options, env: { ...(options?.env ?? process.env), SEABUILD_RUN_MODULE: abs } });
+  const fork = childProcess.fork;
+  childProcess.fork = function (modulePath: string | URL, args?: unknown, options?: unknown) {
+    const abs = pathArgument(modulePath);
+    if (abs === undefined || tree.relative(abs) === undefined) return fork.call(childProcess, modulePath, args, options);
+    // fork(modulePath, options) is allowed too: options may come second.
+    const [list, opts] = Array.isArray(args) ? [args, options as Options] : [[], args as Options];
+    return fork.call(childProcess, abs, list, { ...opts, env: { ...(opts?.env ?? process.env), SEABUILD_RUN_MODULE: abs } });
+  };
+  for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync']) {
+    const original = childProcess[name];
+    childProcess[name] = function (file: unknown, args?: unknown, ...rest: unknown[]) {
+      const abs = file === process.execPath && Array.isArray(args) ? treeScript(args[0]) : undefined;
+      if (abs === undefined) return original.call(childProcess, file, args, ...rest);
+      // The options object is the first plain object after the arguments (execFile's callback comes last).
+      const at = rest.findIndex((value) => typeof value === 'object' && value !== null);
+      const options = withModule(at < 0 ? undefined : rest[at] as Options, abs);
+      const tail = at < 0 ? [options, ...rest] : rest.map((value, i) => (i === at ? options : value));
+      return original.call(childProcess, file, [abs, ...(args as unknown[]).slice(1)], ...tail);
+    };
+  }
 }

@@ -6,12 +6,12 @@
 // computed paths and is already built: it runs as its framework built it.
 import { build as esbuild, type BuildFailure, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SeabuildError } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
 import { argumentFiles, traceFiles } from '../trace-files/index.ts';
 import { treeSpecifierPrefix } from '../../runtime-stubs/vfs/manifest.ts';
-import { runtimeFile, stubPlugin } from './plugins.ts';
+import { runtimeDir, runtimeEntry, runtimeFile, stubPlugin } from './plugins.ts';
 import { builtinImportsPlugin } from './builtin-imports.ts';
 import { launcherSpecifier } from './launcher.ts';
 import { launcherBuildOptions } from './index.ts';
@@ -25,14 +25,14 @@ export async function bundleTreeMode(config: BundleSettings, workDir: string, ou
   if (entryTreePath === undefined || !config.entry.startsWith(`${config.root}/`)) {
     throw new SeabuildError({ code: 'TREE_ENTRY_OUTSIDE', message: `the entry ${config.entry} lies outside the app folder ${config.root}`, file: config.entry, fix: 'build from the folder that holds the entry (the app\'s package.json), or bundle it ("bundle": true)' });
   }
-  const traced = await traceFiles({ root: config.root, entry: config.entry, ...(outputDir ? { outputDir } : {}), ...(config.args ? { args: config.args } : {}) });
+  const traced = await traceFiles({ root: config.root, entry: config.entry, toolDir: dirname(runtimeDir), ...(outputDir ? { outputDir } : {}), ...(config.args ? { args: config.args } : {}) });
   const args = treeArguments(config);
   const outfile = join(workDir, 'bundle.cjs');
   const banner = await vfsBanner();
   const options: BuildOptions = {
     ...launcherBuildOptions(config, outfile),
     banner: { js: banner },
-    plugins: [builtinImportsPlugin(), treeLauncherPlugin(entryTreePath, config.root, config.mode !== 'cli'), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root })],
+    plugins: [builtinImportsPlugin(), treeLauncherPlugin(entryTreePath, config.root, config.mode !== 'cli', traced.runApp), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root })],
   };
   let metafile;
   try {
@@ -53,18 +53,20 @@ export async function bundleTreeMode(config: BundleSettings, workDir: string, ou
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [],
     tree: { references: [], addons: [], entries: [], packageData: [], missingPackages: [], compiled: { files: [] }, traced },
-    launch: { entry: entryTreePath, runApp: false, ...(args ? { args } : {}) },
+    launch: { entry: entryTreePath, runApp: traced.runApp, ...(args ? { args } : {}) },
   };
 }
 
 /** `seabuild:launch` → launch({ loadEntry: () => runTreeEntry(ENTRY) }): the entry is a file of the tree, run by Node's loaders. */
-function treeLauncherPlugin(entryTreePath: string, root: string, inAppFolder: boolean): Plugin {
+function treeLauncherPlugin(entryTreePath: string, root: string, inAppFolder: boolean, runApp: boolean): Plugin {
   return {
     name: 'seabuild-launcher',
     setup(build) {
       build.onResolve({ filter: /^seabuild:launch$/ }, () => ({ path: 'launch', namespace: 'seabuild' }));
+      // An app that calls runApp() gets the launcher's runtime for `seabuild/runtime` (run-entry.ts).
+      const appRuntime = runApp ? `, appRuntime: require(${JSON.stringify(runtimeEntry)})` : '';
       build.onLoad({ filter: /^launch$/, namespace: 'seabuild' }, () => ({
-        contents: `const { runTreeEntry } = require(${JSON.stringify(runtimeFile('vfs/run-entry'))});\nrequire(${JSON.stringify(runtimeFile('launch'))}).launch({ loadEntry: () => runTreeEntry(${JSON.stringify(entryTreePath)}, { inAppFolder: ${inAppFolder} }) });\n`,
+        contents: `const { runTreeEntry } = require(${JSON.stringify(runtimeFile('vfs/run-entry'))});\nrequire(${JSON.stringify(runtimeFile('launch'))}).launch({ loadEntry: () => runTreeEntry(${JSON.stringify(entryTreePath)}, { inAppFolder: ${inAppFolder}${appRuntime} }) });\n`,
         loader: 'js',
         resolveDir: root,
       }));

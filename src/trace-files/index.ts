@@ -6,6 +6,7 @@
 // serves its own folders by paths computed from manifests no tracer can read: the whole output
 // folder is carried too, and what the tracer did not account for there is listed.
 import { nodeFileTrace } from '@vercel/nft';
+import { transform } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -28,6 +29,8 @@ export interface TracedFiles {
   outputDir?: string;
   /** Files of that folder the tracer did not reach (relative to the app root): carried, and listed by the build. */
   untraced: string[];
+  /** The app imports `seabuild/runtime` (it calls runApp): the launcher provides it; seabuild's own files are not carried. */
+  runApp: boolean;
   /** What nft could not resolve (a missing optional module is normal: node fails the same way when it is loaded). */
   unresolved: string[];
 }
@@ -35,6 +38,18 @@ export interface TracedFiles {
 /** The default arguments (config `args`) that name a file of the app, as absolute paths. */
 export function argumentFiles(config: { root: string; args?: string[] }): string[] {
   return (config.args ?? []).map((arg) => resolve(config.root, arg)).filter((file) => file.startsWith(`${config.root}${sep}`) && existsSync(file) && statSync(file).isFile());
+}
+
+// Node runs TypeScript by stripping its types; nft parses JavaScript only (acorn), so it reads the stripped text.
+const typeScript = /(?<!\.d)\.(c|m)?tsx?$/;
+
+/** The JavaScript of a TypeScript module, imports kept; the source itself when it does not parse (nft then reports it, as for any file). */
+async function withoutTypes(path: string, source: Buffer): Promise<string | Buffer> {
+  try {
+    return (await transform(source.toString('utf8'), { loader: path.endsWith('x') ? 'tsx' : 'ts', sourcefile: path, logLevel: 'silent' })).code;
+  } catch {
+    return source;
+  }
 }
 
 /** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
@@ -47,7 +62,7 @@ function hasOwnPackages(outputDir: string, entry: string): boolean {
 }
 
 /** Traces `entry` (absolute) from the app `root`; `outputDir` (absolute) is carried whole besides. */
-export async function traceFiles(input: { root: string; entry: string; outputDir?: string; args?: string[] }): Promise<TracedFiles> {
+export async function traceFiles(input: { root: string; entry: string; outputDir?: string; args?: string[]; toolDir?: string }): Promise<TracedFiles> {
   const { root, entry } = input;
   // An output folder with its own node_modules is closed: its framework traced it already and copied
   // what it runs (Next's standalone, Nitro's .output/server): it is carried as it is, node_modules
@@ -55,18 +70,28 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
   const closed = input.outputDir !== undefined && hasOwnPackages(input.outputDir, entry);
   const outside = closed ? `${relative(root, input.outputDir!).split(sep).join('/')}/` : undefined;
   // Files named by the default arguments are modules the entry loads by that path: traced as entries too.
+  // seabuild itself (node_modules/seabuild, or a link to its checkout): the build tool, whose runtime the launcher carries.
+  let runApp = false;
+  const isTool = (path: string): boolean => {
+    const abs = resolve(root, path);
+    const tool = /(^|\/)node_modules\/seabuild(\/|$)/.test(path) || (input.toolDir !== undefined && (abs === input.toolDir || abs.startsWith(`${input.toolDir}${sep}`)) && !abs.startsWith(`${root}${sep}`));
+    if (tool) runApp = true;
+    return tool;
+  };
   const result = await nodeFileTrace([entry, ...argumentFiles({ root, ...(input.args ? { args: input.args } : {}) })], {
     base: root,
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.
     conditions: ['node'],
     // The app's own development folders are no part of what node opens.
-    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)),
+    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)) || isTool(path),
     // A package's "exports" may name a file its publisher (or Next's standalone trace) left out
     // (semver's ./preload): nft resolves it without looking and then fails the whole trace. Node
     // fails only when that file is loaded; so does the executable (the file is not carried).
     readFile: async (path: string) => {
-      try { return await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
+      let source: Buffer;
+      try { source = await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
+      return typeScript.test(path) ? withoutTypes(path, source) : source;
     },
   });
   const files = new Map<string, TracedFile>();
@@ -88,5 +113,5 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     }
   }
   const unresolved = [...result.warnings].map((w) => w.message).filter((m) => /^Failed to resolve/.test(m)).sort();
-  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...(input.outputDir ? { outputDir: input.outputDir } : {}), untraced: untraced.sort(), unresolved };
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...(input.outputDir ? { outputDir: input.outputDir } : {}), untraced: untraced.sort(), runApp, unresolved };
 }

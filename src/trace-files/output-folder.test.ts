@@ -1,19 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputFolderOf } from './output-folder.ts';
-
-/** An app folder (not a git checkout) with the given files. */
-function appWith(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'seabuild-output-folder-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+import { withApp } from '../../test/helpers/temp-app.ts';
 
 const cases: Array<{ name: string; files: Record<string, string>; entry: string; expected: string | undefined }> = [
   { name: 'an entry in a folder the .gitignore names is build output: the highest ignored folder', files: { '.gitignore': '/.output\n', '.output/server/index.mjs': '' }, entry: '.output/server/index.mjs', expected: '.output' },
@@ -31,13 +20,7 @@ const cases: Array<{ name: string; files: Record<string, string>; entry: string;
 ];
 
 for (const c of cases) {
-  test(`outputFolderOf: ${c.name}`, () => {
-    const root = appWith(c.files);
-    try {
-      const found = outputFolderOf(root, join(root, c.entry));
-      assert.equal(found, c.expected === undefined ? undefined : join(root, c.expected));
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  test(`outputFolderOf: ${c.name}`, () => withApp(c.files, (root) => {
+    assert.equal(outputFolderOf(root, join(root, c.entry)), c.expected === undefined ? undefined : join(root, c.expected));
+  }));
 }

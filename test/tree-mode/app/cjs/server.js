@@ -3,6 +3,7 @@
 const http = require('node:http');
 const path = require('node:path');
 const fs = require('node:fs');
+const { fork, spawnSync } = require('node:child_process');
 const serveStatic = require('serve-static');
 
 const pluginDir = path.join(__dirname, 'plugins');
@@ -15,6 +16,15 @@ http.createServer((req, res) => {
     return res.end(JSON.stringify({ main: require.main === module, argv1: path.basename(process.argv[1]), id: module.id, args: process.argv.slice(2) }));
   }
   if (req.url === '/listing') return res.end(JSON.stringify(fs.readdirSync(path.join(__dirname, '..', 'static'), { withFileTypes: true }).map((d) => [d.name, d.isDirectory()])));
+  // Scripts run as `node script` (process.execPath): require.main is theirs, argv as node gives it.
+  if (req.url === '/spawn') return res.end(spawnSync(process.execPath, [path.join(__dirname, 'child.js'), 'spawned'], { encoding: 'utf8' }).stdout);
+  if (req.url === '/spawn-esm') return res.end(spawnSync(process.execPath, [path.join(__dirname, 'child.mjs'), 'esm'], { encoding: 'utf8' }).stdout);
+  if (req.url === '/fork') {
+    const child = fork(path.join(__dirname, 'child.js'), ['forked'], { silent: true });
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    return child.on('close', () => res.end(out));
+  }
   if (req.url === '/missing') return fs.stat(path.join(__dirname, '..', 'static', 'nope.txt'), (error) => res.end(`${error.code} ${error.syscall}`));
   statics(req, res, () => { res.statusCode = 404; res.end('not found\n'); });
 }).listen(Number(process.env.PORT ?? 3000), '127.0.0.1');

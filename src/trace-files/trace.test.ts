@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { traceFiles } from './index.ts';
+import { withApp } from '../../test/helpers/temp-app.ts';
+
+test('traceFiles: TypeScript modules are followed through their imports, seabuild/runtime is the launcher\'s', async () => {
+  await withApp({
+    'package.json': '{"name":"app","type":"module"}',
+    'src/main.ts': "import { runApp } from 'seabuild/runtime';\nimport { app } from './app.ts';\nrunApp(app);\n",
+    'src/app.ts': "import type { Server } from 'node:http';\nimport { helper } from './helper.ts';\nexport const app: { serve: () => Server | undefined } = { serve: () => helper() };\n",
+    'src/helper.ts': 'export const helper = (): undefined => undefined;\n',
+    'node_modules/seabuild/package.json': '{"name":"seabuild","exports":{"./runtime":"./runtime.js"}}',
+    'node_modules/seabuild/runtime.js': 'export const runApp = () => {};\n',
+  }, async (root) => {
+    const traced = await traceFiles({ root, entry: join(root, 'src/main.ts') });
+    const files = traced.files.map((f) => relative(root, f.path)).sort();
+    assert.deepEqual(files, ['package.json', 'src/app.ts', 'src/helper.ts', 'src/main.ts']);
+    assert.equal(traced.runApp, true);
+    assert.deepEqual(traced.untraced, []);
+  });
+});
+
+test('traceFiles: a closed output folder (its own node_modules) is carried whole, and nothing outside it', async () => {
+  await withApp({
+    'package.json': '{"name":"web"}',
+    'node_modules/outside/index.js': 'module.exports = 1;\n',
+    'node_modules/outside/package.json': '{"name":"outside"}',
+    'out/server.js': "require('inside');\ntry { require('outside'); } catch {}\nrequire(require('path').join(__dirname, 'chunks', process.env.CHUNK || 'a.js'));\n",
+    'out/chunks/a.js': 'module.exports = "a";\n',
+    'out/static/logo.svg': '<svg/>',
+    'out/node_modules/inside/index.js': 'module.exports = 2;\n',
+    'out/node_modules/inside/package.json': '{"name":"inside"}',
+    'out/node_modules/untouched/index.js': 'module.exports = 3;\n',
+  }, async (root) => {
+    const traced = await traceFiles({ root, entry: join(root, 'out/server.js'), outputDir: join(root, 'out') });
+    const files = traced.files.map((f) => relative(root, f.path)).sort();
+    assert.deepEqual(files, ['out/chunks/a.js', 'out/node_modules/inside/index.js', 'out/node_modules/inside/package.json', 'out/node_modules/untouched/index.js', 'out/server.js', 'out/static/logo.svg']);
+    // Listed: what lies in the output and no import or path expression reached (its node_modules is the framework's own trace).
+    assert.deepEqual(traced.untraced, ['out/static/logo.svg']);
+    assert.equal(traced.runApp, false);
+  });
+});
