@@ -11,6 +11,7 @@ import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { build } from '../src/index.ts';
 import { node24, repoRoot, seabuildBin } from './helpers/fixture.ts';
 import { freePort } from './helpers/http.ts';
 import { askAll, runEnv, startService, type RecordedAnswer } from './helpers/corpus-run.ts';
@@ -21,7 +22,7 @@ const unstable = ['etag', 'last-modified'];
 const range = { Range: 'bytes=100-199' };
 
 const cjsRequests: CorpusRequest[] = [
-  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/fork' },
+  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/spawn-missing' }, { path: '/fork' },
   { path: '/', ignoreHeaders: unstable }, { path: '/big.txt', ignoreHeaders: unstable },
   { path: '/big.txt', headers: range, ignoreHeaders: unstable }, { path: '/sub/style.css', ignoreHeaders: unstable },
   { path: '/sub', ignoreHeaders: unstable }, { path: '/nope.txt' },
@@ -74,6 +75,8 @@ describe('tree mode', () => {
     const expected = await answersOf(node24, ['cjs/server.js'], app, cjsRequests);
     assert.equal(expected.find((a) => a.request === 'GET /main')?.body, '{"main":true,"argv1":"server.js","id":".","args":[]}');
     assert.equal(expected.find((a) => a.request === 'GET /fork')?.body, '{"main":true,"script":"child.js","args":["forked"]}');
+    // A missing script fails as under node: never the entry again (Node-RED's npm-cli.js made that a fork bomb).
+    assert.equal(expected.find((a) => a.request === 'GET /spawn-missing')?.body, '1 true');
     assert.deepEqual(await answersOf(executable, [], join(executable, '..'), cjsRequests), expected);
   });
 
@@ -86,6 +89,16 @@ describe('tree mode', () => {
       assert.deepEqual(await answersOf(executable, [], join(executable, '..'), esmRequests), expected);
     } finally {
       await rm(join(app, 'seabuild.config.json'), { force: true });
+    }
+  });
+
+  test('an entry outside the app folder has no place in the tree: TREE_ENTRY_OUTSIDE names it', async () => {
+    const outside = join(app, '..', `${app.split('/').pop()}-outside.js`);
+    await writeFile(outside, 'console.log(1);\n');
+    try {
+      await assert.rejects(build({ cwd: app, entry: outside, bundle: false, image: false }), { code: 'TREE_ENTRY_OUTSIDE', file: outside });
+    } finally {
+      await rm(outside, { force: true });
     }
   });
 

@@ -84,7 +84,6 @@ function install(): SeabuildRuntime {
     }
     // Laid out or embedded, a worker script of the tree is a CommonJS bundle: start it through runMain.
     patchWorker(tree, String(__seabuild_install));
-    patchFork(tree);
     // The patches above wait for their builtin's first load (lazy-patches.ts); without an ESM resolve
     // hook (a Node before 22.15) an ES module's import would pass no watcher, so they are applied now.
     if (!esmHooked) applyAll();
@@ -95,6 +94,8 @@ function install(): SeabuildRuntime {
       g.__bundlerPathsOverrides = { ...Object.fromEntries(Object.entries(manifest.transports).map(([name, rel]) => [name, path.join(root, rel)])), ...g.__bundlerPathsOverrides };
     }
   }
+  // Inside an executable, process.execPath is the executable: a script started with it must not run the entry (fork.ts).
+  if (sea?.isSea() || embedDir) patchFork();
   const readAny = read ?? ((rel: string) => fs.readFileSync(path.join(root, rel)));
   const helpers = createModuleHelpers(root, tree ? (abs) => formatOf(tree, readAny, abs) === 'module' : undefined);
   const runtime: SeabuildRuntime = {
@@ -141,6 +142,8 @@ function cjsModule(filename: string, parent: unknown): unknown {
 function runAsMain(abs: string): void {
   // A fork()ed child sees `[execPath, execPath, module, ...args]` (a SEA repeats its path): make it `node module ...args`.
   if (process.argv[2] === abs && process.argv[1] === process.execPath) process.argv.splice(1, 1);
+  // `node missing.js` fails this way, exit code 1 (a child started by process.execPath must not run the entry instead).
+  if (!fs.existsSync(abs)) throw Object.assign(new Error(`Cannot find module '${abs}'`), { code: 'MODULE_NOT_FOUND', requireStack: [] });
   const module = new Module(abs, null);
   module.filename = abs;
   module.paths = Module._nodeModulePaths(path.dirname(abs));

@@ -1,32 +1,34 @@
-// A script of the tree started as node would start it. Under node, child_process.fork(modulePath) and
+// A script started as node would start it. Under node, child_process.fork(modulePath) and
 // spawn/spawnSync/execFile/execFileSync(process.execPath, [script, ...args]) run `node script`
-// (jsdom's synchronous XHR runs its xhr-sync-worker.js that way); inside the executable,
-// process.execPath is the executable itself, which would run the app's entry again. For a script of
-// the tree, the child is told which module to run through SEABUILD_RUN_MODULE, which the runtime's
-// launcher takes out of the environment and runs as the main module instead of the entry
-// (runtime-stubs/launch.ts, bootstrap.ts runAsMain).
-import type { Tree } from './tree.ts';
+// (jsdom's synchronous XHR runs its xhr-sync-worker.js that way, Node-RED runs npm's npm-cli.js);
+// inside the executable, process.execPath is the executable itself, which would run the app's entry
+// again: a child that starts another, a fork bomb. The child is told which module to run through
+// SEABUILD_RUN_MODULE, which the runtime's launcher takes out of the environment and runs as the main
+// module instead of the entry (runtime-stubs/launch.ts, bootstrap.ts runAsMain): a script of the
+// tree, one on disk, or one that exists nowhere (it fails as node fails: Cannot find module).
 import { pathArgument } from './tree.ts';
 import { whenLoaded } from './lazy-patches.ts';
 
 type Options = Record<string, any> | undefined;
 
 /** Replaces fork and the process.execPath forms of spawn, spawnSync, execFile and execFileSync (once the app loads child_process). */
-export function patchFork(tree: Tree): void {
-  whenLoaded('child_process', () => replaceStarts(tree));
+export function patchFork(): void {
+  whenLoaded('child_process', replaceStarts);
 }
 
-function replaceStarts(tree: Tree): void {
+function replaceStarts(): void {
   const childProcess = process.getBuiltinModule('node:child_process') as any;
-  const treeScript = (value: unknown): string | undefined => {
-    const abs = typeof value === 'string' || value instanceof URL ? pathArgument(value) : undefined;
-    return abs !== undefined && tree.lookup(tree.relative(abs) ?? '')?.type === 'file' ? abs : undefined;
+  // node's first argument that is not an option is the script; relative to the child's working directory.
+  const scriptOf = (value: unknown, options: Options): string | undefined => {
+    if (typeof value !== 'string' || value === '' || value.startsWith('-')) return undefined;
+    const path = process.getBuiltinModule('node:path');
+    return path.resolve(typeof options?.cwd === 'string' ? options.cwd : process.cwd(), value);
   };
   const withModule = (options: Options, abs: string): Record<string, any> => ({ ...options, env: { ...(options?.env ?? process.env), SEABUILD_RUN_MODULE: abs } });
   const fork = childProcess.fork;
   childProcess.fork = function (modulePath: string | URL, args?: unknown, options?: unknown) {
     const abs = pathArgument(modulePath);
-    if (abs === undefined || tree.relative(abs) === undefined) return fork.call(childProcess, modulePath, args, options);
+    if (abs === undefined) return fork.call(childProcess, modulePath, args, options);
     // fork(modulePath, options) is allowed too: options may come second.
     const [list, opts] = Array.isArray(args) ? [args, options as Options] : [[], args as Options];
     return fork.call(childProcess, abs, list, { ...opts, env: { ...(opts?.env ?? process.env), SEABUILD_RUN_MODULE: abs } });
@@ -34,11 +36,12 @@ function replaceStarts(tree: Tree): void {
   for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync']) {
     const original = childProcess[name];
     childProcess[name] = function (file: unknown, args?: unknown, ...rest: unknown[]) {
-      const abs = file === process.execPath && Array.isArray(args) ? treeScript(args[0]) : undefined;
-      if (abs === undefined) return original.call(childProcess, file, args, ...rest);
       // The options object is the first plain object after the arguments (execFile's callback comes last).
       const at = rest.findIndex((value) => typeof value === 'object' && value !== null);
-      const options = withModule(at < 0 ? undefined : rest[at] as Options, abs);
+      const given = at < 0 ? undefined : rest[at] as Options;
+      const abs = file === process.execPath && Array.isArray(args) ? scriptOf(args[0], given) : undefined;
+      if (abs === undefined) return original.call(childProcess, file, args, ...rest);
+      const options = withModule(given, abs);
       const tail = at < 0 ? [options, ...rest] : rest.map((value, i) => (i === at ? options : value));
       return original.call(childProcess, file, [abs, ...(args as unknown[]).slice(1)], ...tail);
     };

@@ -9,8 +9,7 @@ import { SeabuildError, type Warning } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
 import { byteOrder } from '../order.ts';
 import { lastPackageDir } from '../package-path.ts';
-import type { ResolvedConfig } from '../config.ts';
-import { runtimeEntry, stubPlugin } from './plugins.ts';
+import { stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
 import { vfsBanner } from './vfs-banner.ts';
 import { withNodeGlobLookup } from './glob-require.ts';
@@ -20,100 +19,20 @@ import { bundleEntries, type BundledEntry } from './entries.ts';
 import { launcherPlugin, launcherSpecifier, usesRunApp } from './launcher.ts';
 import { bundleEsmEntry, isTopLevelAwaitFailure } from './esm-entry.ts';
 import { treePathOf } from './tree-paths.ts';
-import type { FileReference } from './references.ts';
-import type { PackageDataReference } from './tree-plugin.ts';
-import type { MissingPackage } from './missing-packages.ts';
-import type { CompiledFiles } from './decorators.ts';
-import type { TracedFiles } from '../trace-files/index.ts';
 import { bundleTreeMode } from './tree-mode.ts';
+import { launcherBuildOptions } from './build-options.ts';
 import { argumentFiles, outputFolderOf } from '../trace-files/index.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
-/** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'mode'>>;
-
-/** The bundled program and what went into it. */
-export interface Bundle {
-  path: string;
-  sizeBytes: number;
-  sha256: string;
-  metafile: Metafile;
-  /** sha256 of each input file of the metafile (key as the metafile names it; namespaced inputs have none): the report's inputs digest. */
-  inputSha256: Record<string, string>;
-  /** The metafile's name of the generated launcher module (seabuild's runtime, not a file). */
-  launcherInput: string;
-  /** Each package folder of the inputs (`node_modules/ms`, as the metafile names it) → its package.json version: the report's npm components. */
-  packageVersions: Record<string, string>;
-  warnings: Warning[];
-  /** What the embedded file tree needs (src/embed/files reads it). */
-  tree: BundleTree;
-  /** Bytes of the banner (the tree's bootstrap) at the top of the bundle: seabuild's runtime, not in the metafile. */
-  bannerBytes: number;
-  /** How the runtime starts the app. */
-  launch: BundleLaunch;
-}
-
-/** What the launcher needs to know about the app's entry. */
-export interface BundleLaunch {
-  /** The entry's tree path (`process.argv[1]` inside the executable), e.g. `src/main.js`. */
-  entry: string;
-  /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
-  runApp: boolean;
-  /** Default arguments (config `args`); `seabuild:tree/<path>` for one naming a file of the tree. */
-  args?: string[];
-}
-
-/** Files the bundled code needs at run time besides the bundle itself. */
-export interface BundleTree {
-  /** Files and folders the code opens by path (found by scanning the modules). */
-  references: FileReference[];
-  /** Native addons imported by a literal specifier, and the module importing each. */
-  addons: Array<{ path: string; from: string }>;
-  /** Scripts started by path (workers), each bundled on its own. */
-  entries: BundledEntry[];
-  /** Packages whose bundled modules compute paths from their own location: their published data files are carried. */
-  packageData: PackageDataReference[];
-  /** Packages that package code imports but that are not installed: they fail at run time, as under node. */
-  missingPackages: MissingPackage[];
-  /** App files compiled by the app's TypeScript for their decorator metadata. */
-  compiled: CompiledFiles;
-  /** Tree mode (src/bundle/tree-mode.ts): every file `node ENTRY` opens, found by the tracer; the app is not bundled. */
-  traced?: TracedFiles;
-}
+export type { Bundle, BundleLaunch, BundleSettings, BundleTree } from './types.ts';
+import type { Bundle, BundleSettings } from './types.ts';
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
 // the executable), so `new URL('.', import.meta.url)` keeps working.
 const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathToFileURL(__filename).href, __seabuild_import_meta_dirname = __dirname, __seabuild_import_meta_filename = __filename, __seabuild_import_meta_main = false;';
-
-/** The esbuild options of every bundle: the runtime's launcher as its entry, CommonJS for Node 22 and up. */
-export function launcherBuildOptions(config: BundleSettings, outfile: string): BuildOptions {
-  return {
-    // The runtime's launcher first; it requires the app's entry only when the command needs it.
-    entryPoints: [launcherSpecifier],
-    absWorkingDir: config.root,
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    // Users ship on Node 22, 24 and 26: never emit syntax newer than the oldest.
-    target: 'node22',
-    metafile: true,
-    write: true,
-    logLevel: 'silent',
-    minify: config.minify,
-    // Without it esbuild renames a class that names itself (`var X = class _X`): Nest logs
-    // [_InstanceLoader], and `err.name = NotFoundError.name` gives "_NotFoundError".
-    keepNames: true,
-    // Node resolves package "exports" with `require`/`import`, `node` and `default` only. Without a list
-    // esbuild adds Webpack's `module`, and require() got i18next-fs-backend's ES module build.
-    conditions: [],
-    legalComments: 'none',
-    alias: { 'seabuild/runtime': runtimeEntry },
-  };
-}
 
 /** Bundles `config.entry` into `workDir/bundle.cjs`. */
 export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {

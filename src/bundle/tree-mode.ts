@@ -14,10 +14,10 @@ import { treeSpecifierPrefix } from '../../runtime-stubs/vfs/manifest.ts';
 import { runtimeDir, runtimeEntry, runtimeFile, stubPlugin } from './plugins.ts';
 import { builtinImportsPlugin } from './builtin-imports.ts';
 import { launcherSpecifier } from './launcher.ts';
-import { launcherBuildOptions } from './index.ts';
+import { launcherBuildOptions } from './build-options.ts';
 import { treePathOf } from './tree-paths.ts';
 import { vfsBanner } from './vfs-banner.ts';
-import type { Bundle, BundleSettings } from './index.ts';
+import type { Bundle, BundleSettings } from './types.ts';
 
 /** Traces the entry and bundles the runtime's launcher alone into `workDir/bundle.cjs`. */
 export async function bundleTreeMode(config: BundleSettings, workDir: string, outputDir: string | undefined): Promise<Bundle> {

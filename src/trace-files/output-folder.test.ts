@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { outputFolderOf } from './output-folder.ts';
 import { withApp } from '../../test/helpers/temp-app.ts';
@@ -24,3 +25,15 @@ for (const c of cases) {
     assert.equal(outputFolderOf(root, join(root, c.entry)), c.expected === undefined ? undefined : join(root, c.expected));
   }));
 }
+
+test('outputFolderOf: only the app\'s own .gitignore counts, not that of a repository around it', () => withApp({
+  '.gitignore': 'scratch/\n',
+  'scratch/app/.gitignore': '/build\n',
+  'scratch/app/src/main.js': '',
+  'scratch/app/build/index.js': '',
+}, (outer) => {
+  execFileSync('git', ['init', '--quiet', outer]);
+  const root = join(outer, 'scratch/app');
+  assert.equal(outputFolderOf(root, join(root, 'src/main.js')), undefined);
+  assert.equal(outputFolderOf(root, join(root, 'build/index.js')), join(root, 'build'));
+}));

@@ -3,8 +3,9 @@
 // (/.next/, .output, /build, dist). An entry inside a git-ignored folder (other than node_modules)
 // is generated code: it was built, traced and split into chunks by its framework, it loads them and
 // serves its static folders by computed paths, and re-bundling it is not `node ENTRY` any more.
-// git answers the question itself (`git check-ignore`, all of .gitignore's rules), from a bare
-// repository of its own when the app is not a git checkout.
+// git answers the question itself (`git check-ignore`, all of .gitignore's rules) from a bare
+// repository of its own over the app folder: the app's own .gitignore files decide, not those of a
+// repository around it (an app copied into an ignored tmp/ folder would be all build output).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,12 +42,9 @@ function ignoredPaths(root: string, paths: string[]): Set<string> {
   const input = paths.map((p) => `${relative(root, p).split(sep).join('/')}/`).join('\0');
   let gitDir: string | undefined;
   try {
-    const inRepository = run(['-C', root, 'rev-parse', '--is-inside-work-tree'], '') === 'true\n';
-    if (!inRepository) {
-      gitDir = mkdtempSync(join(tmpdir(), 'seabuild-git-'));
-      run(['init', '--quiet', '--bare', gitDir], '');
-    }
-    const out = run(gitDir ? ['--git-dir', gitDir, '--work-tree', root, '-C', root, ...args] : ['-C', root, ...args], input);
+    gitDir = mkdtempSync(join(tmpdir(), 'seabuild-git-'));
+    run(['init', '--quiet', '--bare', gitDir], '');
+    const out = run(['--git-dir', gitDir, '--work-tree', root, '-C', root, ...args], input);
     return new Set(out.split('\0').filter(Boolean).map((p) => join(root, p.replace(/\/$/, ''))));
   } catch {
     return new Set(); // no git here: no automatic tree mode
@@ -62,7 +60,6 @@ function run(args: string[], input: string): string {
   } catch (error) {
     const e = error as { status?: number; stdout?: string };
     if (e.status === 1 && args.includes('check-ignore')) return e.stdout ?? '';
-    if (args.includes('rev-parse')) return '';
     throw error;
   }
 }

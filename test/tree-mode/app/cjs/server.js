@@ -19,6 +19,10 @@ http.createServer((req, res) => {
   // Scripts run as `node script` (process.execPath): require.main is theirs, argv as node gives it.
   if (req.url === '/spawn') return res.end(spawnSync(process.execPath, [path.join(__dirname, 'child.js'), 'spawned'], { encoding: 'utf8' }).stdout);
   if (req.url === '/spawn-esm') return res.end(spawnSync(process.execPath, [path.join(__dirname, 'child.mjs'), 'esm'], { encoding: 'utf8' }).stdout);
+  if (req.url === '/spawn-missing') {
+    const child = spawnSync(process.execPath, [path.join(__dirname, 'missing.js')], { encoding: 'utf8' });
+    return res.end(`${child.status} ${/Cannot find module/.test(child.stderr)}`);
+  }
   if (req.url === '/fork') {
     const child = fork(path.join(__dirname, 'child.js'), ['forked'], { silent: true });
     let out = '';
