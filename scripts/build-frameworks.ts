@@ -1,7 +1,7 @@
 // Installs and builds every app of test/corpus-frameworks once (npm ci, then the framework's own
 // build), into the cache test/helpers/frameworks.ts shares with the tests ($SEABUILD_FRAMEWORKS_CACHE,
 // default under the temp dir). CI runs this before `npm test`; the tests then find every app built.
-// Usage: node scripts/build-frameworks.ts [FOLDER...]   (default: every app of entries.ts)
+// Usage: node scripts/build-frameworks.ts [FOLDER...]   (default: every app of the test list in entries.ts)
 import { frameworks } from '../test/corpus-frameworks/entries.ts';
 import { buildFramework, frameworksCache } from '../test/helpers/frameworks.ts';
 
