@@ -38,6 +38,8 @@ export interface SeabuildRuntime {
   resolve(dir: string, request: string, options?: { paths?: string[] }): string;
   import(dir: string, specifier: unknown): Promise<unknown>;
   bindings(dir: string): (options: string | { bindings: string }) => unknown;
+  /** Makes a real (empty) folder at a path of the tree, past the fs patch's refusal: a working directory the kernel can enter (cwd.ts). */
+  makeRealDir?(abs: string): void;
   /** Loads a tree script as the main module of this thread (workers). */
   runMain(abs: string): void;
   /** The module object of a bundled CommonJS module (src/bundle/cjs-modules.ts): Node's fields, not esbuild's bare `{ exports }`. */
@@ -72,9 +74,12 @@ function install(): SeabuildRuntime {
     try { return new Uint8Array(rawAsset(leftOutKey)); } catch { return undefined; } // built before the set existed, or empty
   };
   const tree = manifest ? createTree(manifest, root, leftOut) : undefined;
+  let makeRealDir: ((abs: string) => void) | undefined;
   if (manifest && tree) {
     let esmHooked = false;
     if (read) {
+      const mkdirSync = fs.mkdirSync;
+      makeRealDir = (abs) => { mkdirSync.call(fs, abs, { recursive: true, mode: 0o700 }); };
       patchFs(tree, read);
       hookResolution(tree, read);
       esmHooked = hookEsm(tree, read);
@@ -108,6 +113,7 @@ function install(): SeabuildRuntime {
     resolve: helpers.resolve,
     import: helpers.import,
     bindings: helpers.bindings,
+    ...(makeRealDir ? { makeRealDir } : {}),
     runMain: (abs) => {
       // An ES module of the tree (tree mode carries modules as they are) runs through Node's ESM loader.
       if (tree && formatOf(tree, readAny, abs) === 'module') {

@@ -42,6 +42,19 @@ export function resolveInTree(tree: Tree, read: (rel: string) => Buffer, request
 
   if (request.startsWith('file:')) request = process.getBuiltinModule('node:url').fileURLToPath(request);
   if (path.isAbsolute(request) || /^\.\.?(\/|$)/.test(request)) return asFileOrDir(path.resolve(fromDir, request));
+  // package.json "imports" (`#name`, PACKAGE_IMPORTS_RESOLVE): the map of the nearest package.json above the module.
+  if (request.startsWith('#')) {
+    for (let dir = fromDir; tree.relative(dir) !== undefined; dir = path.dirname(dir)) {
+      const scope = packageJson(dir);
+      if (scope) {
+        const target = matchImports(scope.imports, request, active);
+        if (target === undefined) return undefined;
+        return /^\.\.?\//.test(target) ? asFile(path.resolve(dir, target)) : resolveInTree(tree, read, target, dir, conditionList);
+      }
+      if (dir === tree.root) break;
+    }
+    return undefined;
+  }
   const { name, subpath } = splitSpecifier(request);
   for (let dir = fromDir; tree.relative(dir) !== undefined; dir = path.dirname(dir)) {
     const packageDir = path.join(dir, 'node_modules', name);
@@ -69,7 +82,16 @@ export function splitSpecifier(request: string): { name: string; subpath: string
 export function matchExports(exports: unknown, subpath: string, active: Set<string> = conditions): string | undefined {
   const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
   if (!isSubpathMap) return subpath === '.' ? pickTarget(exports, '', active) : undefined;
-  const map = exports as Record<string, unknown>;
+  return matchSubpathMap(exports as Record<string, unknown>, subpath, active);
+}
+
+/** PACKAGE_IMPORTS_RESOLVE: `#name` in a package.json "imports" map; returns its target or undefined. */
+export function matchImports(imports: unknown, request: string, active: Set<string> = conditions): string | undefined {
+  return typeof imports === 'object' && imports !== null && !Array.isArray(imports) ? matchSubpathMap(imports as Record<string, unknown>, request, active) : undefined;
+}
+
+/** PACKAGE_IMPORTS_EXPORTS_RESOLVE: an exact key, else the longest `*` pattern that matches. */
+function matchSubpathMap(map: Record<string, unknown>, subpath: string, active: Set<string>): string | undefined {
   if (subpath in map && !subpath.includes('*')) return pickTarget(map[subpath], '', active);
   // The longest pattern prefix wins (PATTERN_KEY_COMPARE).
   const patterns = Object.keys(map).filter((k) => k.includes('*')).sort((a, b) => b.indexOf('*') - a.indexOf('*') || b.length - a.length);

@@ -14,7 +14,7 @@ const url = process.getBuiltinModule('node:url');
 export function runTreeEntry(rel: string, options: { inAppFolder: boolean; appRuntime?: Record<string, unknown> }): unknown {
   const runtime = (globalThis as any).__seabuild;
   const abs: string = runtime.dir(rel);
-  if (runtime.mode !== 'none') treeWorkingDirectory(runtime.root, options.inAppFolder ? runtime.root : undefined);
+  if (runtime.mode !== 'none') treeWorkingDirectory(runtime.root, options.inAppFolder ? runtime.root : undefined, runtime.makeRealDir);
   if (options.appRuntime) provideAppRuntime(options.appRuntime);
   if (isEsModule(abs)) return runtime.import('', url.pathToFileURL(abs).href);
   const Module = process.getBuiltinModule('node:module') as any;
