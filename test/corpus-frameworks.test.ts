@@ -68,7 +68,8 @@ async function ask(port: number, entry: FrameworkEntry, assetPath?: string): Pro
   const answers = await askAll(port, entry.requests);
   const asset = assetPath ?? findAsset(entry, answers);
   if (asset) answers.push(...await askAll(port, assetRequests(asset)));
-  return { answers, assetPath: asset };
+  const stable = entry.stableExcerpt;
+  return { answers: stable ? answers.map((answer) => ({ ...answer, body: stable(answer.body) })) : answers, assetPath: asset };
 }
 
 /**
