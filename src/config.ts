@@ -164,6 +164,17 @@ function mergeOptions(layers: SeabuildOptions[]): SeabuildOptions {
   return merged;
 }
 
+/**
+ * What to do about an entry that does not exist. An app with a build script is most often a framework's
+ * app whose output (the entry: .next/standalone/server.js, .output/server/index.mjs, build/index.js) is
+ * not built yet: name that build, with the command it runs.
+ */
+function missingEntryFix(pkg: Record<string, any>): string {
+  const build = pkg.scripts?.build;
+  if (typeof build === 'string' && build.trim() !== '') return `run the app's build first: npm run build (${build}), then build again; or check the "entry" option`;
+  return 'check "main" in package.json or the "entry" option';
+}
+
 function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string, o: SeabuildOptions, configFiles: string[], env: NodeJS.ProcessEnv): ResolvedConfig {
   const packageName = typeof pkg.name === 'string' && pkg.name ? pkg.name : undefined;
   if (!packageName) throw new SeabuildError({ code: 'PACKAGE_NAME_MISSING', message: 'package.json has no "name"', file: pkgPath, fix: 'add a "name" (it names the executable and the image)' });
@@ -181,7 +192,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
   }
   const entry = resolve(root, entryOption);
   if (!existsSync(entry) || !statSync(entry).isFile()) {
-    throw new SeabuildError({ code: 'ENTRY_NOT_FOUND', message: `entry file not found: ${relative(root, entry)}`, file: entry, fix: 'check "main" in package.json or the "entry" option' });
+    throw new SeabuildError({ code: 'ENTRY_NOT_FOUND', message: `entry file not found: ${relative(root, entry)}`, file: entry, fix: missingEntryFix(pkg) });
   }
   const name = o.name ?? packageName.replace(/^@[^/]+\//, '');
   const port = o.port ?? 3000;

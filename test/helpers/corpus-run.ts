@@ -56,10 +56,14 @@ export interface RunningService { output: () => string; terminate: () => Promise
 
 /** Starts `command args` in `cwd` and waits for its first HTTP answer on `port`. */
 export async function startService(command: string, args: string[], options: { cwd: string; env: Record<string, string>; port: number }): Promise<RunningService> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: whatever it started and left behind is killed with the group once it has
+  // exited (an executable that re-ran itself for each child process once filled the machine).
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  // On exit, not close: a process left behind keeps the pipes open, and close waits for them.
+  child.on('exit', () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* ESRCH: nothing was left */ } });
   const ended = new Promise<Ended>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, output })));
   const terminate = async (): Promise<Ended> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { node24, repoRoot, seabuildBin } from './fixture.ts';
 
@@ -66,7 +66,7 @@ export interface CorpusBuild {
   archive: string;
 }
 
-/** `node bin/seabuild.js build --entry ENTRY [EXTRA]` in the app folder. */
+/** `node bin/seabuild.js build --entry ENTRY [EXTRA]` in the app folder; `outDir` relative to it, or absolute. */
 export function buildApp(app: CorpusApp, entry: string, extra: string[] = [], outDir = 'dist'): Promise<CorpusBuild> {
   return buildSlot(async () => {
     const built = await execa(node24, [seabuildBin, 'build', '--entry', entry, '--out-dir', outDir, ...extra], {
@@ -75,8 +75,8 @@ export function buildApp(app: CorpusApp, entry: string, extra: string[] = [], ou
     return {
       exitCode: built.exitCode,
       output: built.all ?? '',
-      executable: join(app.dir, outDir, app.name),
-      archive: join(app.dir, outDir, `${app.name}.image.tar`),
+      executable: resolve(app.dir, outDir, app.name),
+      archive: resolve(app.dir, outDir, `${app.name}.image.tar`),
     };
   });
 }
