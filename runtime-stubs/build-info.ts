@@ -24,6 +24,18 @@ export interface BuildInfo {
   entry?: string;
   /** The path `healthcheck` requests, when configured. */
   healthcheckPath?: string;
+  /** The app's own commands (package.json scripts): `./app NAME ARGS` runs `entry` with the script's args, then ARGS. */
+  commands?: Record<string, AppCommand>;
+}
+
+/** One command of the app: a script of the tree run as the main module. */
+export interface AppCommand {
+  /** Tree path of the script (bundled on its own), e.g. `node_modules/knex/bin/cli.js`. */
+  entry: string;
+  /** The script's own arguments, before the user's. */
+  args: string[];
+  /** The script as written in package.json, for `help`. */
+  script: string;
 }
 
 /** Reads bytes of an embedded file by key. */

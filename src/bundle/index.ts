@@ -24,13 +24,15 @@ import type { FileReference } from './references.ts';
 import type { PackageDataReference } from './tree-plugin.ts';
 import type { MissingPackage } from './missing-packages.ts';
 import type { CompiledFiles } from './decorators.ts';
+import { appCommands, commandReferences, commandsOf, commandWarnings } from '../commands/index.ts';
+import type { AppCommand } from '../../runtime-stubs/build-info.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
 export type { PackageDataReference } from './tree-plugin.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'commands' | 'mode'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -59,6 +61,8 @@ export interface BundleLaunch {
   entry: string;
   /** The entry calls runApp() (imports seabuild/runtime): the app owns its commands. */
   runApp: boolean;
+  /** The app's own commands from package.json scripts (src/commands). */
+  commands: Record<string, AppCommand>;
 }
 
 /** Files the bundled code needs at run time besides the bundle itself. */
@@ -75,6 +79,8 @@ export interface BundleTree {
   missingPackages: MissingPackage[];
   /** App files compiled by the app's TypeScript for their decorator metadata. */
   compiled: CompiledFiles;
+  /** Packages the app's commands need whole (src/commands): a bin's package, the database drivers. */
+  commandPackages?: string[];
 }
 
 // In CommonJS output import.meta is empty; give it the bundle's own URL (inside a SEA, __filename is
@@ -85,6 +91,10 @@ const importMetaBanner = 'var __seabuild_import_meta_url = require("url").pathTo
 export async function bundle(config: BundleSettings, workDir: string): Promise<Bundle> {
   const outfile = join(workDir, 'bundle.cjs');
   const scan = createTreeScan();
+  // The app's commands (./app migrate): their scripts are bundled on their own, their data carried.
+  const commands = commandsOf(config);
+  scan.references.push(...commandReferences(commands, config.root));
+  scan.warnings.push(...commandWarnings(commands, config.root, config.migrationsDir));
   const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
   const banner = `${await vfsBanner()}\n${importMetaBanner}`;
   const options: BuildOptions = {
@@ -118,7 +128,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
-    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, config.entry)],
+    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, [config.entry, ...commands.map((c) => c.file)])],
   };
   let metafile: Metafile;
   let entries: BundledEntry[];
@@ -150,8 +160,8 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     launcherInput: launcherSpecifier,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
-    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root) },
+    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled, commandPackages: [...new Set(commands.flatMap((c) => c.packages))].sort() },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root) },
   };
 }
 

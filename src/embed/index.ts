@@ -34,6 +34,8 @@ export interface LaunchInfo {
   /** The entry's tree path. */
   entry: string;
   runApp: boolean;
+  /** The app's own commands (package.json scripts). */
+  commands?: BuildInfo['commands'];
 }
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
@@ -51,6 +53,7 @@ export async function embed(config: EmbedSettings, workDir: string, tree?: { fil
     defaultPort: config.port,
     mode: config.mode,
     ...(launch ? { runApp: launch.runApp, entry: launch.entry } : {}),
+    ...(launch?.commands && Object.keys(launch.commands).length > 0 ? { commands: launch.commands } : {}),
     ...(config.healthcheckPath ? { healthcheckPath: config.healthcheckPath } : {}),
   };
   const files: Record<string, string> = { ...(assets?.files ?? {}) };

@@ -1,0 +1,45 @@
+// The app's own commands at build time: planned from package.json (plan.ts), turned into what the
+// bundle carries (each file a script bundled on its own, the rest data) and what the runtime reads
+// (the build info's `commands`, run by runtime-stubs/app-command.ts).
+import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import type { Warning } from '../errors.ts';
+import type { FileReference } from '../bundle/references.ts';
+import { treePathOf } from '../bundle/tree-paths.ts';
+import type { AppCommand } from '../../runtime-stubs/build-info.ts';
+import { planCommands, type CommandPlan } from './plan.ts';
+
+export { planCommands, migrateScripts, type CommandPlan } from './plan.ts';
+
+const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
+
+/** What the bundle must carry for the commands: their files bundled on their own, their data as it is. */
+export function commandReferences(plans: CommandPlan[], root: string): FileReference[] {
+  const from = join(root, 'package.json');
+  return plans.flatMap((plan) => [
+    { path: plan.file, kind: 'entry' as const, from, line: 1 },
+    ...plan.carry.map((path) => ({ path, kind: scriptFile.test(path) ? 'entry' as const : 'data' as const, from, line: 1 })),
+  ]);
+}
+
+/** The build info's record of each command: the tree path to run and the script's own arguments. */
+export function appCommands(plans: CommandPlan[], root: string): Record<string, AppCommand> {
+  return Object.fromEntries(plans.map((plan) => [plan.name, { entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script }]));
+}
+
+/** An app with its own migrate command and seabuild SQL migrations: its tool wins (README), said at build time. */
+export function commandWarnings(plans: CommandPlan[], root: string, migrationsDir: string | undefined): Warning[] {
+  const migrate = plans.find((plan) => plan.name === 'migrate');
+  if (!migrate || !migrationsDir || !readdirSync(migrationsDir).some((name) => /\.sql$/i.test(name))) return [];
+  return [{
+    code: 'COMMAND_MIGRATE_OVER_SQL',
+    message: `./app migrate runs ${migrate.origin} ("${migrate.script}"), not seabuild's SQL migrations in ${migrationsDir}, which the executable then carries unused`,
+    file: join(root, 'package.json'),
+    fix: 'keep one migrator: set "migrations": false when your tool owns the schema, or move the SQL files into your tool\'s migrations',
+  }];
+}
+
+/** Plans the commands of a service (a command-line program passes every argument to the app: it has none). */
+export function commandsOf(settings: { root: string; commands?: Record<string, string>; mode?: 'service' | 'cli' }): CommandPlan[] {
+  return settings.mode === 'cli' ? [] : planCommands(settings.root, settings.commands ?? {});
+}
