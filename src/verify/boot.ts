@@ -4,6 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
+import { startForwarders, type ForwardTarget } from './forward.ts';
+import { unreachableServer } from './unreachable.ts';
 
 /** How the service is booted. */
 export interface BootPlan {
@@ -19,6 +21,10 @@ export interface BootPlan {
   /** How long the service may take to exit after SIGTERM. */
   stopTimeoutMs: number;
   subject: string;
+  /** Servers named in `env` (forward.ts): reachable from inside the namespace at 127.0.0.1:PORT. */
+  forwards?: ForwardTarget[];
+  /** A command run to completion before the service (the app's `migrate`, against the forwarded database). */
+  before?: string[];
 }
 
 /** What the boot proved. */
@@ -29,8 +35,8 @@ export interface BootResult {
   stopMs: number;
 }
 
-interface DriverReport {
-  phase: 'exited-early' | 'no-answer' | 'did-not-stop' | 'stopped';
+export interface DriverReport {
+  phase: 'before-failed' | 'exited-early' | 'no-answer' | 'did-not-stop' | 'stopped';
   code?: number | null;
   signal?: string | null;
   error?: string;
@@ -38,6 +44,8 @@ interface DriverReport {
   answeredMs?: number;
   stopMs?: number;
   listening?: number[];
+  /** Database ports on 127.0.0.1 the service connected to, none of them forwarded (boot-driver.cjs). */
+  trapped?: number[];
   output: string;
 }
 
@@ -45,10 +53,14 @@ const driver = fileURLToPath(new URL('./boot-driver.cjs', import.meta.url));
 
 /** Boots, probes and stops the service; throws VERIFY_BOOT_FAILED saying what went wrong. */
 export async function bootService(plan: BootPlan): Promise<BootResult> {
-  const driverPlan = JSON.stringify({ command: plan.command, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs });
-  const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
-    reject: false, all: true, extendEnv: false, env: {}, timeout: plan.timeoutMs + plan.stopTimeoutMs + 30_000,
+  const forwarders = await startForwarders(plan.forwards ?? []);
+  const driverPlan = JSON.stringify({
+    command: plan.command, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs,
+    forwards: forwarders.inside, ...(plan.before ? { before: plan.before } : {}),
   });
+  const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
+    reject: false, all: true, extendEnv: false, env: {}, timeout: (plan.before ? 2 : 1) * plan.timeoutMs + plan.stopTimeoutMs + 30_000,
+  }).finally(() => forwarders.stop());
   let report: DriverReport | undefined;
   try { report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? ''); } catch { /* below */ }
   if (!report) {
@@ -61,7 +73,7 @@ export async function bootService(plan: BootPlan): Promise<BootResult> {
     });
   }
   if (report.phase === 'stopped' && report.code === 0) return { status: report.status!, answeredMs: report.answeredMs!, stopMs: report.stopMs! };
-  throw bootError(plan, report, result);
+  throw unreachableServer(plan, report, forwarders.failures(), result) ?? bootError(plan, report, result);
 }
 
 function bootError(plan: BootPlan, report: DriverReport, cause: unknown): SeabuildError {
@@ -71,7 +83,9 @@ function bootError(plan: BootPlan, report: DriverReport, cause: unknown): Seabui
   const outsideState = 'if it needs outside state to start (a database), give the smoke run what it needs with verify.env (--verify-env KEY=VALUE), or skip the boot with --no-verify-boot';
   const seconds = `${(plan.timeoutMs / 1000).toFixed(0)} s`;
   const other = report.listening?.filter((port) => port !== plan.port) ?? [];
-  const [message, fix] = report.phase === 'exited-early'
+  const [message, fix] = report.phase === 'before-failed'
+    ? [`the app's migrate command ${how} before the service was started`, 'run ./app migrate against the database of verify.env by hand to see why (the smoke run migrates that database before it boots the service), or skip the boot with --no-verify-boot']
+    : report.phase === 'exited-early'
     ? [`the service ${how} before it answered HTTP on port ${plan.port}`, outsideState]
     : report.phase === 'no-answer' && other.length > 0
       ? [`the service listens on port ${other.join(', ')}, not on PORT=${plan.port}, and did not answer there within ${seconds}`, `make the app listen on process.env.PORT, or set the config "port" to ${other[0]} (the port the image's PORT and healthcheck use)`]
