@@ -36,6 +36,8 @@ export interface AppCommand {
   args: string[];
   /** The script as written in package.json, for `help`. */
   script: string;
+  /** An ES module run by Node's loader as it is (a bin with top-level await), not a bundled CommonJS script. */
+  esm?: true;
 }
 
 /** Reads bytes of an embedded file by key. */

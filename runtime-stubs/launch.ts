@@ -83,7 +83,9 @@ function runAppCommand(command: AppCommand, args: string[]): void {
   const path = prepareMain(command.entry);
   (require('./app-command.js') as typeof import('./app-command.ts')).enterPackageFolder();
   process.argv.splice(1, process.argv.length - 1, path, ...command.args, ...args);
-  (globalThis as any).__seabuild.runMain(path);
+  const runtime = (globalThis as any).__seabuild;
+  if (command.esm) runtime.import('', runtime.url(command.entry));
+  else runtime.runMain(path);
 }
 
 /**

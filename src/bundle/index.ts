@@ -161,7 +161,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled, commandPackages: [...new Set(commands.flatMap((c) => c.packages))].sort() },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root, new Set(entries.map((e) => e.source))) },
   };
 }
 

@@ -22,9 +22,15 @@ export function commandReferences(plans: CommandPlan[], root: string): FileRefer
   ]);
 }
 
-/** The build info's record of each command: the tree path to run and the script's own arguments. */
-export function appCommands(plans: CommandPlan[], root: string): Record<string, AppCommand> {
-  return Object.fromEntries(plans.map((plan) => [plan.name, { entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script }]));
+/**
+ * The build info's record of each command: the tree path to run and the script's own arguments.
+ * A bin that is an ES module with top-level await cannot become a CommonJS bundle (`bundled` lacks
+ * it: src/bundle/entries.ts carries it as it is, in its package carried whole): Node's loader runs it.
+ */
+export function appCommands(plans: CommandPlan[], root: string, bundled: Set<string>): Record<string, AppCommand> {
+  return Object.fromEntries(plans.map((plan) => [plan.name, {
+    entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script, ...(bundled.has(plan.file) ? {} : { esm: true }),
+  }]));
 }
 
 /** An app with its own migrate command and seabuild SQL migrations: its tool wins (README), said at build time. */
