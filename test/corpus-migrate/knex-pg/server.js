@@ -9,7 +9,7 @@ async function main() {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ cats: rows.map((r) => r.name) }));
   });
-  server.listen(Number(process.env.PORT || 3000), () => console.log(`listening with ${cats.length} cats`));
+  server.listen(Number(process.env.PORT || 3000), () => console.log(`listening on port ${server.address().port} with ${cats.length} cats`));
   process.on('SIGTERM', () => server.close(() => knex.destroy().then(() => process.exit(0))));
 }
 

@@ -11,7 +11,7 @@ async function main() {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ cats: result.rows.map((r) => r.name) }));
   });
-  server.listen(Number(process.env.PORT || 3000), () => console.log(`listening with ${rows.length} cats`));
+  server.listen(Number(process.env.PORT || 3000), () => console.log(`listening on port ${server.address().port} with ${rows.length} cats`));
   process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
 }
 

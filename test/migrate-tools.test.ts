@@ -1,0 +1,66 @@
+// Issue 23: `./app migrate` runs the app's own migration tool, and the smoke run boots an app that
+// connects to its database at start. Real, pinned tools (test/corpus-migrate, a lockfile each) on
+// PostgreSQL 15: the executable's migrate (twice: the second is a no-op) and service against
+// `npm run migrate` and `node ENTRY`, each on a database of its own.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { build } from '../src/index.ts';
+import type { SeabuildError } from '../src/errors.ts';
+import { node24 } from './helpers/fixture.ts';
+import { createTestDatabase, ensurePostgres, type TestDatabase } from './helpers/postgres.ts';
+import { answerOf, installMigrateApp, nodeEnv, runTo, schemaOf } from './helpers/migrate-apps.ts';
+import { removeFixture } from './helpers/fixture.ts';
+
+const env = { SOURCE_DATE_EPOCH: '1700000000' };
+const databases: TestDatabase[] = [];
+const apps: string[] = [];
+
+async function database(): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  databases.push(db);
+  return db;
+}
+
+before(async () => {
+  const availability = await ensurePostgres();
+  if (!availability.ok) throw new Error(availability.reason);
+});
+after(async () => {
+  for (const db of databases) await db.drop();
+  for (const dir of apps) await removeFixture(dir);
+});
+
+const tools = [
+  { folder: 'knex-pg', entry: 'server.js', upToDate: /Already up to date/ },
+  { folder: 'node-pg-migrate', entry: 'server.js', upToDate: /No migrations to run!/ },
+  { folder: 'drizzle-pg', entry: 'src/server.js', upToDate: /migrations applied/ },
+];
+
+for (const tool of tools) {
+  test(`${tool.folder}: a verified boot against PostgreSQL, ./app migrate twice, the service; as npm run migrate and node ENTRY`, async () => {
+    const dir = await installMigrateApp(tool.folder);
+    apps.push(dir);
+    const [verifyDb, appDb, npmDb] = [await database(), await database(), await database()];
+    // The smoke run reaches the database named in verify.env, migrates it with the app's tool, then boots the service.
+    const built = await build({ cwd: dir, env, verify: { env: { DATABASE_URL: verifyDb.url } } });
+    const platform = built.platforms[0]!;
+    assert.equal(platform.verification?.boot?.status, 200);
+    assert.deepEqual((await schemaOf(verifyDb.url)).cats, ['SublimeDandelionUkrainianLevkoy']);
+
+    const exe = platform.executable.path;
+    const first = await runTo(exe, ['migrate'], '/', { DATABASE_URL: appDb.url });
+    assert.equal(first.exitCode, 0, first.output);
+    const second = await runTo(exe, ['migrate'], '/', { DATABASE_URL: appDb.url });
+    assert.equal(second.exitCode, 0, second.output);
+    assert.match(second.output, tool.upToDate);
+    const npm = await runTo('npm', ['run', 'migrate'], dir, nodeEnv({ DATABASE_URL: npmDb.url }));
+    assert.equal(npm.exitCode, 0, npm.output);
+    assert.deepEqual(await schemaOf(appDb.url), await schemaOf(npmDb.url));
+
+    const fromExecutable = await answerOf(exe, [], { DATABASE_URL: appDb.url });
+    const fromNode = await answerOf(node24, [join(dir, tool.entry)], { DATABASE_URL: npmDb.url });
+    assert.equal(fromExecutable, fromNode);
+    assert.equal(fromExecutable, '{"cats":["SublimeDandelionUkrainianLevkoy"]}');
+  });
+}
