@@ -21,7 +21,7 @@ const globsBesideConfig = new Set(['typeorm', '@mikro-orm/cli']);
 
 /** Absolute paths of the files `file` (run with `args`) loads at run time; `tool` is the bin's package. */
 export function carriedFiles(root: string, tool: string | undefined, args: string[], file: string): string[] {
-  const named = args.flatMap((arg) => (arg.startsWith('-') ? arg.split('=').slice(1) : [arg])).filter((arg) => arg !== '' && !arg.startsWith('-'));
+  const named = namedPaths(args);
   const paths = [...(tool === undefined ? libraryDefaults : (toolDefaults[tool] ?? [])), ...named].map((p) => resolve(root, p)).filter((p) => isInside(root, p) && existsSync(p));
   const files = new Set<string>();
   for (const path of paths) {
@@ -34,6 +34,18 @@ export function carriedFiles(root: string, tool: string | undefined, args: strin
   }
   files.delete(file);
   return [...files].sort();
+}
+
+/**
+ * Arguments that look like files of the app (`-d dist/data-source.js`, `--knexfile=db/knexfile.js`)
+ * and do not exist at build time: the executable cannot carry them (a data source not compiled yet).
+ */
+export function missingPaths(root: string, args: string[]): string[] {
+  return namedPaths(args).filter((arg) => (arg.includes('/') || /\.(c|m)?[jt]s$|\.json$/.test(arg)) && !arg.startsWith('/') && !existsSync(resolve(root, arg)));
+}
+
+function namedPaths(args: string[]): string[] {
+  return args.flatMap((arg) => (arg.startsWith('-') ? arg.split('=').slice(1) : [arg])).filter((arg) => arg !== '' && !arg.startsWith('-'));
 }
 
 function isInside(root: string, path: string): boolean {

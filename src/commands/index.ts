@@ -8,6 +8,7 @@ import type { FileReference } from '../bundle/references.ts';
 import { treePathOf } from '../bundle/tree-paths.ts';
 import type { AppCommand } from '../../runtime-stubs/build-info.ts';
 import { planCommands, type CommandPlan } from './plan.ts';
+import { missingPaths } from './carry.ts';
 
 export { planCommands, migrateScripts, type CommandPlan } from './plan.ts';
 
@@ -33,11 +34,21 @@ export function appCommands(plans: CommandPlan[], root: string, bundled: Set<str
   }]));
 }
 
-/** An app with its own migrate command and seabuild SQL migrations: its tool wins (README), said at build time. */
+/**
+ * Said at build time: a file a command names that is not there (the executable cannot carry it), and an
+ * app with its own migrate command beside seabuild SQL migrations (its tool wins, README "Migrations").
+ */
 export function commandWarnings(plans: CommandPlan[], root: string, migrationsDir: string | undefined): Warning[] {
+  const file = join(root, 'package.json');
+  const missing = plans.flatMap((plan) => missingPaths(root, plan.args).map((path): Warning => ({
+    code: 'COMMAND_FILE_MISSING',
+    message: `${plan.origin} ("${plan.script}") names ${path}, which does not exist: ./app ${plan.name} will not find it`,
+    file,
+    fix: `build ${path} before seabuild (a data source compiled by tsc, say), or fix the path in ${plan.origin}`,
+  })));
   const migrate = plans.find((plan) => plan.name === 'migrate');
-  if (!migrate || !migrationsDir || !readdirSync(migrationsDir).some((name) => /\.sql$/i.test(name))) return [];
-  return [{
+  if (!migrate || !migrationsDir || !readdirSync(migrationsDir).some((name) => /\.sql$/i.test(name))) return missing;
+  return [...missing, {
     code: 'COMMAND_MIGRATE_OVER_SQL',
     message: `./app migrate runs ${migrate.origin} ("${migrate.script}"), not seabuild's SQL migrations in ${migrationsDir}, which the executable then carries unused`,
     file: join(root, 'package.json'),

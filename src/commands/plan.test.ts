@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planCommands } from './plan.ts';
+import { commandWarnings } from './index.ts';
 import { splitScript } from './words.ts';
 import type { SeabuildError } from '../errors.ts';
 
@@ -94,5 +95,16 @@ test('forms an executable cannot run are build errors naming package.json', asyn
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  }
+});
+
+test('warnings: a file the command names that does not exist; SQL migrations beside a migrate script', async () => {
+  const root = await app({ migrate: 'node scripts/migrate.js -d dist/data-source.js' }, { 'scripts/migrate.js': '', 'sql/0001_a.sql': 'select 1' });
+  try {
+    const warnings = commandWarnings(planCommands(root), root, join(root, 'sql'));
+    assert.deepEqual(warnings.map((w) => [w.code, w.file]), [['COMMAND_FILE_MISSING', join(root, 'package.json')], ['COMMAND_MIGRATE_OVER_SQL', join(root, 'package.json')]]);
+    assert.match(warnings[0]!.message, /dist\/data-source\.js/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });
