@@ -8,31 +8,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from '../src/index.ts';
 import type { SeabuildError } from '../src/errors.ts';
-import { removeFixture } from './helpers/fixture.ts';
 import { requireTools, startDockerd } from './helpers/engines.ts';
-import { createTestDatabase, ensurePostgres, type TestDatabase } from './helpers/postgres.ts';
-import { installMigrateApp, nodeEnv, runTo, schemaOf } from './helpers/migrate-apps.ts';
+import { migrateTestState, nodeEnv, runTo, schemaOf } from './helpers/migrate-apps.ts';
 
 const env = { SOURCE_DATE_EPOCH: '1700000000' };
-const databases: TestDatabase[] = [];
+const state = migrateTestState();
+const database = state.database;
 let dir: string;
 let built: Awaited<ReturnType<typeof build>>;
 
-async function database(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db;
-}
-
 before(async () => {
-  const availability = await ensurePostgres();
-  if (!availability.ok) throw new Error(availability.reason);
-  dir = await installMigrateApp('knex-pg');
+  await state.start();
+  dir = await state.app('knex-pg');
 });
-after(async () => {
-  for (const db of databases) await db.drop();
-  if (dir) await removeFixture(dir);
-});
+after(state.cleanUp);
 
 test('a boot without its database fails naming 127.0.0.1:5432 and --verify-env; following the fix builds', async () => {
   await assert.rejects(build({ cwd: dir, env }), (error: SeabuildError) => {

@@ -6,30 +6,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { build } from '../src/index.ts';
-import type { SeabuildError } from '../src/errors.ts';
 import { node24 } from './helpers/fixture.ts';
-import { createTestDatabase, ensurePostgres, type TestDatabase } from './helpers/postgres.ts';
-import { answerOf, installMigrateApp, nodeEnv, runTo, schemaOf } from './helpers/migrate-apps.ts';
-import { removeFixture } from './helpers/fixture.ts';
+import { answerOf, migrateTestState, nodeEnv, runTo, schemaOf } from './helpers/migrate-apps.ts';
 
 const env = { SOURCE_DATE_EPOCH: '1700000000' };
-const databases: TestDatabase[] = [];
-const apps: string[] = [];
+const state = migrateTestState();
+const database = state.database;
 
-async function database(): Promise<TestDatabase> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db;
-}
-
-before(async () => {
-  const availability = await ensurePostgres();
-  if (!availability.ok) throw new Error(availability.reason);
-});
-after(async () => {
-  for (const db of databases) await db.drop();
-  for (const dir of apps) await removeFixture(dir);
-});
+before(state.start);
+after(state.cleanUp);
 
 const tools = [
   { folder: 'knex-pg', entry: 'server.js', upToDate: /Already up to date/ },
@@ -39,8 +24,7 @@ const tools = [
 
 for (const tool of tools) {
   test(`${tool.folder}: a verified boot against PostgreSQL, ./app migrate twice, the service; as npm run migrate and node ENTRY`, async () => {
-    const dir = await installMigrateApp(tool.folder);
-    apps.push(dir);
+    const dir = await state.app(tool.folder);
     const [verifyDb, appDb, npmDb] = [await database(), await database(), await database()];
     // The smoke run reaches the database named in verify.env, migrates it with the app's tool, then boots the service.
     const built = await build({ cwd: dir, env, verify: { env: { DATABASE_URL: verifyDb.url } } });

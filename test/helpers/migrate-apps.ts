@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { node24, repoRoot } from './fixture.ts';
 import { httpRequest, startServer } from './http.ts';
-import { queryOnce } from './postgres.ts';
+import { createTestDatabase, ensurePostgres, queryOnce, type TestDatabase } from './postgres.ts';
+import { removeFixture } from './fixture.ts';
 
 /** Copies test/corpus-migrate/<folder> to a temp folder and runs `npm ci` there. */
 export async function installMigrateApp(folder: string): Promise<string> {
@@ -50,4 +51,30 @@ export async function answerOf(command: string, args: string[], env: Record<stri
     served.child.kill('SIGTERM');
     await served.exited;
   }
+}
+
+/** A test file's databases and app folders: each made on demand, all removed by `cleanUp`. */
+export function migrateTestState(): { database(): Promise<TestDatabase>; app(folder: string): Promise<string>; start(): Promise<void>; cleanUp(): Promise<void> } {
+  const databases: TestDatabase[] = [];
+  const apps: string[] = [];
+  return {
+    async database() {
+      const db = await createTestDatabase();
+      databases.push(db);
+      return db;
+    },
+    async app(folder) {
+      const dir = await installMigrateApp(folder);
+      apps.push(dir);
+      return dir;
+    },
+    async start() {
+      const availability = await ensurePostgres();
+      if (!availability.ok) throw new Error(availability.reason);
+    },
+    async cleanUp() {
+      for (const db of databases) await db.drop();
+      for (const dir of apps) await removeFixture(dir);
+    },
+  };
 }
