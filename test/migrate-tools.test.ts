@@ -20,6 +20,8 @@ const tools = [
   { folder: 'knex-pg', entry: 'server.js', upToDate: /Already up to date/ },
   { folder: 'node-pg-migrate', entry: 'server.js', upToDate: /No migrations to run!/ },
   { folder: 'drizzle-pg', entry: 'src/server.js', upToDate: /migrations applied/ },
+  { folder: 'typeorm-pg', entry: 'server.js', upToDate: /No migrations are pending/ },
+  { folder: 'sequelize-pg', entry: 'server.js', upToDate: /No migrations were executed, database schema was already up to date/ },
 ];
 
 for (const tool of tools) {

@@ -128,7 +128,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
-    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, [config.entry, ...commands.map((c) => c.file)])],
+    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, [config.entry, ...commands.flatMap((c) => (c.bin ? [] : [c.file]))])],
   };
   let metafile: Metafile;
   let entries: BundledEntry[];
@@ -161,7 +161,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled, commandPackages: [...new Set(commands.flatMap((c) => c.packages))].sort() },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root, new Set(entries.map((e) => e.source))) },
+    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root) },
   };
 }
 

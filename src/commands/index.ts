@@ -18,19 +18,16 @@ const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
 export function commandReferences(plans: CommandPlan[], root: string): FileReference[] {
   const from = join(root, 'package.json');
   return plans.flatMap((plan) => [
-    { path: plan.file, kind: 'entry' as const, from, line: 1 },
+    // A bin runs from its package, carried whole (plan.ts); the app's own script is bundled.
+    ...(plan.bin ? [] : [{ path: plan.file, kind: 'entry' as const, from, line: 1 }]),
     ...plan.carry.map((path) => ({ path, kind: scriptFile.test(path) ? 'entry' as const : 'data' as const, from, line: 1 })),
   ]);
 }
 
-/**
- * The build info's record of each command: the tree path to run and the script's own arguments.
- * A bin that is an ES module with top-level await cannot become a CommonJS bundle (`bundled` lacks
- * it: src/bundle/entries.ts carries it as it is, in its package carried whole): Node's loader runs it.
- */
-export function appCommands(plans: CommandPlan[], root: string, bundled: Set<string>): Record<string, AppCommand> {
+/** The build info's record of each command: the tree path to run and the script's own arguments; an ES module bin runs through Node's loader. */
+export function appCommands(plans: CommandPlan[], root: string): Record<string, AppCommand> {
   return Object.fromEntries(plans.map((plan) => [plan.name, {
-    entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script, ...(bundled.has(plan.file) ? {} : { esm: true }),
+    entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script, ...(plan.bin?.esm ? { esm: true } : {}),
   }]));
 }
 

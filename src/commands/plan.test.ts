@@ -69,7 +69,7 @@ test('a bin is its package\'s bin file, with the tool\'s config and migrations a
     await symlink('../knex/bin/cli.js', join(root, 'node_modules/.bin/knex'));
     const [plan] = planCommands(root);
     assert.equal(plan!.file, join(root, 'node_modules/knex/bin/cli.js'));
-    assert.deepEqual(plan!.bin, { name: 'knex', packageName: 'knex' });
+    assert.deepEqual(plan!.bin, { name: 'knex', packageName: 'knex', esm: false });
     assert.deepEqual(plan!.carry, ['db/knexfile.js', 'migrations/1_a.js', 'seeds/1_s.js'].map((p) => join(root, p)));
     assert.deepEqual(plan!.packages, ['knex', 'pg']);
   } finally {

@@ -19,8 +19,12 @@ export interface CommandPlan {
   file: string;
   /** The script's arguments; the user's follow them (`./app migrate ARGS` is `npm run migrate -- ARGS`). */
   args: string[];
-  /** The installed package whose bin `file` is, when the script names a bin. */
-  bin?: { name: string; packageName: string };
+  /**
+   * The installed package whose bin `file` is, when the script names a bin. The bin runs from its
+   * package carried whole, as node runs it (`esm`: an ES module, through Node's loader): tools find
+   * their own files by path (sequelize-cli reads its helpers/ folder, knex requires itself).
+   */
+  bin?: { name: string; packageName: string; esm: boolean };
   /** Files it loads at run time (config, migrations): scripts are bundled on their own, the rest carried as data. */
   carry: string[];
   /**
@@ -35,6 +39,9 @@ export const migrateScripts = ['migrate', 'db:migrate', 'migrate:deploy', 'migra
 
 /** Database drivers that migration tools require by a name they compute from their config (`client: 'pg'`). */
 const databaseDrivers = ['pg', 'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'sqlite3', 'better-sqlite3', '@vscode/sqlite3', 'tedious', 'mssql', 'oracledb', 'mariadb', '@libsql/client'];
+
+/** Packages of the app a tool's CLI resolves from the working directory (sequelize-cli: "Unable to resolve sequelize package"). */
+const toolCompanions: Record<string, string[]> = { 'sequelize-cli': ['sequelize'], '@mikro-orm/cli': ['@mikro-orm/core', '@mikro-orm/migrations'] };
 
 /** Words the runtime answers itself: an app's command cannot take them. */
 const reservedNames = new Set(['serve', 'version', '--version', 'help', 'assets', 'healthcheck', 'selftest', 'load-addons']);
@@ -111,8 +118,8 @@ function programOf(root: string, pkgPath: string, name: string, script: string, 
     throw commandError('COMMAND_BIN_NOT_NODE', `${origin} runs "${program}", whose bin ${relative(root, file)} is not a Node.js script`, pkgPath, 'only JavaScript bins can run inside the executable: call the package\'s JavaScript API from a script and run "node FILE"');
   }
   const packageName = packageNameOf(file);
-  const packages = [packageName, ...driversOf(readFileSync(pkgPath, 'utf8'))];
-  return { name, script, origin, file, args, bin: { name: program, packageName }, carry: carriedFiles(root, packageName, args, file), packages };
+  const packages = [packageName, ...appPackagesFor(packageName, readFileSync(pkgPath, 'utf8'))];
+  return { name, script, origin, file, args, bin: { name: program, packageName, esm: isEsModule(file) }, carry: carriedFiles(root, packageName, args, file), packages };
 }
 
 /** Node's main-module lookup: the file, then with an extension, then the folder's index. */
@@ -121,9 +128,21 @@ function scriptFile(path: string): string | undefined {
   return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
 }
 
-function driversOf(manifest: string): string[] {
+/** The app's dependencies a tool loads by name: its database drivers, and what the tool resolves from the app's folder. */
+function appPackagesFor(tool: string, manifest: string): string[] {
   const { dependencies = {}, optionalDependencies = {} } = JSON.parse(manifest) as Record<string, Record<string, string> | undefined>;
-  return databaseDrivers.filter((name) => name in dependencies || name in optionalDependencies);
+  return [...(toolCompanions[tool] ?? []), ...databaseDrivers].filter((name) => name in dependencies || name in optionalDependencies);
+}
+
+/** What node would load `file` as: .mjs, or .js in a package of "type": "module". */
+function isEsModule(file: string): boolean {
+  if (/\.mjs$/.test(file)) return true;
+  if (/\.cjs$/.test(file)) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type === 'module';
+  }
+  return false;
 }
 
 function isJavaScript(file: string): boolean {

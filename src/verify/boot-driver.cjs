@@ -10,7 +10,7 @@ const http = require('node:http');
 const net = require('node:net');
 
 const plan = JSON.parse(process.argv[2]);
-const started = Date.now();
+let started = Date.now();
 const keptBytes = 16 * 1024;
 let output = '';
 const keep = (chunk) => { if (output.length < keptBytes) output += chunk.toString('utf8').slice(0, keptBytes - output.length); };
@@ -95,6 +95,7 @@ async function main() {
     clearTimeout(timer);
     if (migrated.code !== 0) return done({ phase: 'before-failed', ...migrated });
     output = '';
+    started = Date.now(); // the service's own timeout and answer time start now
   }
   start(plan.command);
   let status;
