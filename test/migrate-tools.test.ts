@@ -17,15 +17,15 @@ before(state.start);
 after(state.cleanUp);
 
 const tools = [
-  { folder: 'knex-pg', entry: 'server.js', upToDate: /Already up to date/ },
-  { folder: 'node-pg-migrate', entry: 'server.js', upToDate: /No migrations to run!/ },
-  { folder: 'drizzle-pg', entry: 'src/server.js', upToDate: /migrations applied/ },
-  { folder: 'typeorm-pg', entry: 'server.js', upToDate: /No migrations are pending/ },
-  { folder: 'sequelize-pg', entry: 'server.js', upToDate: /No migrations were executed, database schema was already up to date/ },
+  { folder: 'knex-pg', entry: 'server.js', script: 'migrate', upToDate: /Already up to date/ },
+  { folder: 'node-pg-migrate', entry: 'server.js', script: 'migrate', upToDate: /No migrations to run!/ },
+  { folder: 'drizzle-pg', entry: 'src/server.js', script: 'migrate', upToDate: /migrations applied/ },
+  { folder: 'typeorm-pg', entry: 'server.js', script: 'migration:run', upToDate: /No migrations are pending/ },
+  { folder: 'sequelize-pg', entry: 'server.js', script: 'db:migrate', upToDate: /No migrations were executed, database schema was already up to date/ },
 ];
 
 for (const tool of tools) {
-  test(`${tool.folder}: a verified boot against PostgreSQL, ./app migrate twice, the service; as npm run migrate and node ENTRY`, async () => {
+  test(`${tool.folder} (npm run ${tool.script}): a verified boot against PostgreSQL, ./app migrate twice, the service; as npm run migrate and node ENTRY`, async () => {
     const dir = await state.app(tool.folder);
     const [verifyDb, appDb, npmDb] = [await database(), await database(), await database()];
     // The smoke run reaches the database named in verify.env, migrates it with the app's tool, then boots the service.
@@ -40,7 +40,7 @@ for (const tool of tools) {
     const second = await runTo(exe, ['migrate'], '/', { DATABASE_URL: appDb.url });
     assert.equal(second.exitCode, 0, second.output);
     assert.match(second.output, tool.upToDate);
-    const npm = await runTo('npm', ['run', 'migrate'], dir, nodeEnv({ DATABASE_URL: npmDb.url }));
+    const npm = await runTo('npm', ['run', tool.script], dir, nodeEnv({ DATABASE_URL: npmDb.url }));
     assert.equal(npm.exitCode, 0, npm.output);
     assert.deepEqual(await schemaOf(appDb.url), await schemaOf(npmDb.url));
 
