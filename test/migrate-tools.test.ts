@@ -4,6 +4,8 @@
 // `npm run migrate` and `node ENTRY`, each on a database of its own.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../src/index.ts';
 import { node24 } from './helpers/fixture.ts';
@@ -50,3 +52,28 @@ for (const tool of tools) {
     assert.equal(fromExecutable, '{"cats":["SublimeDandelionUkrainianLevkoy"]}');
   });
 }
+
+test('knex + sqlite3 (a native addon compiled for Node 24): ./app migrate twice, the service; as npm run migrate and node ENTRY', async () => {
+  const dir = await state.app('knex-sqlite3');
+  const data = await mkdtemp(join(tmpdir(), 'seabuild-sqlite-'));
+  try {
+    // The boot would open a database nobody migrated (a file is not forwarded): the commands and the service are checked here.
+    const built = await build({ cwd: dir, env, image: false });
+    const exe = built.platforms[0]!.executable.path;
+    const appFile = { DATABASE_FILE: join(data, 'app.sqlite3') };
+    const first = await runTo(exe, ['migrate'], '/', appFile);
+    assert.equal(first.exitCode, 0, first.output);
+    assert.match(first.output, /Batch 1 run: 2 migrations/);
+    const second = await runTo(exe, ['migrate'], '/', appFile);
+    assert.equal(second.exitCode, 0, second.output);
+    assert.match(second.output, /Already up to date/);
+    const npmFile = { DATABASE_FILE: join(data, 'npm.sqlite3') };
+    const npm = await runTo('npm', ['run', 'migrate'], dir, nodeEnv(npmFile));
+    assert.equal(npm.exitCode, 0, npm.output);
+    const fromExecutable = await answerOf(exe, [], appFile);
+    assert.equal(fromExecutable, await answerOf(node24, [join(dir, 'server.js')], npmFile));
+    assert.equal(fromExecutable, '{"cats":["SublimeDandelionUkrainianLevkoy"]}');
+  } finally {
+    await rm(data, { recursive: true, force: true });
+  }
+});

