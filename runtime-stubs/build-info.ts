@@ -38,6 +38,8 @@ export interface AppCommand {
   script: string;
   /** An ES module run by Node's loader as it is (a bin with top-level await), not a bundled CommonJS script. */
   esm?: true;
+  /** `entry` is the app's own entry (`node ENTRY ARGS`): it runs as `./app serve ARGS` does. */
+  main?: true;
 }
 
 /** Reads bytes of an embedded file by key. */

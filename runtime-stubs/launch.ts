@@ -41,6 +41,10 @@ export function launch(input: LaunchInput): void {
   const [first, ...rest] = args;
   // The app's own commands (package.json scripts) come before the runtime's: its migrate is the app's tool.
   const appCommand = first === undefined ? undefined : info.commands?.[first];
+  if (appCommand?.main) {
+    runEntry(info, input, entryPath, [...appCommand.args, ...rest]);
+    return;
+  }
   if (appCommand) {
     runAppCommand(appCommand, rest);
     return;

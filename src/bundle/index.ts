@@ -150,6 +150,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     throw bundleError(config, error as BuildFailure);
   }
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
+  const runApp = usesRunApp(metafile, config.root);
   return {
     path: outfile,
     sizeBytes: bytes.length,
@@ -161,7 +162,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
     tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled, commandPackages: [...new Set(commands.flatMap((c) => c.packages))].sort() },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), commands: appCommands(commands, config.root) },
+    launch: { entry: entryTreePath, runApp, commands: appCommands(commands, config.root, runApp) },
   };
 }
 

@@ -17,7 +17,7 @@ const scriptFile = /(?<!\.d)\.(c|m)?[jt]s$/;
 /** What the bundle must carry for the commands: their files bundled on their own, their data as it is. */
 export function commandReferences(plans: CommandPlan[], root: string): FileReference[] {
   const from = join(root, 'package.json');
-  return plans.flatMap((plan) => [
+  return plans.filter((plan) => !plan.main).flatMap((plan) => [
     // A bin runs from its package, carried whole (plan.ts); the app's own script is bundled.
     ...(plan.bin ? [] : [{ path: plan.file, kind: 'entry' as const, from, line: 1 }]),
     ...plan.carry.map((path) => ({ path, kind: scriptFile.test(path) ? 'entry' as const : 'data' as const, from, line: 1 })),
@@ -25,9 +25,10 @@ export function commandReferences(plans: CommandPlan[], root: string): FileRefer
 }
 
 /** The build info's record of each command: the tree path to run and the script's own arguments; an ES module bin runs through Node's loader. */
-export function appCommands(plans: CommandPlan[], root: string): Record<string, AppCommand> {
-  return Object.fromEntries(plans.map((plan) => [plan.name, {
-    entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script, ...(plan.bin?.esm ? { esm: true } : {}),
+export function appCommands(plans: CommandPlan[], root: string, runApp: boolean): Record<string, AppCommand> {
+  // A runApp app's dispatcher already answers `./app NAME ARGS` as `node ENTRY NAME ARGS` does (examples/kitteh's "node src/main.ts migrate").
+  return Object.fromEntries(plans.filter((plan) => !(plan.main && runApp)).map((plan) => [plan.name, {
+    entry: treePathOf(plan.file, root) ?? plan.file, args: plan.args, script: plan.script, ...(plan.bin?.esm ? { esm: true } : {}), ...(plan.main ? { main: true } : {}),
   }]));
 }
 
@@ -43,7 +44,8 @@ export function commandWarnings(plans: CommandPlan[], root: string, migrationsDi
     file,
     fix: `build ${path} before seabuild (a data source compiled by tsc, say), or fix the path in ${plan.origin}`,
   })));
-  const migrate = plans.find((plan) => plan.name === 'migrate');
+  // A script that runs the app's own entry (kitteh's `node src/main.ts migrate`) is the app's dispatcher, which owns the SQL migrations.
+  const migrate = plans.find((plan) => plan.name === 'migrate' && !plan.main);
   if (!migrate || !migrationsDir || !readdirSync(migrationsDir).some((name) => /\.sql$/i.test(name))) return missing;
   return [...missing, {
     code: 'COMMAND_MIGRATE_OVER_SQL',
@@ -54,6 +56,7 @@ export function commandWarnings(plans: CommandPlan[], root: string, migrationsDi
 }
 
 /** Plans the commands of a service (a command-line program passes every argument to the app: it has none). */
-export function commandsOf(settings: { root: string; commands?: Record<string, string>; mode?: 'service' | 'cli' }): CommandPlan[] {
-  return settings.mode === 'cli' ? [] : planCommands(settings.root, settings.commands ?? {});
+export function commandsOf(settings: { root: string; entry: string; commands?: Record<string, string>; mode?: 'service' | 'cli' }): CommandPlan[] {
+  if (settings.mode === 'cli') return [];
+  return planCommands(settings.root, settings.commands ?? {}).map((plan) => (plan.file === settings.entry ? { ...plan, main: true, carry: [], packages: [] } : plan));
 }

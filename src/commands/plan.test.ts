@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planCommands } from './plan.ts';
-import { commandWarnings } from './index.ts';
+import { appCommands, commandsOf, commandWarnings } from './index.ts';
 import { splitScript } from './words.ts';
 import type { SeabuildError } from '../errors.ts';
 
@@ -104,6 +104,21 @@ test('warnings: a file the command names that does not exist; SQL migrations bes
     const warnings = commandWarnings(planCommands(root), root, join(root, 'sql'));
     assert.deepEqual(warnings.map((w) => [w.code, w.file]), [['COMMAND_FILE_MISSING', join(root, 'package.json')], ['COMMAND_MIGRATE_OVER_SQL', join(root, 'package.json')]]);
     assert.match(warnings[0]!.message, /dist\/data-source\.js/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a script that runs the app\'s own entry is ./app serve ARGS; a runApp app\'s dispatcher already answers it', async () => {
+  const root = await app({ migrate: 'node src/main.ts migrate', seed: 'node seed.js' }, { 'src/main.ts': '', 'seed.js': '', 'migrations/0001_a.sql': 'select 1' });
+  try {
+    const plans = commandsOf({ root, entry: join(root, 'src/main.ts'), commands: { seed: 'seed' } });
+    const migrate = plans.find((p) => p.name === 'migrate')!;
+    assert.deepEqual([migrate.main, migrate.carry, migrate.args], [true, [], ['migrate']]);
+    assert.deepEqual(appCommands(plans, root, false).migrate, { entry: 'src/main.ts', args: ['migrate'], script: 'node src/main.ts migrate', main: true });
+    assert.deepEqual(Object.keys(appCommands(plans, root, true)), ['seed']);
+    assert.deepEqual(commandWarnings(plans, root, join(root, 'migrations')), [], 'its SQL migrations are the app\'s own migrate');
+    assert.deepEqual(commandsOf({ root, entry: join(root, 'src/main.ts'), mode: 'cli' }), [], 'a command-line program passes every argument to the app');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -32,6 +32,8 @@ export interface CommandPlan {
    * directory, by a computed path) and the database drivers the app depends on, which the tool requires by name.
    */
   packages: string[];
+  /** The script runs the app's own entry (`node ENTRY ARGS`): `./app NAME` is `./app serve ARGS`, with nothing else to carry. */
+  main?: boolean;
 }
 
 /** package.json scripts that `./app migrate` runs, the first one present (documented in the README). */
