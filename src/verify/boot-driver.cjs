@@ -32,8 +32,8 @@ function start(command) {
 /** 127.0.0.1:PORT inside this namespace → the unix socket whose other end reaches the named server. */
 function listenForwards() {
   return Promise.all((plan.forwards || []).map((forward) => new Promise((resolve, reject) => {
-    const server = net.createServer((client) => {
-      const upstream = net.createConnection(forward.socket);
+    const server = net.createServer({ allowHalfOpen: true }, (client) => {
+      const upstream = net.createConnection({ path: forward.socket, allowHalfOpen: true });
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
       client.pipe(upstream).pipe(client);

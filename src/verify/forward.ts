@@ -39,7 +39,7 @@ export function forwardTargets(env: Record<string, string>): { targets: ForwardT
     }
   }
   // Two variables naming one server share its forward.
-  const unique = [...new Map(targets.map((t) => [`${t.host}:${t.port}`, t])).values()];
+  const unique = targets.filter((t, i) => targets.findIndex((o) => o.host === t.host && o.port === t.port) === i);
   return { targets: unique, env: inside };
 }
 
@@ -66,8 +66,9 @@ export async function startForwarders(targets: ForwardTarget[]): Promise<Forward
   for (const [i, target] of targets.entries()) {
     const socket = join(dir, `${i}.sock`);
     const name = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-    const server = createServer((client) => {
-      const upstream = createConnection({ host: target.host, port: target.port });
+    // Half-open both ways: a client that ends its side still gets the server's answer.
+    const server = createServer({ allowHalfOpen: true }, (client) => {
+      const upstream = createConnection({ host: target.host, port: target.port, allowHalfOpen: true });
       for (const s of [client, upstream]) sockets.add(s);
       upstream.on('error', (error) => { if (!failed.includes(`${name}: ${error.message}`)) failed.push(`${name}: ${error.message}`); client.destroy(); });
       client.on('error', () => upstream.destroy());
