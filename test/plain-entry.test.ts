@@ -193,6 +193,14 @@ describe('the smoke run boots the service inside the image rootfs', { skip: proc
     assert.match(withEnv.all ?? '', /served HTTP 200/);
   });
 
+  test('a stop that ends in 143 from the app\'s own SIGTERM handler (as Next.js standalone) is clean; another code is not', async () => {
+    const dir = await built('stop-code', []);
+    dirs.push(dir);
+    const other = await runSeabuild(['build', '--verify-env', 'STOP_CODE=1'], { cwd: dir });
+    assert.equal(other.exitCode, 1);
+    assert.match(other.stderr, /the service exited 1 after SIGTERM \(a clean stop exits 0 or 143\)/);
+  });
+
   test('an app that never listens: did not answer within the time, with its output', async () => {
     const { dir, result } = await failingBuild('never-listens', ['--verify-timeout-ms', '2000']);
     assert.equal(result.exitCode, 1);

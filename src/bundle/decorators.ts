@@ -3,10 +3,12 @@
 // emits none, so Nest fails at run time ("Nest can't resolve dependencies of the ItemsService").
 // The app's files that declare decorators under such a tsconfig are compiled by the app's own
 // `typescript` (transpileModule, the way ts-node's transpile-only mode and Nest's own tooling do),
-// to ES modules that esbuild then bundles as JavaScript; every other file stays esbuild's.
+// or by SWC when that typescript has no compiler API (TypeScript 7) or is not installed
+// (swc-decorators.ts), to ES modules that esbuild then bundles as JavaScript; every other file stays esbuild's.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { compileWithSwc, readDecoratorOptions, swcVersion, type DecoratorOptions } from './swc-decorators.ts';
 
 /** What was compiled and with what, for the build's output. */
 export interface CompiledFiles {
@@ -20,15 +22,6 @@ export interface DecoratorCompiler {
   compile(file: string, source: string): string | undefined;
 }
 
-/** Thrown when decorator metadata is needed but the app has no compiler that emits it. */
-export class NoDecoratorCompilerError extends Error {
-  readonly tsconfig: string;
-  constructor(tsconfig: string) {
-    super(`${tsconfig} sets emitDecoratorMetadata, which esbuild does not emit, and the app has no typescript package to compile those files`);
-    this.tsconfig = tsconfig;
-  }
-}
-
 type Ts = typeof import('typescript');
 
 const typescriptFile = /\.(c|m)?tsx?$/;
@@ -38,27 +31,31 @@ const decorator = /(^|[\s(,])@[A-Za-z_$][\w$.]*\s*[(\n\r]/m;
 /** A compiler for the TypeScript files of the app at `appRoot`, recording into `record`. */
 export function createDecoratorCompiler(appRoot: string, record: CompiledFiles): DecoratorCompiler {
   const options = new Map<string, Record<string, unknown> | undefined>();
-  let ts: Ts | undefined;
-  const loadTs = (tsconfig: string): Ts => {
-    if (ts) return ts;
-    try {
-      ts = createRequire(join(appRoot, 'package.json'))('typescript') as Ts;
-    } catch {
-      throw new NoDecoratorCompilerError(tsconfig);
-    }
-    record.compiler = `typescript ${ts.version} (the app's)`;
+  // The app's own typescript when it has the JavaScript compiler API (up to 6.x), else SWC (swc-decorators.ts).
+  let ts: Ts | null | undefined;
+  const appTypescript = (): Ts | null => {
+    if (ts !== undefined) return ts;
+    let found: Partial<Ts> | undefined;
+    try { found = createRequire(join(appRoot, 'package.json'))('typescript') as Partial<Ts>; } catch { /* none installed: SWC */ }
+    ts = typeof found?.transpileModule === 'function' ? found as Ts : null;
+    record.compiler = ts ? `typescript ${ts.version} (the app's)`
+      : `${swcVersion()} (${found?.version ? `the app's typescript ${found.version} has no JavaScript compiler API` : 'the app has no typescript package'})`;
     return ts;
   };
   const optionsFor = (tsconfig: string): Record<string, unknown> | undefined => {
     if (options.has(tsconfig)) return options.get(tsconfig);
     let found: Record<string, unknown> | undefined;
     // Only the JSON matters to decide; `extends` is followed by the compiler itself.
-    const text = readTsconfigFlags(tsconfig);
-    if (text.emitDecoratorMetadata) {
-      const compiler = loadTs(tsconfig);
-      const read = compiler.readConfigFile(tsconfig, compiler.sys.readFile);
-      const parsed = compiler.parseJsonConfigFileContent(read.config ?? {}, compiler.sys, dirname(tsconfig));
-      if (parsed.options.emitDecoratorMetadata && parsed.options.experimentalDecorators) found = parsed.options as Record<string, unknown>;
+    if (readTsconfigFlags(tsconfig).emitDecoratorMetadata) {
+      const compiler = appTypescript();
+      if (compiler) {
+        const read = compiler.readConfigFile(tsconfig, compiler.sys.readFile);
+        const parsed = compiler.parseJsonConfigFileContent(read.config ?? {}, compiler.sys, dirname(tsconfig));
+        if (parsed.options.emitDecoratorMetadata && parsed.options.experimentalDecorators) found = parsed.options as Record<string, unknown>;
+      } else {
+        const parsed = readDecoratorOptions(tsconfig);
+        if (parsed.emitDecoratorMetadata && parsed.experimentalDecorators) found = parsed as Record<string, unknown>;
+      }
     }
     options.set(tsconfig, found);
     return found;
@@ -69,7 +66,9 @@ export function createDecoratorCompiler(appRoot: string, record: CompiledFiles):
       const tsconfig = nearestTsconfig(dirname(file), appRoot);
       const compilerOptions = tsconfig && optionsFor(tsconfig);
       if (!compilerOptions) return undefined;
-      const compiler = loadTs(tsconfig);
+      record.files.push(relative(appRoot, file));
+      const compiler = appTypescript();
+      if (!compiler) return compileWithSwc(file, source, compilerOptions as DecoratorOptions);
       const output = compiler.transpileModule(source, {
         fileName: file,
         compilerOptions: {
@@ -80,7 +79,6 @@ export function createDecoratorCompiler(appRoot: string, record: CompiledFiles):
           verbatimModuleSyntax: false,
         },
       });
-      record.files.push(relative(appRoot, file));
       return output.outputText;
     },
   };

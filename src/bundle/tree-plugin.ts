@@ -15,7 +15,7 @@ import { findShellOuts } from './shell-outs.ts';
 import { packageDirOf, treePathOf } from './tree-paths.ts';
 import { runtimeDir } from './plugins.ts';
 import { missingPackagesPlugin, type MissingPackage } from './missing-packages.ts';
-import { createDecoratorCompiler, NoDecoratorCompilerError, type CompiledFiles } from './decorators.ts';
+import { createDecoratorCompiler, type CompiledFiles } from './decorators.ts';
 
 /** What the plugin learned about the modules it saw. */
 export interface TreeScan {
@@ -75,8 +75,8 @@ export function treePlugin(appRoot: string, scan: TreeScan, entry?: string | str
         try {
           compiled = decorators.compile(args.path, source);
         } catch (error) {
-          if (!(error instanceof NoDecoratorCompilerError)) throw error;
-          return { errors: [{ text: error.message, location: { file: error.tsconfig }, notes: [{ text: 'install the app\'s compiler (npm install -D typescript): seabuild compiles the files with decorators with it' }] }] };
+          // A message naming the file, not the plugin's stack (a broken tsconfig, code SWC cannot parse).
+          return { errors: [{ text: `compiling ${rel} for its decorator metadata failed: ${(error as Error).message}`, location: { file: args.path }, notes: [{ text: 'check the file and its tsconfig.json; the same file must compile with the app\'s own tsc' }] }] };
         }
         const lexed = lexSource(compiled ?? source);
         const pkg = packageOf(rel);

@@ -72,8 +72,17 @@ export async function bootService(plan: BootPlan): Promise<BootResult> {
       cause: result,
     });
   }
-  if (report.phase === 'stopped' && report.code === 0) return { status: report.status!, answeredMs: report.answeredMs!, stopMs: report.stopMs! };
+  if (report.phase === 'stopped' && stoppedCleanly(report)) return { status: report.status!, answeredMs: report.answeredMs!, stopMs: report.stopMs! };
   throw unreachableServer(plan, report, forwarders.failures(), result) ?? bootError(plan, report, result);
+}
+
+/**
+ * A stop by SIGTERM ends in 0, in 143 (128 + SIGTERM, what Next.js's standalone server exits with
+ * from its own handler, on purpose) or in death by SIGTERM (a handler that re-raises it, as
+ * signal-exit does): Docker and Kubernetes count all three as the normal end of a stop.
+ */
+function stoppedCleanly(report: DriverReport): boolean {
+  return report.code === 0 || report.code === 143 || report.signal === 'SIGTERM';
 }
 
 function bootError(plan: BootPlan, report: DriverReport, cause: unknown): SeabuildError {
@@ -93,6 +102,6 @@ function bootError(plan: BootPlan, report: DriverReport, cause: unknown): Seabui
         ? [`the service did not answer HTTP on port ${plan.port} within ${seconds}`, `make it listen on process.env.PORT; a slow start can have more time with verify.timeoutMs; ${outsideState}`]
         : report.phase === 'did-not-stop'
           ? [`the service did not exit within ${(plan.stopTimeoutMs / 1000).toFixed(0)} s of SIGTERM`, 'let it exit on SIGTERM: without a handler of its own the runtime drains its HTTP servers and exits 0']
-          : [`the service ${how} after SIGTERM (a clean stop exits 0)`, 'exit 0 from the app\'s SIGTERM handler, or install none and let the runtime drain its HTTP servers'];
+          : [`the service ${how} after SIGTERM (a clean stop exits 0 or 143)`, 'exit 0 (or 143) from the app\'s SIGTERM handler, or install none and let the runtime drain its HTTP servers'];
   return new SeabuildError({ code: 'VERIFY_BOOT_FAILED', message: `smoke run: ${message}${shown}`, file: plan.subject, fix, cause });
 }

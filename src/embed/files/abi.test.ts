@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SeabuildError } from '../../errors.ts';
-import { alignAddonAbi, nodeGypEnv } from './abi.ts';
+import { alignAddonAbi, findNpmNodeGyp, nodeGypEnv } from './abi.ts';
 import { finishPackageFiles } from './finish.ts';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} } as never;
@@ -48,4 +48,18 @@ test('N-API addons and addons for the target ABI are kept as they are', async ()
 test("node-gyp's environment: npm's settings that choose another target are replaced by the target's headers", () => {
   const env = nodeGypEnv({ PATH: '/bin', npm_config_nodedir: '/usr', NPM_CONFIG_TARGET: '20.20.2', npm_package_config_node_gyp_nodedir: '/old', npm_config_python: '/usr/bin/python3', NODE_OPTIONS: '--inspect' }, '/target');
   assert.deepEqual(env, { PATH: '/bin', npm_config_python: '/usr/bin/python3', NODE_OPTIONS: '', npm_config_nodedir: '/target' });
+});
+
+test("npm's node-gyp is found from the npm on PATH when node is the `node` npm package's binary (whose prefix has no npm)", async () => {
+  const bin = mkdtempSync(join(tmpdir(), 'seabuild-npm-path-'));
+  try {
+    // What npm scripts put first on PATH: node_modules/.bin with the `node` package's node, and no npm there.
+    const nodeBin = join(process.cwd(), 'node_modules/.bin');
+    const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+    const expected = join(dirname(dirname(realpathSync(npm))), 'node_modules/node-gyp/bin/node-gyp.js');
+    assert.equal(await findNpmNodeGyp({ PATH: `${nodeBin}${delimiter}${bin}${delimiter}${dirname(npm)}` }), expected);
+    assert.equal(await findNpmNodeGyp({ PATH: bin, npm_execpath: realpathSync(npm) }), expected);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 });

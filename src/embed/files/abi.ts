@@ -9,7 +9,7 @@
 // that cannot load it exists.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { SeabuildError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -102,11 +102,34 @@ export function nodeGypEnv(env: NodeJS.ProcessEnv, nodedir: string): Record<stri
   return { ...Object.fromEntries(kept), NODE_OPTIONS: '', npm_config_nodedir: nodedir };
 }
 
-/** npm's node-gyp (npm ships it), else one installed in the app. */
+/** The app's own node-gyp, else the one npm ships (findNpmNodeGyp). */
 async function findNodeGyp(root: string): Promise<string | undefined> {
   const local = join(root, 'node_modules/node-gyp/bin/node-gyp.js');
-  if (existsSync(local)) return local;
-  const globalRoot = await execa('npm', ['root', '-g'], { reject: false });
+  return existsSync(local) ? local : findNpmNodeGyp(process.env);
+}
+
+/**
+ * npm's own node-gyp, found from npm's install rather than from `npm root -g`: that answers from the
+ * prefix of the node that runs npm, and seabuild runs on the `node` npm package's binary (first on
+ * PATH under npm scripts), whose prefix holds no npm. Tried in order: the npm running this build
+ * (`npm_execpath`), each `npm` on PATH (through its symlink to npm-cli.js), then `npm root -g`.
+ */
+export async function findNpmNodeGyp(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const cliPaths = [env.npm_execpath, ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'npm'))];
+  for (const cli of cliPaths) {
+    const gyp = cli ? nodeGypBesideNpm(cli) : undefined;
+    if (gyp) return gyp;
+  }
+  const globalRoot = await execa('npm', ['root', '-g'], { reject: false, env, extendEnv: false });
   const bundled = join(globalRoot.stdout.trim(), 'npm/node_modules/node-gyp/bin/node-gyp.js');
   return globalRoot.exitCode === 0 && existsSync(bundled) ? bundled : undefined;
+}
+
+/** `<npm>/node_modules/node-gyp/bin/node-gyp.js` for npm's `bin/npm-cli.js` (or a link to it). */
+function nodeGypBesideNpm(cli: string): string | undefined {
+  let real: string;
+  try { real = realpathSync(cli); } catch { return undefined; }
+  if (basename(real) !== 'npm-cli.js') return undefined;
+  const gyp = join(dirname(dirname(real)), 'node_modules/node-gyp/bin/node-gyp.js');
+  return existsSync(gyp) ? gyp : undefined;
 }
