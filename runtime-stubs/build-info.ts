@@ -30,6 +30,22 @@ export interface BuildInfo {
   healthcheckPath?: string;
   /** SEA asset key of the bundle's source map, when the build embedded one: stack traces name the app's files. */
   sourceMapKey?: string;
+  /** The app's own commands (package.json scripts): `./app NAME ARGS` runs `entry` with the script's args, then ARGS. */
+  commands?: Record<string, AppCommand>;
+}
+
+/** One command of the app: a script of the tree run as the main module. */
+export interface AppCommand {
+  /** Tree path of the script (bundled on its own), e.g. `node_modules/knex/bin/cli.js`. */
+  entry: string;
+  /** The script's own arguments, before the user's. */
+  args: string[];
+  /** The script as written in package.json, for `help`. */
+  script: string;
+  /** An ES module run by Node's loader as it is (a bin with top-level await), not a bundled CommonJS script. */
+  esm?: true;
+  /** `entry` is the app's own entry (`node ENTRY ARGS`): it runs as `./app serve ARGS` does. */
+  main?: true;
 }
 
 /** Reads bytes of an embedded file by key. */

@@ -54,7 +54,9 @@ export function printHelp(info: BuildInfo, hasMigrations: boolean, out: (s: stri
     ...(app ? { selftest: 'run the app\'s self-test (the build runs it inside the image)' } : {}),
     help: 'this text',
   };
-  const commands = { ...builtins, ...Object.fromEntries(Object.entries(app?.commands ?? {}).map(([name, c]) => [name, c.description])) };
+  // The app's scripts (package.json) come first at run time: a migrate script replaces the SQL migrator.
+  const scripts = Object.fromEntries(Object.entries(info.commands ?? {}).map(([name, c]) => [name, `the app's script: ${c.script} (ARGS follow)`]));
+  const commands = { ...builtins, ...Object.fromEntries(Object.entries(app?.commands ?? {}).map(([name, c]) => [name, c.description])), ...scripts };
   out(`Usage: ${info.name} ${app ? '[command] [args]' : '[serve] [app arguments] | COMMAND'}\n\nCommands:`);
   out(table(Object.entries(commands).map(([name, description]) => [name, description])));
   out('\nEnvironment:');

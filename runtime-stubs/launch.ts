@@ -3,7 +3,7 @@
 // the app is loaded, and loads the app only for what needs it. Everything past the decision is
 // imported lazily: every byte and millisecond here ships in every start.
 import { getAsset, isSea } from 'node:sea';
-import { buildInfoKey, type BuildInfo } from './build-info.ts';
+import { buildInfoKey, type AppCommand, type BuildInfo } from './build-info.ts';
 import { mapStackTraces } from './source-maps.ts';
 
 /** What the generated launcher module passes: the app's entry, required only when it must run. */
@@ -33,7 +33,7 @@ export function launch(input: LaunchInput): void {
   const defaults = defaultArguments(info);
   const given = process.argv.slice(2);
   const args = given.length === 0 ? defaults : given;
-  const entryPath = prepareMain(info);
+  const entryPath = prepareMain(info.entry ?? 'index.js');
   if (command !== undefined) {
     finish(import('./builtins.ts').then((m) => m.runBuiltin(info, command.split(/\s+/).filter(Boolean), input.loadEntry)));
     return;
@@ -43,6 +43,16 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const [first, ...rest] = args;
+  // The app's own commands (package.json scripts) come before the runtime's: its migrate is the app's tool.
+  const appCommand = first === undefined ? undefined : info.commands?.[first];
+  if (appCommand?.main) {
+    runEntry(info, input, entryPath, [...appCommand.args, ...rest]);
+    return;
+  }
+  if (appCommand) {
+    runAppCommand(appCommand, rest);
+    return;
+  }
   if (info.runApp && first !== undefined && appFreeCommands.has(first)) {
     // What these print comes from the build info alone (the dispatcher answers them before the app's
     // own commands): the app, with all its packages, is not loaded for them.
@@ -76,13 +86,23 @@ function runEntry(info: BuildInfo, input: LaunchInput, entryPath: string, args: 
   input.loadEntry();
 }
 
+/** `./app NAME ARGS`: the command's script as the main module, as `npm run NAME -- ARGS` runs it (runtime-stubs/app-command.ts). */
+function runAppCommand(command: AppCommand, args: string[]): void {
+  const path = prepareMain(command.entry);
+  (require('./app-command.js') as typeof import('./app-command.ts')).enterPackageFolder();
+  process.argv.splice(1, process.argv.length - 1, path, ...command.args, ...args);
+  const runtime = (globalThis as any).__seabuild;
+  if (command.esm) runtime.import('', runtime.url(command.entry));
+  else runtime.runMain(path);
+}
+
 /**
  * The entry's path in the tree, and `__seabuild.setMain`, which the entry (a CommonJS module) calls
  * first (src/bundle/rewrite.ts): its module object becomes require.main, as under `node ENTRY`.
  */
-function prepareMain(info: BuildInfo): string {
+function prepareMain(entry: string): string {
   const runtime = (globalThis as any).__seabuild;
-  const entryPath: string = runtime.dir(info.entry ?? 'index.js');
+  const entryPath: string = runtime.dir(entry);
   runtime.setMain = (module: any) => {
     const Module = process.getBuiltinModule('node:module') as any;
     const dir = entryPath.slice(0, entryPath.lastIndexOf('/')) || '/';

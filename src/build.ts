@@ -158,7 +158,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const smoke = imageConfig && laidOut
         ? await verifyImage({
           settings: config.verify, rootfs: laidOut.rootfs, appPath: imageConfig.image.appPath, split: laidOut.split, subject: imageTree!.executable.path,
-          mode: config.mode, port: config.port, imageEnv: laidOut.runtime.env ?? {}, ...(laidOut.runtime.user ? { imageUser: laidOut.runtime.user } : {}), runApp: bundled.launch.runApp,
+          mode: config.mode, port: config.port, imageEnv: laidOut.runtime.env ?? {}, ...(laidOut.runtime.user ? { imageUser: laidOut.runtime.user } : {}), runApp: bundled.launch.runApp, migrateCommand: 'migrate' in (bundled.launch.commands ?? {}),
           ...(target.host ? {} : { target: { platform: target.platform, ...(target.emulator ? { emulator: target.emulator } : {}) } }),
           workDir: platformDir, logger, timings,
         })

@@ -74,6 +74,8 @@ export interface ResolvedConfig {
   sbom: SbomFormat[];
   /** Where to write the pushed references (`--image-refs`). */
   imageRefs?: string;
+  /** The app's own commands (`commands`): name → package.json script name or command line; planned by src/commands. */
+  commands: Record<string, string>;
 }
 
 export interface ResolveInput {
@@ -234,6 +236,7 @@ function completeConfig(root: string, pkg: Record<string, any>, pkgPath: string,
     sbom: sbomFormats(o.sbom, configFiles.at(-1) ?? pkgPath),
     ...(o.load !== undefined ? { load: loadEngine(o.load, image !== undefined, configFiles.at(-1) ?? pkgPath) } : {}),
     ...(o.imageRefs ? { imageRefs: resolve(root, o.imageRefs) } : {}),
+    commands: o.commands ?? {},
     cacheDir: env.SEABUILD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/tmp', '.cache'), 'seabuild'),
     sourceDateEpoch,
     ...(commit ? { commit } : {}),

@@ -105,6 +105,12 @@ export interface SeabuildOptions {
   sbom?: string;
   /** After --push, write the pushed `registry/name@sha256:…` here, for the next step of a release script. */
   imageRefs?: string;
+  /**
+   * The app's own commands of the executable: name → a package.json script name or a command line
+   * (`node FILE ARGS`, `BIN ARGS`). `./app NAME ARGS` runs it as `npm run SCRIPT -- ARGS` would.
+   * Default: `migrate` is the first of the scripts migrate, db:migrate, migrate:deploy, migration:run.
+   */
+  commands?: Record<string, string>;
 }
 
 /** Typed identity for `seabuild.config.ts`: `export default defineConfig({ … })`. */
@@ -147,6 +153,7 @@ export const optionTable: Record<string, { type: OptionType; flag: string; help:
   insecureRegistry: { type: 'boolean', flag: 'insecure-registry', help: 'use plain HTTP for --push (a local registry)' },
   sbom: { type: 'string', flag: 'sbom', help: 'SBOMs to write and attach: spdx,cyclonedx (default), spdx, cyclonedx or none' },
   imageRefs: { type: 'string', flag: 'image-refs', help: 'after --push, write the pushed name@sha256:… to this file' },
+  commands: { type: 'record', flag: 'command', help: 'NAME=SCRIPT: ./app NAME runs this package.json script or command line (node FILE ARGS | BIN ARGS) (repeatable; default: migrate from scripts.migrate)' },
   'image.name': { type: 'string', flag: 'image-name', help: 'image repository (default: package name)' },
   'image.tag': { type: 'string', flag: 'image-tag', help: 'image tag (default: package version)' },
   'image.appPath': { type: 'string', flag: 'app-path', help: 'path of the executable in the image (default: /app)' },

@@ -24,6 +24,7 @@ import { bundleTreeMode } from './tree-mode.ts';
 import { launcherBuildOptions } from './build-options.ts';
 import { argumentFiles, outputFolderOf } from '../trace-files/index.ts';
 import { finishSourceMap } from './source-map.ts';
+import { appCommands, commandReferences, commandsOf, commandWarnings } from '../commands/index.ts';
 
 export type { BundledEntry } from './entries.ts';
 export type { FileReference } from './references.ts';
@@ -46,6 +47,10 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   }
   const outfile = join(workDir, 'bundle.cjs');
   const scan = createTreeScan();
+  // The app's commands (./app migrate): their scripts are bundled on their own, their data carried.
+  const commands = commandsOf(config);
+  scan.references.push(...commandReferences(commands, config.root));
+  scan.warnings.push(...commandWarnings(commands, config.root, config.migrationsDir));
   const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
   const banner = `${await vfsBanner()}\n${importMetaBanner}`;
   const options: BuildOptions = {
@@ -62,7 +67,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     banner: { js: banner },
     // Modules of the app and its packages get their own values (src/bundle/rewrite.ts); the banner's are the fallback.
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
-    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, config.entry)],
+    plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, [config.entry, ...commands.flatMap((c) => (c.bin ? [] : [c.file]))])],
   };
   let metafile: Metafile;
   let entries: BundledEntry[];
@@ -85,6 +90,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   }
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
   const sourceMap = config.sourceMaps ? await finishSourceMap(`${outfile}.map`, config.root) : undefined;
+  const runApp = usesRunApp(metafile, config.root);
   return {
     path: outfile,
     sizeBytes: bytes.length,
@@ -95,8 +101,11 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     launcherInput: launcherSpecifier,
     bannerBytes: Buffer.byteLength(banner) + 1,
     warnings: [...warnings.map((m) => toWarning(config, m)), ...scan.warnings],
-    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled },
-    launch: { entry: entryTreePath, runApp: usesRunApp(metafile, config.root), ...(config.args ? { args: config.args } : {}), ...(sourceMap ? { sourceMap } : {}) },
+    tree: { references: scan.references, addons: scan.addons, entries, packageData: scan.packageData, missingPackages: scan.missing, compiled: scan.compiled, commandPackages: [...new Set(commands.flatMap((c) => c.packages))].sort() },
+    launch: {
+      entry: entryTreePath, runApp, commands: appCommands(commands, config.root, runApp),
+      ...(config.args ? { args: config.args } : {}), ...(sourceMap ? { sourceMap } : {}),
+    },
   };
 }
 

@@ -50,7 +50,9 @@ export function createTreeScan(): TreeScan {
 const loaders: Record<string, Loader> = { ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', jsx: 'jsx' };
 
 /** Rewrites and scans the modules of the app at `appRoot`, recording into `scan`. */
-export function treePlugin(appRoot: string, scan: TreeScan, entry?: string): Plugin {
+export function treePlugin(appRoot: string, scan: TreeScan, entry?: string | string[]): Plugin {
+  // The app's entry and its commands' scripts (src/commands) become require.main when they run.
+  const mains = new Set([entry ?? []].flat());
   return {
     name: 'seabuild-tree',
     setup(build) {
@@ -83,7 +85,7 @@ export function treePlugin(appRoot: string, scan: TreeScan, entry?: string): Plu
         scan.warnings.push(...findShellOuts(lexed, args.path, pkg === 'the app' ? undefined : pkg));
         const location = pkg === 'the app' ? null : ownLocation.exec(lexed.masked);
         if (location && !scan.packageData.some((p) => p.dir === dir)) scan.packageData.push({ dir, from: args.path, line: lexed.lineOf(location.index) });
-        const contents = rewriteModule(lexed, rel, { entry: args.path === entry }) ?? compiled;
+        const contents = rewriteModule(lexed, rel, { entry: mains.has(args.path) }) ?? compiled;
         if (contents === undefined) return undefined;
         return { contents, loader: compiled !== undefined ? 'js' : (loaders[args.path.slice(args.path.lastIndexOf('.') + 1)] ?? 'js'), resolveDir: dirname(args.path) };
       });

@@ -8,9 +8,10 @@ import type { PackageDataReference } from './tree-plugin.ts';
 import type { MissingPackage } from './missing-packages.ts';
 import type { CompiledFiles } from './decorators.ts';
 import type { TracedFiles } from '../trace-files/index.ts';
+import type { AppCommand } from '../../runtime-stubs/build-info.ts';
 
 /** The slice of the config the bundle stage reads. */
-export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'mode' | 'sourceMaps'>>;
+export type BundleSettings = Pick<ResolvedConfig, 'entry' | 'external' | 'migrationsDir' | 'minify' | 'root'> & Partial<Pick<ResolvedConfig, 'bundle' | 'args' | 'commands' | 'mode' | 'sourceMaps'>>;
 
 /** The bundled program and what went into it. */
 export interface Bundle {
@@ -41,6 +42,8 @@ export interface BundleLaunch {
   runApp: boolean;
   /** The bundle's source map (app-relative sources), embedded for stack traces; absent with sourceMaps false. */
   sourceMap?: string;
+  /** The app's own commands from package.json scripts (src/commands); bundle mode only. */
+  commands?: Record<string, AppCommand>;
   /** Default arguments (config `args`); `seabuild:tree/<path>` for one naming a file of the tree. */
   args?: string[];
 }
@@ -59,6 +62,8 @@ export interface BundleTree {
   missingPackages: MissingPackage[];
   /** App files compiled by the app's TypeScript for their decorator metadata. */
   compiled: CompiledFiles;
+  /** Packages the app's commands need whole (src/commands): a bin's package, the database drivers. */
+  commandPackages?: string[];
   /** Tree mode (src/bundle/tree-mode.ts): every file `node ENTRY` opens, found by the tracer; the app is not bundled. */
   traced?: TracedFiles;
 }

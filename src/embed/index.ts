@@ -41,6 +41,8 @@ export interface LaunchInfo {
   args?: string[];
   /** The bundle's source map, embedded for the runtime's stack traces (runtime-stubs/source-maps.ts). */
   sourceMap?: string;
+  /** The app's own commands (package.json scripts). */
+  commands?: BuildInfo['commands'];
 }
 
 /** Collects assets and migrations and writes the build info, all under `workDir`; `tree` adds the package files. */
@@ -62,6 +64,7 @@ export async function embed(config: EmbedSettings, workDir: string, tree?: { fil
     defaultPort: config.port,
     mode: config.mode,
     ...(launch ? { runApp: launch.runApp, entry: launch.entry, ...(launch.args ? { args: launch.args } : {}) } : {}),
+    ...(launch?.commands && Object.keys(launch.commands).length > 0 ? { commands: launch.commands } : {}),
     ...(config.healthcheckPath ? { healthcheckPath: config.healthcheckPath } : {}),
     ...(launch?.sourceMap ? { sourceMapKey } : {}),
   };

@@ -4,6 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { SeabuildError } from '../errors.ts';
+import { startForwarders, type ForwardTarget } from './forward.ts';
+import { unreachableServer } from './unreachable.ts';
 
 /** How the service is booted. */
 export interface BootPlan {
@@ -21,6 +23,10 @@ export interface BootPlan {
   /** How long the service may take to exit after SIGTERM. */
   stopTimeoutMs: number;
   subject: string;
+  /** Servers named in `env` (forward.ts): reachable from inside the namespace at 127.0.0.1:PORT. */
+  forwards?: ForwardTarget[];
+  /** A command run to completion before the service (the app's `migrate`, against the forwarded database). */
+  before?: string[];
 }
 
 /** What the boot proved. */
@@ -31,8 +37,8 @@ export interface BootResult {
   stopMs: number;
 }
 
-interface DriverReport {
-  phase: 'exited-early' | 'no-answer' | 'unhealthy' | 'did-not-stop' | 'stopped';
+export interface DriverReport {
+  phase: 'before-failed' | 'exited-early' | 'no-answer' | 'unhealthy' | 'did-not-stop' | 'stopped';
   /** no-answer: the service listened on other ports only, noticed this many ms after the start. */
   otherPortMs?: number;
   /** unhealthy: the healthcheck's exit code and what it said. */
@@ -44,6 +50,8 @@ interface DriverReport {
   answeredMs?: number;
   stopMs?: number;
   listening?: number[];
+  /** Database ports on 127.0.0.1 the service connected to, none of them forwarded (boot-driver.cjs). */
+  trapped?: number[];
   output: string;
 }
 
@@ -54,10 +62,14 @@ const OTHER_PORT_GRACE_MS = 2000;
 
 /** Boots, probes and stops the service; throws VERIFY_BOOT_FAILED saying what went wrong. */
 export async function bootService(plan: BootPlan): Promise<BootResult> {
-  const driverPlan = JSON.stringify({ command: plan.command, healthcheck: plan.healthcheck, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs, otherPortGraceMs: OTHER_PORT_GRACE_MS });
-  const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
-    reject: false, all: true, extendEnv: false, env: {}, timeout: plan.timeoutMs + plan.stopTimeoutMs + 30_000,
+  const forwarders = await startForwarders(plan.forwards ?? []);
+  const driverPlan = JSON.stringify({
+    command: plan.command, healthcheck: plan.healthcheck, env: plan.env, port: plan.port, timeoutMs: plan.timeoutMs, stopTimeoutMs: plan.stopTimeoutMs,
+    otherPortGraceMs: OTHER_PORT_GRACE_MS, forwards: forwarders.inside, ...(plan.before ? { before: plan.before } : {}),
   });
+  const result = await execa(plan.namespace[0]!, [...plan.namespace.slice(1), '/bin/sh', '-c', `"$0" link set lo up && exec "$@"`, plan.ip, process.execPath, driver, driverPlan], {
+    reject: false, all: true, extendEnv: false, env: {}, timeout: (plan.before ? 2 : 1) * plan.timeoutMs + plan.stopTimeoutMs + 30_000,
+  }).finally(() => forwarders.stop());
   let report: DriverReport | undefined;
   try { report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? ''); } catch { /* below */ }
   if (!report) {
@@ -70,7 +82,7 @@ export async function bootService(plan: BootPlan): Promise<BootResult> {
     });
   }
   if (report.phase === 'stopped' && stoppedCleanly(report)) return { status: report.status!, answeredMs: report.answeredMs!, stopMs: report.stopMs! };
-  throw bootError(plan, report, result);
+  throw unreachableServer(plan, report, forwarders.failures(), result) ?? bootError(plan, report, result);
 }
 
 /**
@@ -89,7 +101,9 @@ function bootError(plan: BootPlan, report: DriverReport, cause: unknown): Seabui
   const outsideState = 'if it needs outside state to start (a database), give the smoke run what it needs with verify.env (--verify-env KEY=VALUE), or skip the boot with --no-verify-boot';
   const seconds = `${(plan.timeoutMs / 1000).toFixed(0)} s`;
   const other = report.listening?.filter((port) => port !== plan.port) ?? [];
-  const [message, fix] = report.phase === 'exited-early'
+  const [message, fix] = report.phase === 'before-failed'
+    ? [`the app's migrate command ${how} before the service was started`, 'run ./app migrate against the database of verify.env by hand to see why (the smoke run migrates that database before it boots the service), or skip the boot with --no-verify-boot']
+    : report.phase === 'exited-early'
     ? [`the service ${how} before it answered HTTP on port ${plan.port}`, outsideState]
     : report.phase === 'no-answer' && other.length > 0
       ? [`the service listens on port ${other.join(', ')}, not on PORT=${plan.port}${report.otherPortMs === undefined ? `, and did not answer there within ${seconds}` : ` (nothing on PORT ${(OTHER_PORT_GRACE_MS / 1000).toFixed(0)} s after it listened there)`}`, `make the app listen on process.env.PORT, or set the config "port" to ${other[0]} (the port the image's PORT and healthcheck use)`]

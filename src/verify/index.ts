@@ -3,6 +3,7 @@
 // before an image exists. Another machine's executable runs under qemu-user, or is skipped with a warning.
 import { basename, join } from 'node:path';
 import type { Warning } from '../errors.ts';
+import { forwardTargets } from './forward.ts';
 import type { Logger } from '../log.ts';
 import { writeRootfsToDir, type Rootfs } from '../rootfs/index.ts';
 import { untimed, type Timings } from '../timings.ts';
@@ -38,6 +39,8 @@ export interface VerifyImageInput {
   imageUser?: string;
   /** The entry calls runApp(): the smoke run also runs its selftest. */
   runApp: boolean;
+  /** The app has its own migrate command (src/commands): run before the boot when verify.env names a database. */
+  migrateCommand?: boolean;
   /** Another machine's build: its platform and the qemu-user found for it (none: the run is skipped). */
   target?: { platform: { name: string; qemu: string; machine: string }; emulator?: string };
   workDir: string;
@@ -69,10 +72,13 @@ export async function verifyImage(input: VerifyImageInput): Promise<SmokeRun> {
   const boot = input.mode === 'service' && settings.boot;
   const emulator = input.target?.emulator;
   const timeoutMs = emulator && !settings.timeoutSet ? settings.timeoutMs * EMULATED_BOOT_FACTOR : settings.timeoutMs;
-  logger.info(`smoke run inside the ${input.target?.platform.name ?? 'image'} rootfs${emulator ? ` (emulated: ${basename(emulator)})` : ''}: ${commands.map((c) => c.split(' ')[0]).join(', ')}${boot ? `, then serve on PORT=${input.port} until SIGTERM` : ''}`);
+  const forwarded = boot ? forwardTargets({ ...input.imageEnv, ...settings.env }).targets : [];
+  const migrate = boot && input.migrateCommand === true && forwarded.length > 0;
+  const reaches = forwarded.length > 0 ? ` (reaching ${forwarded.map((t) => `${t.host}:${t.port}`).join(', ')})` : '';
+  logger.info(`smoke run inside the ${input.target?.platform.name ?? 'image'} rootfs${emulator ? ` (emulated: ${basename(emulator)})` : ''}: ${commands.map((c) => c.split(' ')[0]).join(', ')}${migrate ? ', then migrate' : ''}${boot ? `, then serve on PORT=${input.port} until SIGTERM${reaches}` : ''}`);
   const verification = await timings.time('image: smoke run', () => verifyRootfs({
     rootfsDir, appPath: input.appPath, commands, subject: input.subject, ...(emulator ? { emulator } : {}),
-    ...(boot ? { boot: { env: { ...input.imageEnv, ...settings.env }, args: settings.args, port: input.port, timeoutMs, graceMs: 10_000, ...(input.imageUser ? { user: input.imageUser } : {}) } } : {}),
+    ...(boot ? { boot: { env: { ...input.imageEnv, ...settings.env }, args: settings.args, port: input.port, timeoutMs, graceMs: 10_000, migrate, ...(input.imageUser ? { user: input.imageUser } : {}) } } : {}),
   }));
   return { verification };
 }

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { SeabuildError } from '../errors.ts';
 import { bootService, type BootResult } from './boot.ts';
+import { forwardTargets } from './forward.ts';
 
 /** What the smoke run proved. */
 export interface Verification {
@@ -29,7 +30,7 @@ export interface VerifyInput {
   /** Runtime commands to run, e.g. ['version --json', 'load-addons']. */
   commands: string[];
   /** Boot the service (serve): with the image's environment, on its PORT. */
-  boot?: { env: Record<string, string>; args?: string[]; port: number; timeoutMs: number; graceMs: number; user?: string };
+  boot?: { env: Record<string, string>; args?: string[]; port: number; timeoutMs: number; graceMs: number; user?: string; migrate?: boolean };
   /** Where the rootfs came from, for messages (the archive or the build output). */
   subject: string;
   /**
@@ -64,12 +65,14 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   if (!input.boot) return { rootfsDir: input.rootfsDir, commands, method, ...emulated };
   const { boot } = input;
   // As root the service runs as the image's user, so a write outside /tmp fails here as it will in a container.
-  const service = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, ...run];
-  const command = [...service, ...(boot.args ?? [])];
+  const executable = [...(method === 'chroot' ? [chroot, ...(boot.user ? [`--userspec=${boot.user}`] : [])] : [chroot]), input.rootfsDir, ...run];
   const namespace = method === 'chroot' ? [findTool('unshare'), '--net'] : [findTool('unshare'), '--user', '--map-root-user', '--net'];
+  // A database named in the boot's environment is forwarded in; the app's own migrate command prepares it first.
+  const { targets, env } = forwardTargets(boot.env);
+  const before = boot.migrate && targets.length > 0 ? [...executable, 'migrate'] : undefined;
   const booted = await bootService({
-    command, healthcheck: service, namespace, ip: findTool('ip'), env: { ...boot.env, PORT: String(boot.port) }, port: boot.port,
-    timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject,
+    command: [...executable, ...(boot.args ?? [])], healthcheck: executable, namespace, ip: findTool('ip'), env: { ...env, PORT: String(boot.port) }, port: boot.port,
+    timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject, forwards: targets, ...(before ? { before } : {}),
   });
   return { rootfsDir: input.rootfsDir, commands, boot: booted, method, ...emulated };
 }

@@ -26,7 +26,7 @@ export type TreeSettings = Pick<ResolvedConfig, 'root' | 'include' | 'exclude' |
 /** Collects the tree of `bundled` for the machine of `config.nodeBinary` (or another `platform`'s), logging one line per package. */
 export async function collectTree(config: TreeSettings, bundled: Bundle, logger: Logger, platform?: CollectInput['platform']): Promise<{ files: PackageFiles; warnings: Warning[] }> {
   const machine = platform ? platform.platform.machine : await targetMachine(config.nodeBinary);
-  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: config.external, machine, ...(platform ? { platform } : {}) });
+  const result = await collectPackageFiles({ root: config.root, tree: bundled.tree, metafile: bundled.metafile, include: config.include, exclude: config.exclude, external: [...config.external, ...(bundled.tree.commandPackages ?? [])], machine, ...(platform ? { platform } : {}) });
   const { compiled, missingPackages } = bundled.tree;
   if (compiled.files.length > 0) logger.info(`  compiled ${compiled.files.length} file${compiled.files.length === 1 ? '' : 's'} with ${compiled.compiler} for emitDecoratorMetadata (esbuild emits no decorator metadata): ${compiled.files.slice(0, 3).join(', ')}${compiled.files.length > 3 ? ', …' : ''}`);
   for (const m of [...missingPackages].sort((a, b) => (a.name < b.name ? -1 : 1))) {
