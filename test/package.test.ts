@@ -80,7 +80,7 @@ test('npm pack leaves the checkout as it was and ships only what users run', asy
   assert.equal(await readFile(join(repoRoot, 'package.json'), 'utf8'), manifestBefore, 'postpack puts the checkout manifest back');
   const { stdout } = await execa('tar', ['tzf', tarball]);
   const entries = stdout.split('\n').map((e) => e.replace(/^package\//, ''));
-  const unexpected = entries.filter((e) => !/^(package\.json|README\.md|LICENSE|Dockerfile\.scratch|bin\/seabuild\.js)$/.test(e) && !/^dist\/(src|runtime-stubs)\/.+(\.js|\.d\.ts|\.cjs)$/.test(e));
+  const unexpected = entries.filter((e) => !/^(package\.json|README\.md|LICENSE|Dockerfile\.scratch|bin\/seabuild\.js|docs\/[\w-]+\.md)$/.test(e) && !/^dist\/(src|runtime-stubs)\/.+(\.js|\.d\.ts|\.cjs)$/.test(e));
   assert.deepEqual(unexpected, []);
   assert.deepEqual(entries.filter((e) => /\.test\.|testdata|\/test\//.test(e) || (e.endsWith('.ts') && !e.endsWith('.d.ts'))), []);
   const published = JSON.parse(await readFile(join(app, 'node_modules/seabuild/package.json'), 'utf8'));
