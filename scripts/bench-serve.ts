@@ -113,7 +113,7 @@ async function buildSides(app: string, entry: string, names: string[]): Promise<
   return sides;
 }
 
-/** npm's bun@1.4.4 ships its binary and works offline (shared/ENVIRONMENT.md); installed once, outside the project. */
+/** npm's bun@1.4.4 ships its binary and `bun build --compile` works offline (docs/BENCHMARKS.md, "Serving as fast as node"); installed once, outside the project. */
 async function installBun(): Promise<string> {
   const tools = join(homedir(), '.cache/seabuild/bench-peers/tools');
   const bun = join(tools, 'node_modules/bun/bin/bun.exe');

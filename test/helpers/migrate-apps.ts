@@ -1,6 +1,6 @@
 // The issue-23 apps (test/corpus-migrate): each a real, pinned migration tool with its lockfile,
 // copied to a temp folder and installed with `npm ci` (native addons compiled against the target
-// Node, ENVIRONMENT.md "Native addons compiled by npm ci"). Helpers compare the executable's
+// Node, docs/TESTING.md "Migration tools"). Helpers compare the executable's
 // `./app migrate` and service with `npm run migrate` and `node ENTRY` on databases of their own.
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
