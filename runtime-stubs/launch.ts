@@ -5,6 +5,7 @@
 import { getAsset, isSea } from 'node:sea';
 import { buildInfoKey, type AppCommand, type BuildInfo } from './build-info.ts';
 import { mapStackTraces } from './source-maps.ts';
+import { treeSpecifierPrefix } from './vfs/manifest.ts';
 
 /** What the generated launcher module passes: the app's entry, required only when it must run. */
 export interface LaunchInput {
@@ -120,8 +121,7 @@ function prepareMain(entry: string): string {
 
 /** The build's default arguments (config `args`); a file of the app (`seabuild:tree/<path>`) becomes its path in the tree. */
 function defaultArguments(info: BuildInfo): string[] {
-  const prefix = 'seabuild:tree/';
-  return (info.args ?? []).map((arg) => (arg.startsWith(prefix) ? (globalThis as any).__seabuild.dir(arg.slice(prefix.length)) : arg));
+  return (info.args ?? []).map((arg) => (arg.startsWith(treeSpecifierPrefix) ? (globalThis as any).__seabuild.dir(arg.slice(treeSpecifierPrefix.length)) : arg));
 }
 
 function readBuildInfo(): BuildInfo {
