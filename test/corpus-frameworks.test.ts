@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CorpusRequest } from './corpus/entries.ts';
 import { frameworkEnv, frameworks, type FrameworkEntry } from './corpus-frameworks/entries.ts';
-import { buildApp, configureApp, limit, type CorpusBuild } from './helpers/corpus.ts';
+import { assertBuilt, buildApp, configureApp, limit, type CorpusBuild } from './helpers/corpus.ts';
 import { askAll, dockerLoad, runEnv, startService, waitForHttp, type RecordedAnswer } from './helpers/corpus-run.ts';
 import { requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
 import { node24 } from './helpers/fixture.ts';
@@ -119,10 +119,6 @@ function assertSameAnswers(actual: RecordedAnswer[], expected: RecordedAnswer[],
   if (differing.length === 0) return;
   const first = expected.findIndex((plain, index) => JSON.stringify(actual[index]) !== JSON.stringify(plain));
   assert.deepEqual(actual[first], expected[first], `${differing.length} of ${expected.length} answers differ from node's:\n${differing.join('\n')}\n${context}`);
-}
-
-function assertBuilt(build: CorpusBuild): void {
-  assert.equal(build.exitCode, 0, `seabuild build failed:\n${build.output}`);
 }
 
 async function docker(t: TestContext): Promise<Dockerd | undefined> {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { services, type ServiceEntry } from './corpus/entries.ts';
-import { buildApp, configureApp, executableArgs, installApp, limit, removeApp, type CorpusApp, type CorpusBuild } from './helpers/corpus.ts';
+import { assertBuilt, buildApp, configureApp, executableArgs, installApp, limit, removeApp, type CorpusApp, type CorpusBuild } from './helpers/corpus.ts';
 import { askAll, dockerLoad, firstWebSocketMessage, runCommand, runEnv, startService, waitForHttp, type Ended, type RecordedAnswer } from './helpers/corpus-run.ts';
 import { requireTools, startDockerd, type Dockerd } from './helpers/engines.ts';
 import { node24 } from './helpers/fixture.ts';
@@ -71,10 +71,6 @@ async function serveAndAsk(command: string, args: string[], app: CorpusApp, entr
   const service = await startService(command, args, { cwd: app.dir, env, port });
   const answers = await ask(port, entry).finally(() => service.terminate());
   return { answers, ended: await service.terminate() };
-}
-
-function assertBuilt(build: CorpusBuild): void {
-  assert.equal(build.exitCode, 0, `seabuild build failed:\n${build.output}`);
 }
 
 async function docker(t: TestContext): Promise<Dockerd | undefined> {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { node24, repoRoot, seabuildBin } from './fixture.ts';
 
@@ -64,6 +65,11 @@ export interface CorpusBuild {
   output: string;
   executable: string;
   archive: string;
+}
+
+/** Fails the test with the build's output when `seabuild build` did not succeed. */
+export function assertBuilt(build: CorpusBuild): void {
+  assert.equal(build.exitCode, 0, `seabuild build failed:\n${build.output}`);
 }
 
 /** `node bin/seabuild.js build --entry ENTRY [EXTRA]` in the app folder; `outDir` relative to it, or absolute. */
