@@ -9,6 +9,7 @@ import { join, posix } from 'node:path';
 import type { BundledEntry } from './entries.ts';
 import { fixGlobLookup } from './glob-require.ts';
 import type { TreeScan } from './tree-plugin.ts';
+import { importMetaResolveHelper } from './import-meta.ts';
 
 /** True when esbuild refused the CommonJS output because of a top-level await. */
 export function isTopLevelAwaitFailure(error: unknown): boolean {
@@ -16,7 +17,7 @@ export function isTopLevelAwaitFailure(error: unknown): boolean {
 }
 
 // In an ES module, the bundled CommonJS code still needs `require` (esbuild's __require asks for it) and the fallbacks of import.meta.
-const esmBanner = 'import { createRequire as __seabuild_createRequire } from "node:module"; var require = globalThis.__seabuild?.require ?? __seabuild_createRequire(import.meta.url); var __seabuild_import_meta_url = import.meta.url, __seabuild_import_meta_dirname = import.meta.dirname, __seabuild_import_meta_filename = import.meta.filename, __seabuild_import_meta_main = false;';
+const esmBanner = 'import { createRequire as __seabuild_createRequire } from "node:module"; var require = globalThis.__seabuild?.require ?? __seabuild_createRequire(import.meta.url); var __seabuild_import_meta_url = import.meta.url, __seabuild_import_meta_dirname = import.meta.dirname, __seabuild_import_meta_filename = import.meta.filename, __seabuild_import_meta_main = false;' + importMetaResolveHelper;
 
 /** Builds the ES module entry and the launcher-only CommonJS bundle; the scan is refilled by these builds. */
 export async function bundleEsmEntry(input: {

@@ -24,6 +24,8 @@ import { bundleTreeMode } from './tree-mode.ts';
 import { launcherBuildOptions } from './build-options.ts';
 import { argumentFiles, outputFolderOf } from '../trace-files/index.ts';
 import { finishSourceMap } from './source-map.ts';
+import { carriedScriptImports } from './carried-scripts.ts';
+import { importMetaResolveHelper } from './import-meta.ts';
 import { appCommands, commandReferences, commandsOf, commandWarnings } from '../commands/index.ts';
 
 export type { BundledEntry } from './entries.ts';
@@ -52,7 +54,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   scan.references.push(...commandReferences(commands, config.root));
   scan.warnings.push(...commandWarnings(commands, config.root, config.migrationsDir));
   const entryTreePath = treePathOf(config.entry, config.root) ?? 'index.js';
-  const banner = `${await vfsBanner()}\n${importMetaBanner}`;
+  const banner = `${await vfsBanner()}\n${importMetaBanner}${importMetaResolveHelper}`;
   const options: BuildOptions = {
     ...launcherBuildOptions(config, outfile),
     // A map for stack traces (src/bundle/source-map.ts); without the sources' text, which a trace never shows.
@@ -88,6 +90,8 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
   } catch (error) {
     throw bundleError(config, error as BuildFailure);
   }
+  // Scripts carried for a load by path run under Node's loader: what they import is carried beside them.
+  scan.references.push(...(await carriedScriptImports(scan.references, config.root)));
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
   const sourceMap = config.sourceMaps ? await finishSourceMap(`${outfile}.map`, config.root) : undefined;
   const runApp = usesRunApp(metafile, config.root);

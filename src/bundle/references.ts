@@ -1,7 +1,7 @@
 // Files a module opens at run time by path rather than by import, found by reading its source:
 //   path.join(__dirname, 'a', 'b') / path.resolve(__dirname, …) / __dirname + '/a' / `${__dirname}/a`
 //   new URL('./a', import.meta.url)
-//   require.resolve('pkg/file')
+//   require.resolve('pkg/file'), import.meta.resolve('pkg/file')
 // and, in modules that compute paths from their own location, any string literal that names an
 // existing file or folder of the same package (sql.js's "sql-wasm.wasm", figlet's "/../fonts/").
 // A JavaScript file found through an explicit form is an entry (a worker, a forked script): it is
@@ -17,11 +17,12 @@ export interface FileReference {
   path: string;
   /** `entry`: a script to bundle on its own; `data`: bytes read at run time; `folder`: a folder named by an
    * explicit path form (every file in it: the program opens them by name); `data-folder`: a folder named by a bare literal (its non-script files);
-   * `esm`: an ES module imported at run time through a hidden `import()` (Node's loader runs it as it is: its package is carried whole). */
-  kind: 'entry' | 'data' | 'folder' | 'data-folder' | 'esm';
+   * `esm`: an ES module imported at run time through a hidden `import()` (Node's loader runs it as it is: its package is carried whole);
+   * `module`: a file that a script carried in a folder imports (carried-scripts.ts): it must be in the tree beside that script. */
+  kind: 'entry' | 'data' | 'folder' | 'data-folder' | 'esm' | 'module';
   /** For a worker transport named by a module specifier (`target: 'pino-pretty'`): that specifier. */
   specifier?: string;
-  /** The module that refers to it, and the 1-based line. */
+  /** The module that refers to it, and the 1-based line (0 for a `module`: the tracer names no line). */
   from: string;
   line: number;
 }
@@ -37,6 +38,8 @@ const explicitForms: Array<{ pattern: RegExp; base: 'dir' | 'url' | 'package' | 
   { pattern: /`\$\{__dirname\}([^`$]*)`/g, base: 'dir' },
   { pattern: /new\s+URL\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*,\s*import\.meta\.url\s*\)/g, base: 'url' },
   { pattern: /require\.resolve\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*\)/g, base: 'package' },
+  // A data file of another package by specifier (@fontsource/x/files/x.woff2), from an ES module.
+  { pattern: /import\.meta\.resolve\(\s*((?:'[^'\n]*'|"[^"\n]*"))\s*\)/g, base: 'package' },
   // A worker transport named by package (pino's `transport: { target: 'pino-pretty' }`): resolved at run time
   // from the caller's file, which a bundle does not have; the runtime maps the name to the bundled script.
   { pattern: /\btarget\s*:\s*((?:'[^'\n]*'|"[^"\n]*"))/g, base: 'transport' },

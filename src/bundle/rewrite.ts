@@ -3,6 +3,7 @@
 // calls that resolve at run time go through the tree (runtime-stubs/vfs/modules.ts):
 //   __dirname, __filename, import.meta.url   → the module's path in the tree
 //   require.resolve(x)                       → __seabuild.resolve(dir, x)
+//   import.meta.resolve(x)                   → __seabuild_import_meta_resolve(<module URL>, x) (import-meta.ts)
 //   require(expr), import(expr) (computed)   → __seabuild.requireFrom / __seabuild.import
 //   require('bindings')                      → __seabuild.bindings(dir)
 //   require(`…${x}….node`) (an addon glob)    → __seabuild.requireFrom
@@ -55,6 +56,7 @@ export function rewriteModule(lexed: LexedSource, fileRel: string, options: { en
     if (masked[m.index] === 'n') edits.push({ start: m.index, end: m.index + m[0].length, text: `((${m[2]}) => __seabuild.import(${dirRel}, ${m[2]}))` });
   }
   replaceAll(/(?<![\w$.])require\.resolve\(/g, () => `__seabuild.resolve(${dirRel}, `);
+  replaceAll(/(?<![\w$.])import\.meta\.resolve\(/g, () => '__seabuild_import_meta_resolve(__seabuild_import_meta_url, ');
   for (const m of masked.matchAll(/(?<![\w$.])require\.main\b/g)) edits.push({ start: m.index, end: m.index + m[0].length, text: '__seabuild.main' });
   replaceAll(/(?<![\w$.]|function\s)require\((?=\s*[^\s'"`)])/g, () => `__seabuild.requireFrom(${dirRel}, `);
   replaceAll(/(?<![\w$.])import\((?=\s*[^\s'"`)])/g, () => `__seabuild.import(${dirRel}, `);

@@ -50,6 +50,7 @@ export async function collectPackageFiles(input: CollectInput): Promise<{ files:
   for (const ref of input.tree.references) {
     const reason = `referenced by ${show(ref.from)}:${ref.line}`;
     if (ref.kind === 'data') add(ref.path, reason);
+    else if (ref.kind === 'module') add(ref.path, `imported by ${show(ref.from)}, a script carried for a load by path`);
     else if (ref.kind === 'esm') for (const file of listFiles(packageDirOf(ref.path, root))) add(file, `ES modules for Node's loader: ${show(ref.path)} is imported at run time by ${show(ref.from)}:${ref.line}`);
     // A folder named by an explicit path form is opened by file name, maps included (socket.io serves its client's).
     else if (ref.kind === 'folder') for (const file of listFiles(ref.path, { developerFiles: true })) add(file, reason);
