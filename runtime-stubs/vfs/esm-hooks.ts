@@ -29,6 +29,10 @@ export function hookEsm(tree: Tree, read: (rel: string) => Buffer): boolean {
       const direct = specifier.startsWith('file:') ? url.fileURLToPath(specifier) : path.isAbsolute(specifier) ? specifier : undefined;
       const fromDir = parent ? path.dirname(parent) : tree.root;
       const target = direct ?? (/^\.\.?(\/|$)/.test(specifier) ? path.resolve(fromDir, specifier) : undefined);
+      // A relative path out of the tree from a module in it names no file of the app: not found, as node says.
+      if (direct === undefined && target !== undefined && !inTree(target) && inTree(parent)) {
+        throw Object.assign(new Error(`Cannot find module '${target}' imported from ${parent}`), { code: 'ERR_MODULE_NOT_FOUND', url: url.pathToFileURL(target).href });
+      }
       // A path outside the tree is the real disk's; a bare name from outside the tree is not ours either.
       if (target !== undefined ? !inTree(target) : !inTree(parent)) return next(specifier, context);
       const found = resolveInTree(tree, read, direct ?? specifier, fromDir, importConditions);

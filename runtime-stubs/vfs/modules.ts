@@ -22,8 +22,12 @@ export function hookResolution(tree: Tree, read: (rel: string) => Buffer): void 
       const fromDir = parent?.filename ? path.dirname(parent.filename) : tree.root;
       const target = path.isAbsolute(request) ? request : path.resolve(fromDir, request);
       const relative = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
-      // A path outside the tree is the real disk's (a config file the user names): Node resolves it.
-      if (relative && tree.relative(target) === undefined) return original.call(this, request, parent, isMain, options);
+      // A path outside the tree is the real disk's (a config file the user names): Node resolves it. But a
+      // relative one from a module of the tree names no file of the app: never whatever lies beside the tree.
+      if (relative && tree.relative(target) === undefined) {
+        if (!path.isAbsolute(request) && tree.relative(fromDir) !== undefined) throw notFoundAsNode(request, parent);
+        return original.call(this, request, parent, isMain, options);
+      }
       if (tree.relative(fromDir) !== undefined || (relative && tree.relative(target) !== undefined)) {
         const found = resolveInTree(tree, read, request, fromDir);
         if (found) return found;
@@ -40,6 +44,14 @@ function notFound(tree: Tree, request: string, fromDir: string): Error {
   const byPath = /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
   const what = byPath ? moduleNote(tree, tree.relative(path.resolve(fromDir, request)) ?? request) : packageNotEmbedded(tree, request, tree.relative(fromDir) ?? '');
   return Object.assign(new Error(`Cannot find module '${request}'${what ? `: ${what}` : ''}`), { code: 'MODULE_NOT_FOUND' });
+}
+
+/** Node's own error for a file that is not there: the message and `requireStack` of Module._resolveFilename. */
+function notFoundAsNode(request: string, parent: any): Error {
+  const requireStack: string[] = [];
+  for (let m = parent; m; m = m.parent) if (m.filename || m.id) requireStack.push(m.filename || m.id);
+  const stack = requireStack.length > 0 ? `\nRequire stack:\n- ${requireStack.join('\n- ')}` : '';
+  return Object.assign(new Error(`Cannot find module '${request}'${stack}`), { code: 'MODULE_NOT_FOUND', requireStack });
 }
 
 /** The note for a module required by path: the file itself or one of the names Node tries for it. */

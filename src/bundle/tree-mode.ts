@@ -6,10 +6,11 @@
 // computed paths and is already built: it runs as its framework built it.
 import { build as esbuild, type BuildFailure, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { SeabuildError } from '../errors.ts';
+import { dirname, join, relative, resolve } from 'node:path';
+import { SeabuildError, type Warning } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
 import { argumentFiles, traceFiles } from '../trace-files/index.ts';
+import type { OutsideLoad } from '../trace-files/outside.ts';
 import { treeSpecifierPrefix } from '../../runtime-stubs/vfs/manifest.ts';
 import { runtimeDir, runtimeEntry, runtimeFile, stubPlugin } from './plugins.ts';
 import { builtinImportsPlugin } from './builtin-imports.ts';
@@ -51,10 +52,20 @@ export async function bundleTreeMode(config: BundleSettings, workDir: string, ou
     packageVersions: {},
     launcherInput: launcherSpecifier,
     bannerBytes: Buffer.byteLength(banner) + 1,
-    warnings: [],
+    warnings: outsideWarnings(traced.outside, config.root),
     tree: { references: [], addons: [], entries: [], packageData: [], missingPackages: [], compiled: { files: [] }, traced },
     launch: { entry: entryTreePath, runApp: traced.runApp, ...(args ? { args } : {}) },
   };
+}
+
+/** A module loaded by a relative path out of what is carried (src/trace-files/outside.ts): named, with what happens at run time. */
+function outsideWarnings(loads: OutsideLoad[], root: string): Warning[] {
+  return loads.map(({ path, from }) => ({
+    code: 'TREE_LOAD_OUTSIDE',
+    message: `${relative(root, from)} loads ${relative(dirname(from), path)} (${path}), outside what the executable carries: it is not in the executable, and loading it fails there as node fails without the file (MODULE_NOT_FOUND)`,
+    file: from,
+    fix: 'put the module inside the build output (or the app folder) and load it from there, or build the app so that its output holds everything it loads',
+  }));
 }
 
 /** `seabuild:launch` → launch({ loadEntry: () => runTreeEntry(ENTRY) }): the entry is a file of the tree, run by Node's loaders. */

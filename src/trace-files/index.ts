@@ -14,6 +14,7 @@ import { listFiles } from '../embed/files/walk.ts';
 import { outputFolderOf } from './output-folder.ts';
 import { findReferences } from '../bundle/references.ts';
 import { lexSource } from '../bundle/js-lexer.ts';
+import { loadsOutside, type OutsideLoad } from './outside.ts';
 
 export { outputFolderOf } from './output-folder.ts';
 
@@ -35,6 +36,8 @@ export interface TracedFiles {
   runApp: boolean;
   /** What nft could not resolve (a missing optional module is normal: node fails the same way when it is loaded). */
   unresolved: string[];
+  /** Modules loaded by a path that leaves what is carried (outside.ts): not in the executable, and the build says so. */
+  outside: OutsideLoad[];
 }
 
 /** The default arguments (config `args`) that name a file of the app, as absolute paths. */
@@ -137,5 +140,6 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     }
   }
   const unresolved = [...result.warnings].map((w) => w.message).filter((m) => /^Failed to resolve/.test(m)).sort();
-  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...(input.outputDir ? { outputDir: input.outputDir } : {}), untraced: untraced.sort(), runApp, unresolved };
+  const outsideLoads = loadsOutside(result, root, closed ? input.outputDir! : root);
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...(input.outputDir ? { outputDir: input.outputDir } : {}), untraced: untraced.sort(), runApp, unresolved, outside: outsideLoads };
 }

@@ -10,6 +10,7 @@ import { collectPackageFiles, type CollectInput } from './collect.ts';
 import { alignAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
+import { untracedListing } from '../../trace-files/listing.ts';
 
 /** The machine of the node binary; the host's when it is not readable (buildSea reports that error with its own words). */
 export async function targetMachine(nodeBinary: string): Promise<Machine> {
@@ -39,8 +40,8 @@ export async function collectTree(config: TreeSettings, bundled: Bundle, logger:
   if (traced) {
     logger.info(`  tree mode: the app is not bundled; ${traced.files.length} files traced by @vercel/nft${traced.outputDir ? ` and the build output ${relative(config.root, traced.outputDir) || '.'}` : ''}`);
     // What no import names is listed, so that a file carried only because it lies in the output can be told apart.
-    if (traced.untraced.length > 0) logger.info(`  ${traced.untraced.length} file${traced.untraced.length === 1 ? '' : 's'} of the build output no import names (chunks and static files its framework opens by computed paths) are carried (--debug lists them)`);
-    for (const rel of traced.untraced) logger.debug(`  carried from the build output, not reached by the tracer: ${rel}`);
+    for (const line of untracedListing(traced.untraced)) logger.info(`  ${line}`);
+    for (const rel of traced.untraced.slice(10)) logger.debug(`  carried from the build output, not reached by the tracer: ${rel}`);
   }
   return { files: await alignAddonAbi(result.files, config.nodeBinary, config.root, logger, machine), warnings: result.warnings };
 }
