@@ -7,9 +7,9 @@
 // src/trace-files) follows each such script's imports; every file it reaches is carried.
 import { nodeFileTrace } from '@vercel/nft';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { listFiles } from '../embed/files/walk.ts';
-import type { FileReference } from './references.ts';
+import { isInside, type FileReference } from './references.ts';
 
 const nodeScript = /\.(c|m)?js$/;
 
@@ -34,13 +34,8 @@ export async function carriedScriptImports(references: FileReference[], root: st
     const path = isAbsolute(rel) ? rel : resolve(root, rel);
     const reason = result.reasons.get(rel);
     const parent = reason ? [...reason.parents][0] : undefined;
-    if (known.has(path) || reason?.ignored || parent === undefined || !isInside(path, root)) continue;
+    if (known.has(path) || reason?.ignored || parent === undefined || path === root || !isInside(path, root)) continue;
     found.push({ path, kind: 'module', from: resolve(root, parent), line: 0 });
   }
   return found;
-}
-
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
 }

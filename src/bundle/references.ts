@@ -131,7 +131,8 @@ function resolvePackageFile(from: string, request: string): string | undefined {
   }
 }
 
-function isInside(path: string, dir: string): boolean {
+/** True when `path` is `dir` or lies under it. */
+export function isInside(path: string, dir: string): boolean {
   const rel = relative(dir, resolve(path));
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
 }
