@@ -3,39 +3,47 @@
 // run under Node's own loader at run time, and their `require()`s are resolved from their place in
 // the tree. What they require must be there too, even when the bundle holds a copy of it: the
 // bundle's modules have no path (ESLint's stylish.js requires '../../shared/text-table', which was
-// only in the bundle: `Cannot find module`). @vercel/nft (the tracer of tree mode,
-// src/trace-files) follows each such script's imports; every file it reaches is carried.
-import { nodeFileTrace } from '@vercel/nft';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { listFiles } from '../embed/files/walk.ts';
+// only in the bundle: `Cannot find module`). Their literal specifiers are followed, as Node would
+// resolve them, and every module reached is carried.
+// A plain scan of the text, not a parser or @vercel/nft: such folders also hold megabytes of browser
+// bundles (swagger-ui-dist, served as files), which nft took 19 s to read and the lexer 9 s; a
+// specifier found inside a string or comment only carries a file that exists.
+import { readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { isInside, type FileReference } from './references.ts';
+import { listFiles } from '../embed/files/walk.ts';
 
 const nodeScript = /\.(c|m)?js$/;
+const specifiers = /(?:(?<![\w$.])require\s*\(\s*|\bfrom\s*|(?<![\w$.])import\s*\(\s*|(?<![\w$.])import\s+)(['"])([^'"\s]+)\1/g;
+const builtins = new Set(builtinModules);
 
-/** The files that the scripts of `references`' folders import, as `module` references not yet among them. */
-export async function carriedScriptImports(references: FileReference[], root: string): Promise<FileReference[]> {
+/** The modules that the scripts of `references`' folders import (transitively), as `module` references not yet among them. */
+export function carriedScriptImports(references: FileReference[], root: string): FileReference[] {
   const scripts = [...new Set(references.filter((r) => r.kind === 'folder').flatMap((r) => listFiles(r.path).filter((file) => nodeScript.test(file))))].sort();
-  if (scripts.length === 0) return [];
-  const result = await nodeFileTrace(scripts, {
-    base: root,
-    processCwd: root,
-    // Node's own conditions, as in tree mode; seabuild (the build tool) is never part of the app.
-    conditions: ['node'],
-    ignore: (path: string) => /(^|\/)node_modules\/seabuild(\/|$)/.test(path) || path.includes('node_modules/.cache/'),
-    // A file an "exports" map names but the package does not publish fails only when loaded, as under node.
-    readFile: async (path: string) => {
-      try { return await readFile(path); } catch (error) { if (['ENOENT', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return ''; throw error; }
-    },
-  });
   const known = new Set([...scripts, ...references.filter((r) => r.kind !== 'folder').map((r) => r.path)]);
   const found: FileReference[] = [];
-  for (const rel of [...result.fileList].sort()) {
-    const path = isAbsolute(rel) ? rel : resolve(root, rel);
-    const reason = result.reasons.get(rel);
-    const parent = reason ? [...reason.parents][0] : undefined;
-    if (known.has(path) || reason?.ignored || parent === undefined || path === root || !isInside(path, root)) continue;
-    found.push({ path, kind: 'module', from: resolve(root, parent), line: 0 });
+  const pending = [...scripts];
+  for (let from = pending.shift(); from !== undefined; from = pending.shift()) {
+    for (const path of importsOf(from)) {
+      if (known.has(path) || !isInside(path, root) || path === root) continue;
+      known.add(path);
+      found.push({ path, kind: 'module', from, line: 0 });
+      if (nodeScript.test(path)) pending.push(path);
+    }
   }
   return found;
+}
+
+/** The files that `file`'s literal specifiers resolve to (Node's CommonJS resolution; builtins and unresolved names left out). */
+function importsOf(file: string): string[] {
+  let source: string;
+  try { source = readFileSync(file, 'utf8'); } catch { return []; }
+  const resolveFrom = createRequire(file);
+  const paths = new Set<string>();
+  for (const m of source.matchAll(specifiers)) {
+    const specifier = m[2]!;
+    if (builtins.has(specifier) || specifier.startsWith('node:') || /^[a-z][a-z\d+.-]*:/i.test(specifier)) continue;
+    try { paths.add(resolveFrom.resolve(specifier)); } catch { /* not installed, or not a module: node fails the same way when it is loaded */ }
+  }
+  return [...paths].sort();
 }

@@ -91,7 +91,7 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     throw bundleError(config, error as BuildFailure);
   }
   // Scripts carried for a load by path run under Node's loader: what they import is carried beside them.
-  scan.references.push(...(await carriedScriptImports(scan.references, config.root)));
+  scan.references.push(...carriedScriptImports(scan.references, config.root));
   const bytes = await finishBundle(outfile, Object.keys(metafile.inputs));
   const sourceMap = config.sourceMaps ? await finishSourceMap(`${outfile}.map`, config.root) : undefined;
   const runApp = usesRunApp(metafile, config.root);
