@@ -114,3 +114,14 @@ test('a transport named by package, requires through createRequire, and files of
     assert.deepEqual(hidden, [{ path: join(pkg, 'lib/cli.mjs'), kind: 'esm', line: 2 }]);
   });
 });
+
+test('a data file of another package named by specifier: require.resolve and import.meta.resolve', () => {
+  withPackage(({ root, pkg }) => {
+    const app = join(root, 'main.mjs');
+    const refs = find("const a = require.resolve('demo/lib/data.wasm');\nconst b = import.meta.resolve('demo/locales/en.json');\n", app, root);
+    assert.deepEqual(refs, [
+      { path: join(pkg, 'lib/data.wasm'), kind: 'data', line: 1 },
+      { path: join(pkg, 'locales/en.json'), kind: 'data', line: 2 },
+    ]);
+  });
+});

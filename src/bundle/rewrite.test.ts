@@ -51,3 +51,10 @@ test("require('bindings') becomes the tree's bindings", () => {
   const out = rewrite("const addon = require('bindings')('better_sqlite3.node');", 'node_modules/better-sqlite3/lib/database.js')!;
   assert.equal(out, `const addon = __seabuild.bindings("node_modules/better-sqlite3/lib")('better_sqlite3.node');`);
 });
+
+test('import.meta.resolve becomes the helper, with the module\'s own URL; a feature test of it is left alone', () => {
+  const out = rewrite("const font = import.meta.resolve('@fontsource/vt323/files/x.woff2'); const has = typeof import.meta.resolve;", 'node_modules/pkg/esm.mjs')!;
+  assert.match(out, /const font = __seabuild_import_meta_resolve\(__seabuild_import_meta_url, '@fontsource\/vt323\/files\/x\.woff2'\);/);
+  assert.match(out, /typeof import\.meta\.resolve;/);
+  assert.match(out, /__seabuild_import_meta_url = __seabuild\.url\("node_modules\/pkg\/esm\.mjs"\)/);
+});
