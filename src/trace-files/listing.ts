@@ -4,8 +4,11 @@
 // week's build) is carried too, so the normal output names them: the first few, then how many more.
 // --debug lists every one.
 
+/** How many of them the normal output names. */
+export const untracedNamed = 10;
+
 /** The lines for `untraced` (paths relative to the app), at most `limit` of them by name. */
-export function untracedListing(untraced: string[], limit = 10): string[] {
+export function untracedListing(untraced: string[], limit = untracedNamed): string[] {
   if (untraced.length === 0) return [];
   const count = `${untraced.length} file${untraced.length === 1 ? '' : 's'}`;
   const lines = [`${count} of the build output no import names (chunks and static files its framework opens by computed paths) are carried:`];

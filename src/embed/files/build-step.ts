@@ -10,7 +10,7 @@ import { collectPackageFiles, type CollectInput } from './collect.ts';
 import { alignAddonAbi } from './abi.ts';
 import { describePackageFiles } from './index.ts';
 import type { PackageFiles } from './types.ts';
-import { untracedListing } from '../../trace-files/listing.ts';
+import { untracedListing, untracedNamed } from '../../trace-files/listing.ts';
 
 /** The machine of the node binary; the host's when it is not readable (buildSea reports that error with its own words). */
 export async function targetMachine(nodeBinary: string): Promise<Machine> {
@@ -41,7 +41,7 @@ export async function collectTree(config: TreeSettings, bundled: Bundle, logger:
     logger.info(`  tree mode: the app is not bundled; ${traced.files.length} files traced by @vercel/nft${traced.outputDir ? ` and the build output ${relative(config.root, traced.outputDir) || '.'}` : ''}`);
     // What no import names is listed, so that a file carried only because it lies in the output can be told apart.
     for (const line of untracedListing(traced.untraced)) logger.info(`  ${line}`);
-    for (const rel of traced.untraced.slice(10)) logger.debug(`  carried from the build output, not reached by the tracer: ${rel}`);
+    for (const rel of traced.untraced.slice(untracedNamed)) logger.debug(`  carried from the build output, not reached by the tracer: ${rel}`);
   }
   return { files: await alignAddonAbi(result.files, config.nodeBinary, config.root, logger, machine), warnings: result.warnings };
 }
