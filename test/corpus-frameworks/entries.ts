@@ -67,6 +67,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'nuxt',
     entry: '.output/server/index.mjs',
     args: () => [],
+    image: true,
     buildCommand: 'nuxt build',
     asset: /\/_nuxt\/[\w.-]+\.js/,
     requests: [
@@ -84,6 +85,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'sveltekit',
     entry: 'build/index.js',
     args: () => [],
+    image: true,
     buildCommand: 'vite build',
     asset: /_app\/immutable\/entry\/[\w.-]+\.js/,
     requests: [
@@ -101,6 +103,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'astro',
     entry: 'dist/server/entry.mjs',
     args: () => [],
+    image: true,
     buildCommand: 'astro build',
     requests: [
       { path: '/' },
