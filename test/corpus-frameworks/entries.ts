@@ -119,6 +119,7 @@ export const frameworks: FrameworkEntry[] = [
     // The template's `npm start`: `react-router-serve ./build/server/index.js`.
     entry: 'node_modules/@react-router/serve/bin.js',
     args: () => ['./build/server/index.js'],
+    image: true,
     buildCommand: 'react-router build',
     asset: /\/assets\/entry\.client-[\w-]+\.js/,
     config: { seabuild: { args: ['./build/server/index.js'] }, why: 'the server build is an argument of the bin: the image\'s default command carries it' },
