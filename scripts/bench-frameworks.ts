@@ -139,8 +139,8 @@ function printSizes(app: Prepared, dockerfile: Recommended): void {
   console.log(`\nLayers (compressed / uncompressed): seabuild ${layerList(sea.layers)}. Dockerfile: ${layerList(framework.layers)}.`);
 }
 
-/** One way of starting the app, timed from spawn (or `docker start`) to the first 200 on `/`. */
-interface StartSide { label: string; time: () => Promise<number> }
+/** One way of starting the app, timed from spawn (or `docker start`) to the first 200 on `/`; `image` for a container's. */
+interface StartSide { label: string; time: () => Promise<number>; image?: string }
 
 async function benchStart(app: Prepared): Promise<void> {
   const { entry, appDir } = app;
@@ -149,14 +149,13 @@ async function benchStart(app: Prepared): Promise<void> {
   const sides: StartSide[] = [
     { label: `node ${entry.entry}`, time: () => { removeWrites(entry, appDir); return timeToFirst200(node24, (port) => [entry.entry, ...entry.args(port, appDir)], { ...options, cwd: appDir }); } },
     { label: 'seabuild executable (empty folder)', time: () => timeToFirst200(app.executable.path, (port) => entry.args(port, empty), { ...options, cwd: empty }) },
-    { label: 'seabuild image (docker start)', time: () => containerFirst200(app.seabuildImage.reference) },
-    { label: "the framework's Dockerfile image (docker start)", time: () => containerFirst200(app.frameworkImage.reference) },
+    { label: 'seabuild image (docker start)', time: () => containerFirst200(app.seabuildImage.reference), image: app.seabuildImage.reference },
+    { label: "the framework's Dockerfile image (docker start)", time: () => containerFirst200(app.frameworkImage.reference), image: app.frameworkImage.reference },
   ];
   // One uncounted start of each: the executable's first start writes its native addons to the cache folder.
   for (const side of sides) await side.time();
   const times = new Map<string, number[]>(sides.map((side) => [side.label, []]));
-  const images = new Map([[sides[2]!.label, app.seabuildImage.reference], [sides[3]!.label, app.frameworkImage.reference]]);
-  for (const reference of images.values()) createTimes.set(reference, []);
+  for (const side of sides) if (side.image) createTimes.set(side.image, []);
   for (let run = 0; run < Number(values.runs); run++) {
     for (const side of run % 2 === 0 ? sides : [...sides].reverse()) times.get(side.label)!.push(await side.time());
   }
@@ -166,7 +165,7 @@ async function benchStart(app: Prepared): Promise<void> {
   const range = (runs: number[]): string => `${Math.min(...runs).toFixed(0)}–${Math.max(...runs).toFixed(0)} ms`;
   for (const side of sides) {
     const runs = times.get(side.label)!;
-    const creates = createTimes.get(images.get(side.label) ?? '');
+    const creates = side.image ? createTimes.get(side.image) : undefined;
     console.log(`| ${side.label} | ${median(runs).toFixed(0)} ms | ${range(runs)} | ${(median(runs) / base).toFixed(2)}× | ${creates ? `${median(creates).toFixed(0)} ms (${range(creates)})` : '–'} |`);
   }
 }
