@@ -46,8 +46,9 @@ export const frameworks: FrameworkEntry[] = [
     args: () => [],
     image: true,
     buildCommand: 'next build',
-    // next/image writes each optimised image to .next/cache/images and answers the next request for it from there.
-    writes: ['.next/standalone/.next/cache'],
+    // next/image writes each optimised image to .next/cache/images and answers the next request for it from there;
+    // the first `GET /` writes the prerendered page's route cache (Next 16), which a later build would carry.
+    writes: ['.next/standalone/.next/cache', '.next/standalone/.next/server/route-cache'],
     asset: /\/_next\/static\/chunks\/[\w.-]+\.js/,
     requests: [
       { path: '/' },
