@@ -1,7 +1,8 @@
 // The image people make today, rebuilt here without a daemon: a Debian bookworm minbase rootfs from
 // Debian's own packages (debootstrap), the same node binary in /usr/local/bin (unstripped, as the
 // official node images ship it), and the app under /app: package.json, the `npm ci --omit=dev`
-// node_modules and the app's JavaScript. Three layers, gzip 6 like seabuild's, one real archive.
+// node_modules and the app's JavaScript (buildSlimImage), or any app's files, such as a framework's
+// build output (buildNodeImage, for bench-frameworks). Three layers, gzip 6 like seabuild's, one real archive.
 import { cpSync, existsSync, readFileSync, readlinkSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm, mkdir } from 'node:fs/promises';
 import { join, posix, relative } from 'node:path';
