@@ -11,11 +11,13 @@ export interface First200Options {
   attempts: number;
   /** How the process is stopped once measured. */
   stopSignal: NodeJS.Signals;
+  /** The port to poll when the command does not take it from PORT (a container created beforehand with it); default a free one. */
+  port?: number;
 }
 
 /** Milliseconds from spawn to the first 200 on `/`. */
 export async function timeToFirst200(command: string, args: (port: number) => string[], options: First200Options): Promise<number> {
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const started = performance.now();
   const child = spawn(command, args(port), { ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...options.env, PORT: String(port) }, stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,13 +1,14 @@
 // The image people make today, rebuilt here without a daemon: a Debian bookworm minbase rootfs from
 // Debian's own packages (debootstrap), the same node binary in /usr/local/bin (unstripped, as the
 // official node images ship it), and the app under /app: package.json, the `npm ci --omit=dev`
-// node_modules and the app's JavaScript. Three layers, gzip 6 like seabuild's, one real archive.
+// node_modules and the app's JavaScript (buildSlimImage), or any app's files, such as a framework's
+// build output (buildNodeImage, for bench-frameworks). Three layers, gzip 6 like seabuild's, one real archive.
 import { cpSync, existsSync, readFileSync, readlinkSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm, mkdir } from 'node:fs/promises';
 import { join, posix, relative } from 'node:path';
 import { execa } from 'execa';
 import { createLayer, type Layer } from '../src/image/layer.ts';
-import { appendLayers, emptyImage, withConfig } from '../src/image/image.ts';
+import { appendLayers, emptyImage, withConfig, type RuntimeConfig } from '../src/image/image.ts';
 import { writeImageArchive } from '../src/image/archive.ts';
 import type { RootfsEntry } from '../src/rootfs/index.ts';
 
@@ -87,24 +88,36 @@ export function nodeModulesEntries(appDir: string): RootfsEntry[] {
 
 /** Writes the three layers and a loadable archive; returns the layer sizes. */
 export async function buildSlimImage(input: { rootfsDir: string; nodeBinary: string; appDir: string; appJsDir: string; outDir: string; sourceDateEpoch: number }): Promise<LayerSize[]> {
-  const layerDir = join(input.outDir, 'slim-layers');
-  const options = { compression: 'gzip' as const, sourceDateEpoch: input.sourceDateEpoch, workDir: layerDir };
-  const nodeSize = lstatSync(input.nodeBinary).size;
-  const layers: Array<[string, RootfsEntry[]]> = [
-    ['debian bookworm minbase', walkEntries(input.rootfsDir, '/', skipForSlim)],
-    ['node', [{ type: 'file', path: '/usr/local/bin/node', mode: 0o755, uid: 0, gid: 0, source: { path: input.nodeBinary }, sizeBytes: nodeSize }]],
-    ['app', [
+  return buildNodeImage({
+    ...input,
+    app: [
       { type: 'file', path: '/app/package.json', mode: 0o644, uid: 0, gid: 0, source: { path: join(input.appDir, 'package.json') }, sizeBytes: lstatSync(join(input.appDir, 'package.json')).size },
       ...nodeModulesEntries(input.appDir),
       ...walkEntries(input.appJsDir, '/app/dist'),
-    ]],
+    ],
+    config: { entrypoint: ['/usr/local/bin/node'], cmd: ['/app/dist/main.js', 'serve'], user: '1000:1000', env: { NODE_ENV: 'production' } },
+    archive: join(input.outDir, 'node-slim-style.image.tar'),
+    reference: 'compare-sizes/node-slim-style:latest',
+  });
+}
+
+/**
+ * Any app on the image a `FROM node:*` Dockerfile starts from: the minbase rootfs, node at
+ * /usr/local/bin/node, then the app's files (`COPY`, root-owned) as the third layer; gzip 6.
+ * Writes `archive` (loadable as `reference`) and returns the layer sizes.
+ */
+export async function buildNodeImage(input: { rootfsDir: string; nodeBinary: string; app: RootfsEntry[]; config: RuntimeConfig; archive: string; reference: string; sourceDateEpoch: number }): Promise<LayerSize[]> {
+  const layerDir = `${input.archive}.layers`;
+  const options = { compression: 'gzip' as const, sourceDateEpoch: input.sourceDateEpoch, workDir: layerDir };
+  const layers: Array<[string, RootfsEntry[]]> = [
+    ['debian bookworm minbase', walkEntries(input.rootfsDir, '/', skipForSlim)],
+    ['node', [{ type: 'file', path: '/usr/local/bin/node', mode: 0o755, uid: 0, gid: 0, source: { path: input.nodeBinary }, sizeBytes: lstatSync(input.nodeBinary).size }]],
+    ['app', input.app],
   ];
   const written: Layer[] = [];
   for (const [, entries] of layers) written.push(await createLayer(entries.map(rootOwned), options));
-  const image = withConfig(appendLayers(emptyImage({ machine: 'x86_64', sourceDateEpoch: input.sourceDateEpoch }), written), {
-    entrypoint: ['/usr/local/bin/node'], cmd: ['/app/dist/main.js', 'serve'], user: '1000:1000', env: { NODE_ENV: 'production' },
-  });
-  await writeImageArchive(image, join(input.outDir, 'node-slim-style.image.tar'), { references: ['compare-sizes/node-slim-style:latest'] });
+  const image = withConfig(appendLayers(emptyImage({ machine: 'x86_64', sourceDateEpoch: input.sourceDateEpoch }), written), input.config);
+  await writeImageArchive(image, input.archive, { references: [input.reference] });
   await rm(layerDir, { recursive: true, force: true });
   return layers.map(([name], i) => ({ name, compressedBytes: written[i]!.sizeBytes, uncompressedBytes: written[i]!.uncompressedBytes }));
 }

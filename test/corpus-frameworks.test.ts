@@ -2,7 +2,7 @@
 // once by its own build (test/helpers/frameworks.ts), then `seabuild build --entry ENTRY` with zero
 // configuration (or the one key entries.ts names), and compared byte for byte with `node ENTRY ARGS`:
 // status, headers and body of each request. The executable starts from an empty folder, so neither
-// node_modules nor the build output can answer for it; Next.js and Verdaccio then run in their images, read-only.
+// node_modules nor the build output can answer for it; the apps marked `image` then run in their images, read-only.
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';

@@ -46,8 +46,9 @@ export const frameworks: FrameworkEntry[] = [
     args: () => [],
     image: true,
     buildCommand: 'next build',
-    // next/image writes each optimised image to .next/cache/images and answers the next request for it from there.
-    writes: ['.next/standalone/.next/cache'],
+    // next/image writes each optimised image to .next/cache/images and answers the next request for it from there;
+    // the first `GET /` writes the prerendered page's route cache (Next 16), which a later build would carry.
+    writes: ['.next/standalone/.next/cache', '.next/standalone/.next/server/route-cache'],
     asset: /\/_next\/static\/chunks\/[\w.-]+\.js/,
     requests: [
       { path: '/' },
@@ -67,6 +68,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'nuxt',
     entry: '.output/server/index.mjs',
     args: () => [],
+    image: true,
     buildCommand: 'nuxt build',
     asset: /\/_nuxt\/[\w.-]+\.js/,
     requests: [
@@ -84,6 +86,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'sveltekit',
     entry: 'build/index.js',
     args: () => [],
+    image: true,
     buildCommand: 'vite build',
     asset: /_app\/immutable\/entry\/[\w.-]+\.js/,
     requests: [
@@ -101,6 +104,7 @@ export const frameworks: FrameworkEntry[] = [
     dir: 'astro',
     entry: 'dist/server/entry.mjs',
     args: () => [],
+    image: true,
     buildCommand: 'astro build',
     requests: [
       { path: '/' },
@@ -116,6 +120,7 @@ export const frameworks: FrameworkEntry[] = [
     // The template's `npm start`: `react-router-serve ./build/server/index.js`.
     entry: 'node_modules/@react-router/serve/bin.js',
     args: () => ['./build/server/index.js'],
+    image: true,
     buildCommand: 'react-router build',
     asset: /\/assets\/entry\.client-[\w-]+\.js/,
     config: { seabuild: { args: ['./build/server/index.js'] }, why: 'the server build is an argument of the bin: the image\'s default command carries it' },
