@@ -31,17 +31,24 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const info = readBuildInfo();
-  if (info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
+  let mapped = false;
+  const mapTraces = (): void => {
+    if (!mapped && info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
+    mapped = true;
+  };
   const given = process.argv.slice(2);
   const words = command === undefined ? given : command.split(/\s+/).filter(Boolean);
   const builtin = command !== undefined ? words : treeFreeBuiltin(info, given);
   if (builtin && treeFreeCommands.has(builtin[0] ?? '')) {
     // What these print comes from the build info and the SEA's assets: neither the tree nor the app
     // is set up for them, unless a runApp app's help needs the app (then the entry sets the tree up).
-    const loadEntry = (): unknown => { setUpTree(); prepareMain(info.entry ?? 'index.js'); return input.loadEntry(); };
+    // Their failures print a message, a stack only with SEABUILD_DEBUG: traces are mapped for the app.
+    if (process.env.SEABUILD_DEBUG) mapTraces();
+    const loadEntry = (): unknown => { mapTraces(); setUpTree(); prepareMain(info.entry ?? 'index.js'); return input.loadEntry(); };
     finish(import('./builtins.ts').then((m) => m.runBuiltin(info, builtin, loadEntry)));
     return;
   }
+  mapTraces();
   setUpTree();
   const defaults = defaultArguments(info);
   const args = given.length === 0 ? defaults : given;
