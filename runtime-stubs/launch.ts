@@ -31,11 +31,6 @@ export function launch(input: LaunchInput): void {
     return;
   }
   const info = readBuildInfo();
-  let mapped = false;
-  const mapTraces = (): void => {
-    if (!mapped && info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
-    mapped = true;
-  };
   const given = process.argv.slice(2);
   const words = command === undefined ? given : command.split(/\s+/).filter(Boolean);
   const builtin = command !== undefined ? words : treeFreeBuiltin(info, given);
@@ -43,18 +38,24 @@ export function launch(input: LaunchInput): void {
     // What these print comes from the build info and the SEA's assets: neither the tree nor the app
     // is set up for them, unless a runApp app's help needs the app (then the entry sets the tree up).
     // Their failures print a message, a stack only with SEABUILD_DEBUG: traces are mapped for the app.
-    if (process.env.SEABUILD_DEBUG) mapTraces();
-    const loadEntry = (): unknown => { mapTraces(); setUpTree(); prepareMain(info.entry ?? 'index.js'); return input.loadEntry(); };
+    if (process.env.SEABUILD_DEBUG) mapTraces(info);
+    const loadEntry = (): unknown => { mapTraces(info); setUpTree(); prepareMain(info.entry ?? 'index.js'); return input.loadEntry(); };
     finish(import('./builtins.ts').then((m) => m.runBuiltin(info, builtin, loadEntry)));
     return;
   }
-  mapTraces();
+  mapTraces(info);
+  launchWithTree(info, input, command === undefined ? undefined : words);
+}
+
+/** Everything but the runtime's tree-free commands: the tree is set up, then the app or a command that reads it runs. */
+function launchWithTree(info: BuildInfo, input: LaunchInput, commandWords: string[] | undefined): void {
   setUpTree();
+  const given = process.argv.slice(2);
   const defaults = defaultArguments(info);
   const args = given.length === 0 ? defaults : given;
   const entryPath = prepareMain(info.entry ?? 'index.js');
-  if (command !== undefined) {
-    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, words, input.loadEntry)));
+  if (commandWords !== undefined) {
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, commandWords, input.loadEntry)));
     return;
   }
   if (info.mode === 'cli') {
@@ -86,6 +87,13 @@ export function launch(input: LaunchInput): void {
   } else {
     runEntry(info, input, entryPath, args);
   }
+}
+
+let tracesMapped = false;
+/** Maps the bundle's stack traces to the app's sources (source-maps.ts), once. */
+function mapTraces(info: BuildInfo): void {
+  if (!tracesMapped && info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
+  tracesMapped = true;
 }
 
 /**

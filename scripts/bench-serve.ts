@@ -14,7 +14,9 @@
 // executable (run from an empty folder, as deployed) against `node .next/standalone/server.js` in the
 // app folder; a raw SEA and Bun do not apply there (Next's server loads its chunks by computed paths
 // from its own folder: no single-file bundle of it runs).
-// Usage: node_modules/.bin/node scripts/bench-serve.ts [--rounds 2] [--seconds 3] [--connections 32]
+// --requests N loads each side with exactly N requests instead of --seconds: CPU per request over a
+// fixed count is the figure that decides on a loaded machine (req/s is then N over the time it took).
+// Usage: node_modules/.bin/node scripts/bench-serve.ts [--rounds 2] [--seconds 3 | --requests N] [--connections 32]
 //   [--servers static,express,hello,file,nextjs] [--sides seabuild,node,raw,bun] [--soak [--load-seconds 120 --recovery-seconds 60 --soak-rounds 1]]
 //   [--keep DIR] (build into DIR and keep it, e.g. to profile one side by hand)
 //   [--also LABEL=DIR ...] (a further side: the executables of an earlier --keep, DIR/app/dist/static …, e.g. built before a change)
@@ -36,7 +38,7 @@ import { frameworkEnv, frameworks } from '../test/corpus-frameworks/entries.ts';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '2' }, seconds: { type: 'string', default: '3' }, connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '2' }, seconds: { type: 'string', default: '3' }, requests: { type: 'string' }, connections: { type: 'string', default: '32' },
     servers: { type: 'string', default: 'static,express,hello,file' }, sides: { type: 'string', default: 'seabuild,node,raw,bun' },
     soak: { type: 'boolean', default: false }, 'load-seconds': { type: 'string', default: '120' }, 'recovery-seconds': { type: 'string', default: '60' },
     'soak-rounds': { type: 'string', default: '1' },
@@ -75,7 +77,8 @@ try {
   for (const entry of new Set(servers.filter((s) => !s.framework).map((s) => s.entry))) sidesOf.set(entry, await buildSides(app, entry, sideNames));
 
   const load = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
-  console.log(`node ${(await execa(node24, ['--version'])).stdout}, ${values.rounds} rounds of ${values.seconds} s per side, ${values.connections} connections, load average at start ${await load()}`);
+  const loadSize = values.requests ? `${values.requests} requests` : `${values.seconds} s`;
+  console.log(`node ${(await execa(node24, ['--version'])).stdout}, ${values.rounds} rounds of ${loadSize} per side, ${values.connections} connections, load average at start ${await load()}`);
   for (const server of servers) {
     const sides = sidesOf.get(server.entry)!;
     const samples = new Map<string, Sample[]>(sides.map((side) => [side.label, []]));
@@ -179,17 +182,20 @@ async function withServer<T>(app: string, side: Side, path: string, then: (port:
 async function measure(port: number, child: ChildProcess, path: string, seconds: number): Promise<Sample> {
   await fire(port, path, 1);
   const cpuBefore = await cpuMicros(child.pid!);
-  const result = await fire(port, path, seconds);
+  const started = performance.now();
+  const result = await fire(port, path, seconds, values.requests ? Number(values.requests) : undefined);
+  const elapsedSeconds = values.requests ? (performance.now() - started) / 1000 : seconds;
   const cpuAfter = await cpuMicros(child.pid!);
   const status = await procStatus(child.pid!);
   return {
-    requestsPerSecond: result.requests.total / seconds, p50Ms: result.latency.p50, p99Ms: result.latency.p99,
+    requestsPerSecond: result.requests.total / elapsedSeconds, p50Ms: result.latency.p50, p99Ms: result.latency.p99,
     cpuMicrosPerRequest: (cpuAfter - cpuBefore) / result.requests.total, peakRssMb: status.VmHWM / 1024, finalRssMb: status.VmRSS / 1024,
   };
 }
 
-function fire(port: number, path: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: Number(values.connections), duration: seconds });
+/** `seconds` of load, or exactly `requests` requests. */
+function fire(port: number, path: string, seconds: number, requests?: number): Promise<autocannon.Result> {
+  return autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: Number(values.connections), ...(requests ? { amount: requests } : { duration: seconds }) });
 }
 
 /** utime+stime of every thread of the process, in µs (clock ticks of 10 ms). */
