@@ -6,6 +6,7 @@ import { getAsset, isSea } from 'node:sea';
 import { buildInfoKey, type AppCommand, type BuildInfo } from './build-info.ts';
 import { mapStackTraces } from './source-maps.ts';
 import { treeSpecifierPrefix } from './vfs/manifest.ts';
+import type { SeabuildRuntime } from './vfs/bootstrap.ts';
 
 /** What the generated launcher module passes: the app's entry, required only when it must run. */
 export interface LaunchInput {
@@ -26,17 +27,35 @@ export function launch(input: LaunchInput): void {
   const command = takeVariable(commandVariable);
   const runModule = takeVariable(runModuleVariable);
   if (runModule) {
-    (globalThis as any).__seabuild.runMain(runModule);
+    setUpTree().runMain(runModule);
     return;
   }
   const info = readBuildInfo();
-  if (info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
-  const defaults = defaultArguments(info);
   const given = process.argv.slice(2);
+  const words = command === undefined ? given : command.split(/\s+/).filter(Boolean);
+  const builtin = command !== undefined ? words : treeFreeBuiltin(info, given);
+  if (builtin && treeFreeCommands.has(builtin[0] ?? '')) {
+    // What these print comes from the build info and the SEA's assets: neither the tree nor the app
+    // is set up for them, unless a runApp app's help needs the app (then the entry sets the tree up).
+    // Their failures print a message, a stack only with SEABUILD_DEBUG: traces are mapped for the app.
+    if (process.env.SEABUILD_DEBUG) mapTraces(info);
+    const loadEntry = (): unknown => { mapTraces(info); setUpTree(); prepareMain(info.entry ?? 'index.js'); return input.loadEntry(); };
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, builtin, loadEntry)));
+    return;
+  }
+  mapTraces(info);
+  launchWithTree(info, input, command === undefined ? undefined : words);
+}
+
+/** Everything but the runtime's tree-free commands: the tree is set up, then the app or a command that reads it runs. */
+function launchWithTree(info: BuildInfo, input: LaunchInput, commandWords: string[] | undefined): void {
+  setUpTree();
+  const given = process.argv.slice(2);
+  const defaults = defaultArguments(info);
   const args = given.length === 0 ? defaults : given;
   const entryPath = prepareMain(info.entry ?? 'index.js');
-  if (command !== undefined) {
-    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, command.split(/\s+/).filter(Boolean), input.loadEntry)));
+  if (commandWords !== undefined) {
+    finish(import('./builtins.ts').then((m) => m.runBuiltin(info, commandWords, input.loadEntry)));
     return;
   }
   if (info.mode === 'cli') {
@@ -69,6 +88,37 @@ export function launch(input: LaunchInput): void {
     runEntry(info, input, entryPath, args);
   }
 }
+
+let tracesMapped = false;
+/** Maps the bundle's stack traces to the app's sources (source-maps.ts), once. */
+function mapTraces(info: BuildInfo): void {
+  if (!tracesMapped && info.sourceMapKey && isSea()) mapStackTraces(() => getAsset(info.sourceMapKey!, 'utf8'));
+  tracesMapped = true;
+}
+
+/**
+ * The runtime command the arguments given name, when the decision below would run it: not in a
+ * command-line program, not shadowed by an app command (`version` of a runApp app as `--version` too).
+ */
+function treeFreeBuiltin(info: BuildInfo, given: string[]): string[] | undefined {
+  const [first, ...rest] = given;
+  if (first === undefined || info.mode === 'cli' || info.commands?.[first]) return undefined;
+  if (info.runApp) return appFreeCommands.has(first) ? [first === '--version' ? 'version' : first, ...rest] : undefined;
+  return plainBuiltins.has(first) ? given : undefined;
+}
+
+/**
+ * Sets the tree up once (the bundle's banner, src/bundle/vfs-banner.ts): the manifest, the fs and
+ * module patches, `globalThis.__seabuild` and the bundle's `require`. A bundle built before the
+ * banner was lazy installed it at its first line.
+ */
+function setUpTree(): SeabuildRuntime {
+  return typeof __seabuild_set_up === 'function' ? __seabuild_set_up() : (globalThis as any).__seabuild;
+}
+declare const __seabuild_set_up: (() => SeabuildRuntime) | undefined;
+
+/** The runtime's commands that read only the build info and the SEA's assets: the tree is not set up for them. */
+const treeFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck', 'help']);
 
 /** The runtime's commands of a runApp app that need nothing of the app. */
 const appFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck']);

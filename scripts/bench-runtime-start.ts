@@ -5,9 +5,15 @@
 // the process's own CPU time (user+sys, from exec to exit, µs resolution) and peak RSS (VmHWM) at exit;
 // stdout is a pipe, as in `$(./app version)`. NODE_EXTRA_CA_CERTS is removed (it adds ~55 ms here).
 // Usage: node_modules/.bin/node scripts/bench-runtime-start.ts [--runs 40] [--also LABEL=EXECUTABLE ...]
+//        [--callgrind N] [--keep DIR]
 //   --also runs `EXECUTABLE version` as a further side (e.g. an executable built before a change).
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+//   --callgrind N also counts each side's instructions N times under `valgrind --tool=callgrind` (all
+//     threads, exec to exit): the same binary in the same environment gives nearly the same count
+//     whatever else the machine runs, where CPU time on a shared VM moves by ±20 %.
+//   --keep DIR keeps the executable and the raw SEA in DIR (for --also in a later run).
+import { execFile, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,8 +21,14 @@ import { build } from '../src/index.ts';
 import { buildSea } from '../src/sea/index.ts';
 import { copyFixture, removeFixture } from '../test/helpers/fixture.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '40' }, also: { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({ options: {
+  runs: { type: 'string', default: '40' },
+  also: { type: 'string', multiple: true, default: [] },
+  callgrind: { type: 'string', default: '0' },
+  keep: { type: 'string' },
+} });
 const runs = Number(values.runs);
+const callgrindRuns = Number(values.callgrind);
 const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
 delete env.NODE_EXTRA_CA_CERTS;
 delete env.NODE_OPTIONS;
@@ -43,6 +55,11 @@ try {
     '});',
   ].join('\n'));
 
+  if (values.keep) {
+    await mkdir(values.keep, { recursive: true });
+    await copyFile(built.platforms[0]!.executable.path, join(values.keep, 'hello'));
+    await copyFile(raw.path, join(values.keep, 'raw-sea'));
+  }
   const sides: Side[] = [
     { label: 'raw SEA (console.log one line)', command: raw.path, args: [] },
     { label: 'seabuild hello: version', command: built.platforms[0]!.executable.path, args: ['version'] },
@@ -76,7 +93,58 @@ try {
     const [wall, cpu, rss] = [median(xs.map((s) => s.wallMs)), median(xs.map((s) => s.cpuMs)), median(xs.map((s) => s.rssMb))];
     console.log(`| ${side.label} | ${wall.toFixed(1)} ms | ${cpu.toFixed(1)} ms | ${rss.toFixed(1)} MB | ${(wall / baseWall).toFixed(2)}× | ${(cpu / baseCpu).toFixed(2)}× | ${(rss / baseRss).toFixed(2)}× |`);
   }
+  if (callgrindRuns > 0) await countInstructions(sides, callgrindRuns);
 } finally {
   await removeFixture(dir);
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * Instructions executed by each side (callgrind, all threads), `times` runs each: min–max. Node's
+ * start runs `detail::sprp`, a probabilistic primality test whose rounds are random: 7–20 M
+ * instructions from one run of the same binary to the next (measured), the same on every side. Its
+ * own count (found by its address in the unstripped node the bench runs on) is left out.
+ */
+async function countInstructions(sides: Side[], times: number): Promise<void> {
+  const random = await randomFunctionAddress();
+  const counts = new Map<string, number[]>(sides.map((s) => [s.label, []]));
+  const out = join(tmpdir(), `seabuild-bench-callgrind-${process.pid}.out`);
+  for (let round = 0; round < times; round++) {
+    for (const side of sides) {
+      const code = await new Promise((resolve) => spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, side.command, ...side.args], { env, stdio: 'ignore' }).once('close', resolve));
+      if (code !== 0) throw new Error(`valgrind ${side.command} ${side.args.join(' ')} exited with ${code}`);
+      const annotated = await commandOutput('callgrind_annotate', ['--threshold=100', out]);
+      const total = instructionsOn(annotated, 'PROGRAM TOTALS');
+      if (total === undefined) throw new Error(`callgrind_annotate printed no total for ${side.command}`);
+      counts.get(side.label)!.push(total - ((random && instructionsOn(annotated, random)) || 0));
+    }
+  }
+  await rm(out, { force: true });
+  const base = Math.min(...counts.get(sides[0]!.label)!);
+  console.log(`\nInstructions (valgrind --tool=callgrind, all threads${random ? ', without detail::sprp' : ''}), ${times} runs per side`);
+  console.log('| process | instructions (min–max) | vs raw (min) |');
+  console.log('|---|--:|--:|');
+  for (const side of sides) {
+    const xs = counts.get(side.label)!;
+    const [low, high] = [Math.min(...xs), Math.max(...xs)];
+    console.log(`| ${side.label} | ${(low / 1e6).toFixed(2)}–${(high / 1e6).toFixed(2)} M | ${(low / base).toFixed(3)}× |`);
+  }
+}
+
+/** `0x…` as callgrind names `detail::sprp` in a stripped node of this version (same text addresses), or undefined. */
+async function randomFunctionAddress(): Promise<string | undefined> {
+  const symbols = await commandOutput('nm', ['-C', '--defined-only', realpathSync(process.execPath)]).catch(() => '');
+  const line = symbols.split('\n').find((l) => l.includes(' detail::sprp('));
+  return line ? `0x${line.split(' ')[0]}` : undefined;
+}
+
+/** The count callgrind_annotate prints on the line that names `what`. */
+function instructionsOn(annotated: string, what: string): number | undefined {
+  const line = annotated.split('\n').find((l) => l.includes(what));
+  const count = line && /^\s*([\d,]+)/.exec(line);
+  return count ? Number(count[1]!.replaceAll(',', '')) : undefined;
+}
+
+function commandOutput(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => execFile(command, args, { maxBuffer: 1 << 28 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
 }

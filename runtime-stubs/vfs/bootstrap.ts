@@ -1,7 +1,9 @@
-// The first code of every bundle (its banner, see src/bundle/vfs-banner.ts): before any package
-// module runs, it reads the tree's manifest from the executable, extracts the ELF files when the
-// tree is embedded, patches fs, the module resolver and worker_threads, and publishes the helpers
-// that rewritten package code calls as `globalThis.__seabuild`. Node builtins only; Node 22, 24, 26.
+// The tree's bootstrap, the bundle's banner (src/bundle/vfs-banner.ts), run once by
+// `__seabuild_set_up()` before any package module runs (the launcher calls it, runtime-stubs/launch.ts;
+// a runtime command that reads only the build info never does): it reads the tree's manifest from
+// the executable, extracts the ELF files when the tree is embedded, patches fs, the module resolver
+// and worker_threads, and publishes the helpers that rewritten package code calls as
+// `globalThis.__seabuild`. Node builtins only; Node 22, 24, 26.
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 import { createTree } from './tree.ts';
 import { leftOutKey } from './left-out.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
+import { eagerVfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 
 const run = promisify(execFile);
@@ -63,7 +63,7 @@ test('no path form that lands under the tree\'s root returns a file the tree doe
     }
     writeFileSync(join(dir, 'embed', treeManifestKey), JSON.stringify(manifest));
     const bundle = join(dir, 'bundle.cjs');
-    writeFileSync(bundle, `${await vfsBanner()}\n${script}`);
+    writeFileSync(bundle, `${await eagerVfsBanner()}\n${script}`);
     const env = { ...process.env, SEABUILD_EMBED_DIR: join(dir, 'embed'), XDG_CACHE_HOME: join(dir, 'cache') };
     await run(process.execPath, [bundle], { env }); // extracts the ELF file: the root now exists on disk
     const root = join(dir, 'cache/seabuild', manifest.id);

@@ -8,7 +8,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
+import { eagerVfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 
 const fixture = resolve(import.meta.dirname, '../../bench/serve');
@@ -65,7 +65,7 @@ test('a tree miss under express.static builds no note and no stack until they ar
     const manifest: TreeManifest = { id: 'lazy-miss-0001', layout: { mode: 'embedded' }, mtimeMs: 1700000000000, files: { 'public/file.txt': { sizeBytes: fileText.length, mode: 0o644 } } };
     await writeFile(join(embed, treeManifestKey), JSON.stringify(manifest));
     const bundle = join(dir, 'app/bundle.cjs');
-    await writeFile(bundle, `${await vfsBanner()}\n${script}`);
+    await writeFile(bundle, `${await eagerVfsBanner()}\n${script}`);
     const { stdout } = await execa(process.execPath, [bundle], { env: { APP_DIR: join(dir, 'app'), SEABUILD_EMBED_DIR: embed, XDG_CACHE_HOME: join(dir, 'cache') } });
     const out = JSON.parse(stdout);
 

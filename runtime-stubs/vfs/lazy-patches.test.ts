@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
+import { eagerVfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 import { testOnEveryNode } from '../../test/helpers/node-versions.ts';
 
@@ -65,7 +65,7 @@ async function checkWays(node: string, mode: 'embedded' | 'external'): Promise<v
     const manifest: TreeManifest = { id: 'test-lazy-0001', layout: mode === 'embedded' ? { mode } : { mode, root: treeRoot }, mtimeMs: 1700000000000, files };
     mkdirSync(join(dir, 'embed', dirname(treeManifestKey)), { recursive: true });
     writeFileSync(join(dir, 'embed', treeManifestKey), JSON.stringify(manifest));
-    const banner = await vfsBanner();
+    const banner = await eagerVfsBanner();
     const results = await Promise.all(Object.keys(ways).map(async (way, i) => {
       const bundle = join(dir, `bundle-${i}.cjs`);
       writeFileSync(bundle, `${banner}\n${script(way)}`);

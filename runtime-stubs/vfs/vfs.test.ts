@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { vfsBanner } from '../../src/bundle/vfs-banner.ts';
+import { eagerVfsBanner } from '../../src/bundle/vfs-banner.ts';
 import { treeAssetPrefix, treeManifestKey, type TreeManifest } from './manifest.ts';
 import { encodeLeftOut, leftOutKey } from './left-out.ts';
 import { testOnEveryNode } from '../../test/helpers/node-versions.ts';
@@ -81,7 +81,7 @@ Promise.all(later).then(() => process.stdout.write(JSON.stringify(out)));
 
 async function runBundle(dir: string, cache: string, node = process.execPath): Promise<any> {
   const bundle = join(dir, `bundle-${process.hrtime.bigint()}.cjs`);
-  writeFileSync(bundle, `${await vfsBanner()}\n${script}`);
+  writeFileSync(bundle, `${await eagerVfsBanner()}\n${script}`);
   const { stdout } = await run(node, [bundle], { env: { ...process.env, SEABUILD_EMBED_DIR: join(dir, 'embed'), XDG_CACHE_HOME: cache } });
   return JSON.parse(stdout);
 }

@@ -11,7 +11,7 @@ import { byteOrder } from '../order.ts';
 import { lastPackageDir } from '../package-path.ts';
 import { stubPlugin } from './plugins.ts';
 import { createTreeScan, treePlugin } from './tree-plugin.ts';
-import { vfsBanner } from './vfs-banner.ts';
+import { eagerVfsBanner, vfsBanner } from './vfs-banner.ts';
 import { withNodeGlobLookup } from './glob-require.ts';
 import { withNodeModuleObjects } from './cjs-modules.ts';
 import { withCheapNames } from './keep-names.ts';
@@ -71,6 +71,8 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
     define: { 'import.meta.url': '__seabuild_import_meta_url', 'import.meta.dirname': '__seabuild_import_meta_dirname', 'import.meta.filename': '__seabuild_import_meta_filename', 'import.meta.main': '__seabuild_import_meta_main' },
     plugins: [builtinImportsPlugin(), launcherPlugin(config.entry, config.root), stubPlugin({ hasMigrations: config.migrationsDir !== undefined, appRoot: config.root }), platformPackagesPlugin(config.root), treePlugin(config.root, scan, [config.entry, ...commands.flatMap((c) => (c.bin ? [] : [c.file]))])],
   };
+  // A worker or forked script has no launcher before its code: its banner sets the tree up at once.
+  const entryOptions: BuildOptions = { ...options, banner: { js: `${await eagerVfsBanner()}\n${importMetaBanner}` } };
   let metafile: Metafile;
   let entries: BundledEntry[];
   let warnings: Message[] = [];
@@ -79,13 +81,13 @@ export async function bundle(config: BundleSettings, workDir: string): Promise<B
       const result = await esbuild(options);
       metafile = result.metafile!;
       warnings = result.warnings;
-      entries = await bundleEntries(options, scan, config.root, workDir);
+      entries = await bundleEntries(entryOptions, scan, config.root, workDir);
     } catch (error) {
       if (!isTopLevelAwaitFailure(error)) throw error;
       // Top-level await: the app becomes an ES module of the tree (esm-entry.ts).
       const esm = await bundleEsmEntry({ options, entry: config.entry, entryTreePath, scan, workDir, launcher: (entry) => launcherPlugin(entry, config.root) });
       metafile = esm.metafile;
-      entries = [...(await bundleEntries(options, scan, config.root, workDir)), esm.entry];
+      entries = [...(await bundleEntries(entryOptions, scan, config.root, workDir)), esm.entry];
     }
   } catch (error) {
     throw bundleError(config, error as BuildFailure);

@@ -1,5 +1,9 @@
-// The bundle's banner: runtime-stubs/vfs/bootstrap.ts compiled to one function that runs before any
-// module of the bundle. Its own source text is what worker threads evaluate to install the tree.
+// The bundle's banner: runtime-stubs/vfs/bootstrap.ts compiled to one function, and the function
+// that runs it once, `__seabuild_set_up()`, which the launcher (runtime-stubs/launch.ts) calls
+// before the first module of the app or a command that reads the tree: `./app version` never sets
+// the tree up (its manifest, the fs and module patches, the ESM hooks: with them, `version` ran
+// 1.15× the instructions of a raw SEA's start, 1.06× without; docs/BENCHMARKS.md). The install
+// function's own source text is what worker threads evaluate to install the tree.
 import { build } from 'esbuild';
 import { runtimeFile } from './plugins.ts';
 
@@ -12,7 +16,7 @@ let compiled: Promise<string> | undefined;
 // wrapper's frame, in the bundle, would be the caller otherwise.
 const builtinFromPackage = 'var __seabuild_builtin_from_package = ((get) => (name) => new (get("node:vm").Script)("(get, name) => get(name)", { filename: "/node_modules/seabuild/builtin-from-package.js" }).runInThisContext()(get, name))(process.getBuiltinModule);';
 
-/** `var __seabuild_builtin_from_package = …; var __seabuild = (function __seabuild_install() {…})(); require = …` — the same text for every bundle. */
+/** `var __seabuild_builtin_from_package = …; function __seabuild_install() {…}; function __seabuild_set_up() {…}` — the same text for every bundle. */
 export function vfsBanner(): Promise<string> {
   compiled ??= build({
     entryPoints: [runtimeFile('vfs/bootstrap')],
@@ -27,7 +31,18 @@ export function vfsBanner(): Promise<string> {
     logLevel: 'silent',
   }).then((result) => {
     const code = result.outputFiles[0]!.text.trim();
-    return `${builtinFromPackage}\nvar __seabuild = (function __seabuild_install() { ${code} return globalThis.__seabuild; })();\nif (__seabuild.require) require = __seabuild.require;`;
+    // Package code calls the helpers as `__seabuild.…` and loads through the tree's `require`: both
+    // bindings of the bundle's scope are set here, before any package module runs.
+    return `${builtinFromPackage}\nvar __seabuild;\nfunction __seabuild_install() { ${code} return globalThis.__seabuild; }\n` +
+      'function __seabuild_set_up() { if (!__seabuild) { __seabuild = __seabuild_install(); if (__seabuild.require) require = __seabuild.require; } return __seabuild; }';
   });
   return compiled;
+}
+
+/**
+ * The banner of a script that runs package code from its first line, with no launcher before it (a
+ * worker or a forked script bundled on its own, src/bundle/entries.ts): it sets the tree up at once.
+ */
+export async function eagerVfsBanner(): Promise<string> {
+  return `${await vfsBanner()}\n__seabuild_set_up();`;
 }
