@@ -64,14 +64,18 @@ interface Unseen { path: string; reason: string }
  * scripts named by a path built from require.resolve (package-paths.ts: Node-RED runs npm's
  * bin/npm-cli.js so). Each file is read once (`scanned`); the rounds only read what is new.
  */
-async function unseenModules(root: string, fileList: Set<string>, scanned: Map<string, Unseen[]>): Promise<Unseen[]> {
+async function unseenModules(root: string, fileList: Set<string>, scanned: Map<string, Unseen[]>, ignore: (rel: string) => boolean): Promise<Unseen[]> {
   const found = new Map<string, Unseen>();
   for (const rel of fileList) {
     if (!/\.(c|m)?js$/.test(rel)) continue;
     const file = resolve(root, rel);
     let refs = scanned.get(file);
     if (!refs) scanned.set(file, (refs = await scanModule(root, file)));
-    for (const ref of refs) if (!fileList.has(relative(root, ref.path).split(sep).join('/'))) found.set(ref.path, ref);
+    for (const ref of refs) {
+      const refRel = relative(root, ref.path).split(sep).join('/');
+      // nft's own ignore rule holds for them too: nothing outside a closed output folder, no seabuild files.
+      if (!fileList.has(refRel) && !refRel.startsWith('../') && !ignore(refRel)) found.set(ref.path, ref);
+    }
   }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
 }
@@ -136,7 +140,7 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
   const scanned = new Map<string, Unseen[]>();
   const reasons = new Map<string, string>();
   let result = await nodeFileTrace(inputs, options);
-  for (let round = 0, unseen = await unseenModules(root, result.fileList, scanned); unseen.length > 0 && round < 3; round++, unseen = await unseenModules(root, result.fileList, scanned)) {
+  for (let round = 0, unseen = await unseenModules(root, result.fileList, scanned, options.ignore); unseen.length > 0 && round < 3; round++, unseen = await unseenModules(root, result.fileList, scanned, options.ignore)) {
     for (const module of unseen) { inputs.push(module.path); reasons.set(module.path, module.reason); }
     result = await nodeFileTrace(inputs, options);
   }

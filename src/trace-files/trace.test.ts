@@ -29,7 +29,8 @@ test('traceFiles: a closed output folder (its own node_modules) is carried whole
     'out/server.js': "require('inside');\ntry { require('outside'); } catch {}\nrequire(require('path').join(__dirname, 'chunks', process.env.CHUNK || 'a.js'));\n",
     'out/chunks/a.js': 'module.exports = "a";\n',
     'out/static/logo.svg': '<svg/>',
-    'out/node_modules/inside/index.js': 'module.exports = 2;\n',
+    // A script named from require.resolve that lies outside the closed folder stays out too (package-paths.ts).
+    'out/node_modules/inside/index.js': "const path = require('path');\nrequire('child_process').fork(path.join(path.dirname(require.resolve('outside/package.json')), 'index.js'));\nmodule.exports = 2;\n",
     'out/node_modules/inside/package.json': '{"name":"inside"}',
     'out/node_modules/untouched/index.js': 'module.exports = 3;\n',
   }, async (root) => {
