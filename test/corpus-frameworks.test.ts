@@ -146,7 +146,8 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
         const reference = await dockerLoad(engine.docker, build.archive);
         const fresh = await plainRun(app, entry, port);
         const env = Object.entries({ ...frameworkEnv, PORT: String(port) }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-        const volumes = (entry.data ?? []).flatMap((path) => ['-v', `${join(app.dir, path)}:/data/${path}:ro`]);
+        // Its config read-only, its data folders writable (tmpfs): the volumes of a deployment.
+        const volumes = [...(entry.data ?? []).flatMap((path) => ['-v', `${join(app.dir, path)}:/data/${path}:ro`]), ...(entry.volumes ?? []).flatMap((path) => ['--tmpfs', `/data/${path}:mode=1777`])];
         const workdir = volumes.length > 0 ? ['-w', '/data'] : [];
         const started = await engine.docker(['run', '-d', '--read-only', '--network', 'host', ...env, ...volumes, ...workdir, reference, ...executableArgs(entry, port, '/data')]);
         assert.equal(started.exitCode, 0, started.stderr);

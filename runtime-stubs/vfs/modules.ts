@@ -62,7 +62,7 @@ function moduleNote(tree: Tree, rel: string): string | undefined {
 }
 
 /** The helpers rewritten package code calls, each taking the calling module's folder as a tree path. */
-export function createModuleHelpers(root: string, isEsm: (abs: string) => boolean = isEsmOnDisk) {
+export function createModuleHelpers(root: string, isEsm: (abs: string) => boolean = isEsModule) {
   const requires = new Map<string, Require>();
   const requireFrom = (rel: string): Require => {
     let req = requires.get(rel);
@@ -129,15 +129,25 @@ function loaderImport(specifier: string): Promise<unknown> {
   return importer!(specifier);
 }
 
-/** An ES module by Node's rules, outside any tree: `.mjs`, or `.js` under a package.json with "type": "module". */
-function isEsmOnDisk(file: string): boolean {
+/**
+ * An ES module by Node's rule for a file it runs or imports: `.mjs`, or `.js` whose package scope
+ * says "type": "module". The scope is the nearest package.json upwards, never one of a node_modules
+ * folder itself, and the search ends there (Node's getPackageScopeConfig). Reads go through fs, so a
+ * tree path answers from the tree.
+ */
+export function isEsModule(file: string): boolean {
   if (file.endsWith('.mjs')) return true;
   if (!file.endsWith('.js')) return false;
   const fs = process.getBuiltinModule('node:fs');
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    try { return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module'; } catch { /* none here: look upwards */ }
-    if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return false;
+  for (let dir = path.dirname(file); path.basename(dir) !== 'node_modules'; dir = path.dirname(dir)) {
+    let text: string | undefined;
+    try { text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8'); } catch { /* none here: look upwards */ }
+    if (text !== undefined) {
+      try { return JSON.parse(text).type === 'module'; } catch { return false; }
+    }
+    if (path.dirname(dir) === dir) break;
   }
+  return false;
 }
 
 function findPackageRoot(req: Require, dir: string): string {

@@ -5,9 +5,8 @@
 // Module.runMain is not used: it resolves the path with the real disk's realpath, which has no tree.
 
 import { treeWorkingDirectory } from './cwd.ts';
+import { isEsModule } from './modules.ts';
 
-const fs = process.getBuiltinModule('node:fs');
-const path = process.getBuiltinModule('node:path');
 const url = process.getBuiltinModule('node:url');
 
 /** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). A service starts in its app folder (cwd.ts). */
@@ -19,19 +18,6 @@ export function runTreeEntry(rel: string, options: { inAppFolder: boolean; appRu
   if (isEsModule(abs)) return runtime.import('', url.pathToFileURL(abs).href);
   const Module = process.getBuiltinModule('node:module') as any;
   return Module._load(abs, null, true);
-}
-
-/** Node's rule for the main module: `.mjs`, or `.js` whose nearest package.json says "type": "module". */
-function isEsModule(abs: string): boolean {
-  if (abs.endsWith('.mjs')) return true;
-  if (abs.endsWith('.cjs') || !abs.endsWith('.js')) return false;
-  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try { return JSON.parse(fs.readFileSync(manifest, 'utf8')).type === 'module'; } catch { return false; }
-    }
-    if (path.dirname(dir) === dir) return false;
-  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { outputFolderOf } from './output-folder.ts';
 import { findReferences } from '../bundle/references.ts';
 import { lexSource } from '../bundle/js-lexer.ts';
 import { loadsOutside, type OutsideLoad } from './outside.ts';
+import { findPackagePaths } from './package-paths.ts';
 
 export { outputFolderOf } from './output-folder.ts';
 
@@ -57,19 +58,41 @@ async function withoutTypes(path: string, source: Buffer): Promise<string | Buff
   }
 }
 
-/** ES modules that traced files import through an import() hidden from analysis (`new Function('s', 'return import(s)')`), not traced yet. */
-async function hiddenImports(root: string, fileList: Set<string>): Promise<string[]> {
-  const found = new Set<string>();
+/** A module nft does not see the traced files load: its path and why it is carried. */
+interface Unseen { path: string; reason: string }
+
+/**
+ * Modules the traced files load in ways nft's analysis misses, not traced yet: ES modules imported
+ * through an import() hidden in `new Function` (prettier's CLI: references.ts finds those), and
+ * scripts named by a path built from require.resolve (package-paths.ts: Node-RED runs npm's
+ * bin/npm-cli.js so). Each file is read once (`scanned`); the rounds only read what is new.
+ */
+async function unseenModules(root: string, fileList: Set<string>, scanned: Map<string, Unseen[]>, ignore: (rel: string) => boolean): Promise<Unseen[]> {
+  const found = new Map<string, Unseen>();
   for (const rel of fileList) {
     if (!/\.(c|m)?js$/.test(rel)) continue;
     const file = resolve(root, rel);
-    const source = await readFile(file, 'utf8').catch(() => '');
-    if (!source.includes('new Function')) continue;
-    for (const ref of findReferences(lexSource(source), file, root)) {
-      if (ref.kind === 'esm' && !fileList.has(relative(root, ref.path).split(sep).join('/'))) found.add(ref.path);
+    let refs = scanned.get(file);
+    if (!refs) scanned.set(file, (refs = await scanModule(root, file)));
+    for (const ref of refs) {
+      const refRel = relative(root, ref.path).split(sep).join('/');
+      // nft's own ignore rule holds for them too: nothing outside a closed output folder, no seabuild files.
+      if (!fileList.has(refRel) && !refRel.startsWith('../') && !ignore(refRel)) found.set(ref.path, ref);
     }
   }
-  return [...found].sort();
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+async function scanModule(root: string, file: string): Promise<Unseen[]> {
+  const source = await readFile(file, 'utf8').catch(() => '');
+  if (!source.includes('new Function') && !source.includes('require.resolve(')) return [];
+  const lexed = lexSource(source);
+  const at = (line: number): string => `${relative(root, file).split(sep).join('/')}:${line}`;
+  const hidden = source.includes('new Function') ? findReferences(lexed, file, root).filter((ref) => ref.kind === 'esm')
+    .map((ref) => ({ path: ref.path, reason: `traced: import() hidden in new Function from ${at(ref.line)}` })) : [];
+  const named = findPackagePaths(lexed, file).filter((ref) => /\.(c|m)?js$/.test(ref.path))
+    .map((ref) => ({ path: ref.path, reason: `traced: a script named by a path from require.resolve in ${at(ref.line)}` }));
+  return [...hidden, ...named];
 }
 
 /** True when a folder from the entry's up to `outputDir` holds a node_modules: the output carries its packages. */
@@ -102,8 +125,9 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.
     conditions: ['node'],
-    // The app's own development folders are no part of what node opens.
-    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)) || isTool(path),
+    // The app's own development folders are no part of what node opens; nor is npm's node_modules/.bin, links to
+    // package bins that nft reaches only through a folder computed from process.cwd() (npm's own `npm exec`).
+    ignore: (path: string) => path.startsWith('.git/') || path.includes('node_modules/.cache/') || path.includes('node_modules/.bin/') || (outside !== undefined && outside !== '/' && !path.startsWith(outside)) || isTool(path),
     // A package's "exports" may name a file its publisher (or Next's standalone trace) left out
     // (semver's ./preload): nft resolves it without looking and then fails the whole trace. Node
     // fails only when that file is loaded; so does the executable (the file is not carried).
@@ -113,12 +137,14 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
       return typeScript.test(path) ? withoutTypes(path, source) : source;
     },
   };
-  // nft cannot see an import() hidden in `new Function` (prettier's CLI): references.ts finds those; they are traced too.
-  // Files named by the default arguments are modules the entry loads by that path: traced as entries too.
+  // Files named by the default arguments are modules the entry loads by that path: traced as entries too;
+  // so are the modules nft does not see loaded (unseenModules), round by round as they bring new files.
   const inputs = [entry, ...argumentFiles({ root, ...(input.args ? { args: input.args } : {}) })];
+  const scanned = new Map<string, Unseen[]>();
+  const reasons = new Map<string, string>();
   let result = await nodeFileTrace(inputs, options);
-  for (let round = 0, hidden = await hiddenImports(root, result.fileList); hidden.length > 0 && round < 3; round++, hidden = await hiddenImports(root, result.fileList)) {
-    inputs.push(...hidden);
+  for (let round = 0, unseen = await unseenModules(root, result.fileList, scanned, options.ignore); unseen.length > 0 && round < 3; round++, unseen = await unseenModules(root, result.fileList, scanned, options.ignore)) {
+    for (const module of unseen) { inputs.push(module.path); reasons.set(module.path, module.reason); }
     result = await nodeFileTrace(inputs, options);
   }
   const files = new Map<string, TracedFile>();
@@ -127,7 +153,7 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     const abs = isAbsolute(rel) ? rel : resolve(root, rel);
     if (reason?.ignored || !existsSync(abs)) continue;
     const parent = reason ? [...reason.parents][0] : undefined;
-    files.set(abs, { path: abs, reason: parent ? `traced: ${reason!.type.join('+')} from ${parent}` : 'the entry' });
+    files.set(abs, { path: abs, reason: parent ? `traced: ${reason!.type.join('+')} from ${parent}` : reasons.get(abs) ?? 'the entry' });
   }
   const untraced: string[] = [];
   if (input.outputDir) {

@@ -3,7 +3,7 @@
 // commands (version, every native addon loaded, a runApp app's selftest), then the service booted for
 // real (boot.ts), so a missing library or a crash fails the build instead of the first upload in
 // production (the article's missing mogrify, the Erlang mismatch).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -71,10 +71,24 @@ export async function verifyRootfs(input: VerifyInput): Promise<Verification> {
   const { targets, env } = forwardTargets(boot.env);
   const before = boot.migrate && targets.length > 0 ? [...executable, 'migrate'] : undefined;
   const booted = await bootService({
-    command: [...executable, ...(boot.args ?? [])], healthcheck: executable, namespace, ip: findTool('ip'), env: { ...env, PORT: String(boot.port) }, port: boot.port,
+    command: [...executable, ...(boot.args ?? [])], healthcheck: executable, namespace, ip: findTool('ip'), env: { ...homeOf(input.rootfsDir, boot.user), ...env, PORT: String(boot.port) }, port: boot.port,
     timeoutMs: boot.timeoutMs, stopTimeoutMs: boot.graceMs + 5_000, subject: input.subject, forwards: targets, ...(before ? { before } : {}),
   });
   return { rootfsDir: input.rootfsDir, commands, boot: booted, method, ...emulated };
+}
+
+/**
+ * HOME as container engines set it when the image's environment has none: the home folder of the
+ * image's user in the rootfs's /etc/passwd (runc and Docker: "HOME is set based on the value of
+ * USER"; so do containerd and CRI-O). Products that keep their data under $HOME (Node-RED's
+ * ~/.node-red) boot in the smoke run as they do in a container.
+ */
+export function homeOf(rootfsDir: string, user: string | undefined): { HOME?: string } {
+  const name = (user ?? '0').split(':')[0]!;
+  let passwd = '';
+  try { passwd = readFileSync(join(rootfsDir, 'etc/passwd'), 'utf8'); } catch { return {}; }
+  const entry = passwd.split('\n').map((line) => line.split(':')).find((fields) => fields.length >= 7 && (fields[0] === name || fields[2] === name));
+  return entry?.[5] ? { HOME: entry[5] } : {};
 }
 
 /** Copies the (static) emulator into the rootfs folder; returns its path inside. */

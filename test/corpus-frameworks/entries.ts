@@ -24,6 +24,8 @@ export interface FrameworkEntry {
   data?: string[];
   /** Files the plain run writes that would change its next answers (a cache): removed before each plain run. */
   writes?: string[];
+  /** Folders of its working directory the product writes at start (its data): in the read-only container, a writable volume (tmpfs). */
+  volumes?: string[];
   requests: CorpusRequest[];
   /** Rewrites a body before the comparison (both sides alike): a value that differs between any two starts of the app, by design. */
   stableExcerpt?: (body: string) => string;
@@ -133,7 +135,7 @@ export const frameworks: FrameworkEntry[] = [
       { path: '/nope' },
     ],
   },
-  // Self-hosted products installed from npm, as their docs install them: no build of their own (Node-RED: `pending`, below).
+  // Self-hosted products installed from npm, as their docs install them: no build of their own.
   {
     dir: 'verdaccio',
     entry: 'node_modules/verdaccio/bin/verdaccio',
@@ -157,26 +159,20 @@ export const frameworks: FrameworkEntry[] = [
       { path: '/nope', ignoreHeaders: ['x-ratelimit-reset'] },
     ],
   },
-];
-
-/**
- * Apps of the corpus that do not pass yet, with what fails (their folders stay committed; the test
- * leaves them out: a failing app is a failing test).
- */
-export const pending: Array<FrameworkEntry & { pending: string }> = [
+  // Node-RED: nodes found by scanning its folders; runs npm's bin/npm-cli.js (found from require.resolve('npm/package.json')) to decide whether its palette installer is on.
   {
     dir: 'node-red',
-    // Measured on branch frameworks with tree fd3966c merged (docs/COMPATIBILITY.md): 10 of 11 answers match.
-    pending: 'GET /settings: node says "externalModules":{}, the executable {"palette":{"allowInstall":false,"allowUpload":false}}: its `execFile(process.execPath, [<npm\'s bin/npm-cli.js>, "-v"])` fails in the executable, so it turns its palette installer off',
     entry: 'node_modules/node-red/red.js',
     // Its settings file is copied from its package folder into the user directory at the first start.
     args: (_port, dir) => ['--userDir', `${dir}/data`],
     buildCommand: 'npm ci',
+    image: true,
     config: {
-      seabuild: { bundle: false, verify: { boot: false }, include: { npm: ['**'] } },
-      why: 'it finds its nodes by scanning its folders and require()s them by path: the tree as node sees it (a program from node_modules is bundled by default); it runs npm\'s bin/npm-cli.js, named by a path the tracer cannot follow; without --userDir it needs a $HOME, which the smoke run\'s rootfs has not: the lighter check',
+      seabuild: { bundle: false },
+      why: 'it finds its nodes by scanning its folders and require()s them by path: the tree as node sees it (a program from node_modules is bundled by default)',
     },
     writes: ['data'],
+    volumes: ['data'],
     // The editor's `?v=` cache buster hashes the instance id, made at random on the first start.
     stableExcerpt: (body) => body.replace(/\?v=[0-9a-f]{12}/g, '?v=(instance)'),
     requests: [
