@@ -109,8 +109,8 @@ function treeFreeBuiltin(info: BuildInfo, given: string[]): string[] | undefined
 
 /**
  * Sets the tree up once (the bundle's banner, src/bundle/vfs-banner.ts): the manifest, the fs and
- * module patches, `globalThis.__seabuild` and the bundle's `require`. A bundle built before the
- * banner was lazy installed it at its first line.
+ * module patches, `globalThis.__seabuild` and the bundle's `require`. Without that banner (this
+ * module loaded on its own) the runtime is whatever `globalThis.__seabuild` already holds.
  */
 function setUpTree(): SeabuildRuntime {
   return typeof __seabuild_set_up === 'function' ? __seabuild_set_up() : (globalThis as any).__seabuild;

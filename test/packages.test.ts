@@ -71,6 +71,20 @@ describe('real npm packages, node 24', () => {
     assert.equal(statSync(libvips).mtimeMs, before.mtimeMs);
   });
 
+  test('version and assets answer without setting the tree up: no native file is extracted for them (issue 24)', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'seabuild-xdg-'));
+    try {
+      // help of an app that calls runApp() loads the app (it lists the app's commands): it sets the tree up.
+      for (const command of ['version', 'assets']) {
+        const answer = await runCase(join(app, 'dist/packages-fixture'), [command], app, { XDG_CACHE_HOME: fresh });
+        assert.equal(answer.exitCode, 0, `${command}: ${answer.stderr}`);
+      }
+      assert.equal(existsSync(join(fresh, 'seabuild')), false);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   test('copied alone to an empty folder, the executable still runs sharp, sqlite and PGlite', async () => {
     const lonely = mkdtempSync(join(tmpdir(), 'seabuild-alone-'));
     try {
