@@ -5,7 +5,7 @@
 // node_modules nor the build output can answer for it; the apps marked `image` then run in their images, read-only.
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CorpusRequest } from './corpus/entries.ts';
@@ -162,6 +162,31 @@ describe('framework outputs, deployed as their docs say (test/corpus-frameworks)
       });
     });
   }
+});
+
+describe('the working directory of a tree-mode service (runtime-stubs/vfs/run-entry.ts)', () => {
+  test('node-red --userDir ./data from an empty folder: its data lands in that folder, as under node in the app folder', async () => {
+    const entry = frameworks.find((candidate) => candidate.dir === 'node-red')!;
+    const { app, build } = await prepare(entry);
+    assertBuilt(build);
+    const port = await freePort();
+    // Two answers that need no flows (entries.ts says why /flows is not asked).
+    const relative = { ...entry, requests: [{ path: '/settings' }, { path: '/theme' }] };
+    removeWrites(app, entry);
+    try {
+      const plain = await serveAndAsk(node24, [entry.entry, '--userDir', './data'], app.dir, relative, port);
+      const written = readdirSync(join(app.dir, 'data')).sort();
+      const empty = mkdtempSync(join(scratch, 'run-node-red-relative-'));
+      const executable = await serveAndAsk(build.executable, ['--userDir', './data'], empty, relative, port);
+      assertSameAnswers(executable.answers, plain.answers);
+      // What it writes before it listens (red.js starts its server once the runtime has started): in node's folder, and in the caller's.
+      const atStart = ['.config.runtime.json', 'package.json', 'settings.js'];
+      assert.deepEqual(written.filter((name) => atStart.includes(name)), atStart, `node wrote its user directory: ${written.join(', ')}`);
+      assert.deepEqual(readdirSync(join(empty, 'data')).filter((name) => atStart.includes(name)).sort(), atStart);
+    } finally {
+      removeWrites(app, entry);
+    }
+  });
 });
 
 describe('bad input (issue 22)', () => {

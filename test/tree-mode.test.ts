@@ -7,7 +7,7 @@
 // tree's files carry SOURCE_DATE_EPOCH as their mtime (deterministic builds), the checkout its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -22,7 +22,7 @@ const unstable = ['etag', 'last-modified'];
 const range = { Range: 'bytes=100-199' };
 
 const cjsRequests: CorpusRequest[] = [
-  { path: '/plugins' }, { path: '/main' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/spawn-missing' }, { path: '/fork' },
+  { path: '/plugins' }, { path: '/main' }, { path: '/cwd' }, { path: '/listing' }, { path: '/missing' }, { path: '/spawn' }, { path: '/spawn-esm' }, { path: '/spawn-missing' }, { path: '/fork' },
   { path: '/', ignoreHeaders: unstable }, { path: '/big.txt', ignoreHeaders: unstable },
   { path: '/big.txt', headers: range, ignoreHeaders: unstable }, { path: '/sub/style.css', ignoreHeaders: unstable },
   { path: '/sub', ignoreHeaders: unstable }, { path: '/nope.txt' },
@@ -81,6 +81,9 @@ describe('tree mode', () => {
     // A missing script fails as under node: never the entry again (Node-RED's npm-cli.js made that a fork bomb).
     assert.equal(expected.find((a) => a.request === 'GET /spawn-missing')?.body, '1 true');
     assert.deepEqual(await answersOf(executable, [], join(executable, '..'), cjsRequests), expected);
+    // Its working directory is the caller's: what it writes there lands on disk beside it, as node's lands in the app folder.
+    assert.equal(await readFile(join(executable, '..', 'data/note.txt'), 'utf8'), 'written');
+    await rm(join(app, 'data'), { recursive: true, force: true });
   });
 
   test('an ES module entry (config "bundle": false) answers as node: import() by computed URL, import.meta, sirv', async () => {

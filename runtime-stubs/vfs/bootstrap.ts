@@ -42,6 +42,8 @@ export interface SeabuildRuntime {
   bindings(dir: string): (options: string | { bindings: string }) => unknown;
   /** Makes a real (empty) folder at a path of the tree, past the fs patch's refusal: a working directory the kernel can enter (cwd.ts). */
   makeRealDir?(abs: string): void;
+  /** Shows the embedded tree's files under a folder too (tree.ts mountAt): a service's working directory (run-entry.ts). */
+  mountTree?(dir: string): void;
   /** Loads a tree script as the main module of this thread (workers). */
   runMain(abs: string): void;
   /** The module object of a bundled CommonJS module (src/bundle/cjs-modules.ts): Node's fields, not esbuild's bare `{ exports }`. */
@@ -115,7 +117,7 @@ function install(): SeabuildRuntime {
     resolve: helpers.resolve,
     import: helpers.import,
     bindings: helpers.bindings,
-    ...(makeRealDir ? { makeRealDir } : {}),
+    ...(makeRealDir ? { makeRealDir, mountTree: (dir: string) => tree!.mountAt(dir) } : {}),
     runMain: (abs) => {
       // An ES module of the tree (tree mode carries modules as they are) runs through Node's ESM loader.
       if (tree && formatOf(tree, readAny, abs) === 'module') {

@@ -1,11 +1,15 @@
-// The working directory inside the tree. A service in tree mode starts in its app folder, as `npm
-// start` and every framework's Dockerfile (WORKDIR) run it: paths relative to the working directory
-// name the app's files (react-router-serve serves "build/client"; Next's server.js chdirs to its own
-// folder). A folder of the embedded tree may not exist on disk (only ELF files are extracted): it is
-// made, empty, so that the kernel can enter it and child processes start there (jest-worker forks with
-// `cwd: process.cwd()`); relative paths resolve against it (path.resolve asks process.cwd()) and the
-// fs patch serves them from the tree. Where it cannot be made, the working directory is kept here
-// and process.cwd() answers it.
+// The working directory and the tree. A service in tree mode keeps the caller's working directory,
+// as `node ENTRY` does: what it writes by a relative path (Node-RED's `--userDir ./data`) lands
+// there. The app's files are shown there too (tree.ts mountAt: the tree in front of the disk, so a
+// static file served by a path relative to the working directory costs no syscall), because its
+// relative paths name them (react-router-serve serves "build/client", as `npm start` runs it from the
+// app folder). Laid out on disk (the image), the tree is real files with no fs patch to show them
+// elsewhere: the service starts in its app folder, as a Dockerfile's WORKDIR does (run-entry.ts).
+// A service may also chdir into the tree (Next's server.js chdirs to its own folder): a folder of the
+// embedded tree may not exist on disk (only ELF files are extracted), so it is made, empty, for the
+// kernel to enter and for child processes to start there (jest-worker forks with `cwd: process.cwd()`);
+// relative paths resolve against it (path.resolve asks process.cwd()) and the fs patch serves them
+// from the tree. Where it cannot be made, the working directory is kept here and process.cwd() answers it.
 
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');

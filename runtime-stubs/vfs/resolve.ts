@@ -41,7 +41,9 @@ export function resolveInTree(tree: Tree, read: (rel: string) => Buffer, request
   const asFileOrDir = (abs: string): string | undefined => asFile(abs) ?? (isDir(abs) ? asDir(abs) : undefined);
 
   if (request.startsWith('file:')) request = process.getBuiltinModule('node:url').fileURLToPath(request);
-  if (path.isAbsolute(request) || /^\.\.?(\/|$)/.test(request)) return asFileOrDir(path.resolve(fromDir, request));
+  // A module has one path: the tree's, also when it is named through the working directory's mount (tree.ts mountAt).
+  fromDir = tree.canonical(fromDir);
+  if (path.isAbsolute(request) || /^\.\.?(\/|$)/.test(request)) return asFileOrDir(tree.canonical(path.resolve(fromDir, request)));
   // package.json "imports" (`#name`, PACKAGE_IMPORTS_RESOLVE): the map of the nearest package.json above the module.
   if (request.startsWith('#')) {
     for (let dir = fromDir; tree.relative(dir) !== undefined; dir = path.dirname(dir)) {

@@ -9,11 +9,17 @@ import { isEsModule } from './modules.ts';
 
 const url = process.getBuiltinModule('node:url');
 
-/** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). A service starts in its app folder (cwd.ts). */
+/** Loads the tree file `rel` as the main module; an ES module's promise is returned (its failure is the process's, as under node). Its working directory: cwd.ts. */
 export function runTreeEntry(rel: string, options: { inAppFolder: boolean; appRuntime?: Record<string, unknown> }): unknown {
   const runtime = (globalThis as any).__seabuild;
   const abs: string = runtime.dir(rel);
-  if (runtime.mode !== 'none') treeWorkingDirectory(runtime.root, options.inAppFolder ? runtime.root : undefined, runtime.makeRealDir);
+  if (runtime.mode !== 'none') {
+    // A service keeps the caller's working directory with the app's files shown there (embedded tree),
+    // or starts in its app folder (laid out on disk: the image): cwd.ts.
+    const inAppFolder = options.inAppFolder && !runtime.mountTree;
+    if (options.inAppFolder && runtime.mountTree) runtime.mountTree(process.cwd());
+    treeWorkingDirectory(runtime.root, inAppFolder ? runtime.root : undefined, runtime.makeRealDir);
+  }
   if (options.appRuntime) provideAppRuntime(options.appRuntime);
   if (isEsModule(abs)) return runtime.import('', url.pathToFileURL(abs).href);
   const Module = process.getBuiltinModule('node:module') as any;

@@ -14,8 +14,20 @@ export type TreeNode =
 export interface Tree {
   root: string;
   manifest: TreeManifest;
-  /** The path relative to the root when `abs` (already absolute and normalised) lies under it. */
+  /**
+   * The path relative to the root when `abs` (already absolute and normalised) lies under it; or,
+   * once the tree is mounted at a folder (mountAt), when `abs` lies under that folder and names a
+   * file or folder of the tree there.
+   */
   relative(abs: string): string | undefined;
+  /**
+   * Shows the tree's files also under `dir` (not `dir` itself), in front of the disk's: a service's
+   * working directory, where its relative paths name the app's files (run-entry.ts). What the tree
+   * has not is the disk's, written there.
+   */
+  mountAt(dir: string): void;
+  /** `abs` as a path under the root when it is a mounted path of the tree (module identity: one path per module). */
+  canonical(abs: string): string;
   lookup(rel: string): TreeNode | undefined;
   /** True for a path the build machine had (in the tree, or left out by the build: left-out.ts). */
   existedAtBuild(rel: string): boolean;
@@ -37,10 +49,28 @@ export function createTree(manifest: TreeManifest, root: string, leftOut: () => 
     }
   }
   const prefix = root.endsWith('/') ? root : `${root}/`;
+  const has = (rel: string): boolean => Object.hasOwn(manifest.files, rel) || dirs.has(rel);
+  // The mount's prefix; undefined until mountAt: no cost on any path before, one prefix test after.
+  let mounted: string | undefined;
+  const relative = (abs: string): string | undefined => {
+    if (abs === root) return '';
+    if (abs.startsWith(prefix)) return abs.slice(prefix.length);
+    if (mounted === undefined || !abs.startsWith(mounted)) return undefined;
+    const rel = abs.slice(mounted.length);
+    return rel !== '' && has(rel) ? rel : undefined;
+  };
   return {
     root,
     manifest,
-    relative: (abs) => (abs === root ? '' : abs.startsWith(prefix) ? abs.slice(prefix.length) : undefined),
+    relative,
+    mountAt(dir) {
+      mounted = dir === root || dir.startsWith(prefix) ? undefined : dir.endsWith('/') ? dir : `${dir}/`;
+    },
+    canonical(abs) {
+      if (mounted === undefined || abs.startsWith(prefix) || !abs.startsWith(mounted)) return abs;
+      const rel = relative(abs);
+      return rel === undefined ? abs : prefix + rel;
+    },
     lookup(rel) {
       const record = manifest.files[rel];
       if (record) return { type: 'file', rel, record };

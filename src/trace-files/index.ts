@@ -121,6 +121,8 @@ export async function traceFiles(input: { root: string; entry: string; outputDir
     return tool;
   };
   const options = {
+    // One analysis cache for the rounds below: a later round re-reads no file an earlier one analysed.
+    cache: Object.create(null),
     base: root,
     processCwd: root,
     // Node's own conditions: the ones `node ENTRY` resolves package exports with.

@@ -29,6 +29,13 @@ http.createServer((req, res) => {
     child.stdout.on('data', (chunk) => { out += chunk; });
     return child.on('close', () => res.end(out));
   }
+  // Paths relative to the working directory: an app file read, and data written (the caller's folder, as under node).
+  if (req.url === '/cwd') {
+    fs.mkdirSync('data', { recursive: true });
+    fs.writeFileSync('data/note.txt', 'written');
+    const app = fs.readFileSync('static/sub/style.css', 'utf8');
+    return res.end(JSON.stringify({ appFile: app.length, data: fs.readFileSync('data/note.txt', 'utf8'), listed: fs.readdirSync('data'), inData: fs.existsSync(path.resolve('data/note.txt')) }));
+  }
   if (req.url === '/missing') return fs.stat(path.join(__dirname, '..', 'static', 'nope.txt'), (error) => res.end(`${error.code} ${error.syscall}`));
   statics(req, res, () => { res.statusCode = 404; res.end('not found\n'); });
 }).listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
