@@ -117,11 +117,11 @@ function setUpTree(): SeabuildRuntime {
 }
 declare const __seabuild_set_up: (() => SeabuildRuntime) | undefined;
 
-/** The runtime's commands that read only the build info and the SEA's assets: the tree is not set up for them. */
-const treeFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck', 'help']);
-
 /** The runtime's commands of a runApp app that need nothing of the app. */
 const appFreeCommands = new Set(['version', '--version', 'assets', 'healthcheck']);
+
+/** The runtime's commands that read only the build info and the SEA's assets: the tree is not set up for them (help: a plain service's). */
+const treeFreeCommands = new Set([...appFreeCommands, 'help']);
 
 /** The words a plain service reserves as its first argument; everything else goes to the app. */
 const plainBuiltins = new Set(['version', 'help', 'assets', 'migrate', 'healthcheck']);
